@@ -1,0 +1,107 @@
+"""Constants shared by the Home Assistant side: domain, config keys, defaults.
+
+The engine never imports this module; it has its own vocabulary in ``engine/``.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+DOMAIN: Final = "dynamic_ocpp_evse"
+MANUFACTURER: Final = "Dynamic OCPP EVSE"
+
+# --- hub (config entry data) -------------------------------------------------
+CONF_NAME: Final = "name"
+CONF_GRID_SENSOR_A: Final = "grid_sensor_a"  # entity id, A or W (unit from entity)
+CONF_GRID_SENSOR_B: Final = "grid_sensor_b"  # optional: absent = phase does not exist
+CONF_GRID_SENSOR_C: Final = "grid_sensor_c"
+CONF_GRID_INVERT: Final = "grid_invert"  # True when the sensor reports export as +
+CONF_MAIN_BREAKER_A: Final = "main_breaker_a"
+CONF_VOLTAGE: Final = "voltage"
+CONF_IMPORT_LIMIT_W: Final = "import_limit_w"  # fixed number (optional)
+CONF_IMPORT_LIMIT_ENTITY: Final = "import_limit_entity"  # or an entity (optional)
+CONF_SOLAR_ENTITY: Final = "solar_entity"
+CONF_BATTERY_SOC_ENTITY: Final = "battery_soc_entity"
+CONF_BATTERY_POWER_ENTITY: Final = "battery_power_entity"  # W, + = discharging
+CONF_BATTERY_MIN_SOC: Final = "battery_min_soc"
+CONF_BATTERY_TARGET_SOC: Final = "battery_target_soc"
+CONF_BATTERY_MAX_CHARGE_W: Final = "battery_max_charge_w"
+CONF_BATTERY_MAX_DISCHARGE_W: Final = "battery_max_discharge_w"
+CONF_INVERTER_MAX_W: Final = "inverter_max_w"
+CONF_INVERTER_MAX_W_PER_PHASE: Final = "inverter_max_w_per_phase"
+CONF_INVERTER_ASYMMETRIC: Final = "inverter_asymmetric"
+CONF_EXCESS_THRESHOLD_W: Final = "excess_threshold_w"
+CONF_DISTRIBUTION: Final = "distribution"  # shared | priority | optimized | strict
+CONF_ALLOW_GRID_CHARGING: Final = "allow_grid_charging"
+CONF_UPDATE_INTERVAL_S: Final = "update_interval_s"
+CONF_OCPP_SERVER_ENABLED: Final = "ocpp_server_enabled"
+CONF_OCPP_SERVER_HOST: Final = "ocpp_server_host"
+CONF_OCPP_SERVER_PORT: Final = "ocpp_server_port"
+
+DEFAULT_VOLTAGE: Final = 230.0
+DEFAULT_MAIN_BREAKER_A: Final = 25.0
+DEFAULT_EXCESS_THRESHOLD_W: Final = 13000.0
+DEFAULT_DISTRIBUTION: Final = "priority"
+DEFAULT_UPDATE_INTERVAL_S: Final = 5.0
+DEFAULT_BATTERY_MIN_SOC: Final = 20.0
+DEFAULT_BATTERY_TARGET_SOC: Final = 80.0
+DEFAULT_BATTERY_MAX_W: Final = 5000.0
+DEFAULT_OCPP_SERVER_HOST: Final = "0.0.0.0"
+DEFAULT_OCPP_SERVER_PORT: Final = 9000
+
+DISTRIBUTION_MODES: Final = ("shared", "priority", "optimized", "strict")
+
+# --- subentries ----------------------------------------------------------------
+SUBENTRY_CHARGER: Final = "charger"
+SUBENTRY_PLUG: Final = "plug"
+SUBENTRY_CIRCUIT: Final = "circuit"
+
+# common to loads (charger connector, plug)
+CONF_PRIORITY: Final = "priority"
+CONF_MODE: Final = "mode"  # the initial operating mode; the select entity owns it after
+CONF_PHASES: Final = "phases"  # list of site phases, L1 first, e.g. ["B"] or ["A","B","C"]
+CONF_MIN_CURRENT_A: Final = "min_current_a"
+CONF_MAX_CURRENT_A: Final = "max_current_a"
+
+# charger (one subentry per connector)
+CONF_BACKEND: Final = "backend"  # "ocpp_integration" | "builtin_server"
+BACKEND_OCPP_INTEGRATION: Final = "ocpp_integration"
+BACKEND_BUILTIN: Final = "builtin_server"
+CONF_CHARGE_POINT_ID: Final = "charge_point_id"  # OCPP cpid (= ocpp integration devid)
+CONF_CONNECTOR_ID: Final = "connector_id"
+CONF_CONNECTOR_COUNT: Final = "connector_count"
+CONF_UNIT_MAX_A: Final = "unit_max_current_a"
+CONF_UNIT_CONCURRENT: Final = "unit_concurrent"  # True: all connectors at once
+CONF_CURRENT_ENTITY: Final = "current_entity"  # current_import (A, per-phase attrs L1..L3)
+CONF_STATUS_ENTITY: Final = "status_entity"  # status_connector
+CONF_OFFERED_ENTITY: Final = "offered_entity"  # current_offered (A) or power_offered
+CONF_RATE_UNIT: Final = "rate_unit"  # "A" | "W"
+CONF_PROFILE_KIND: Final = "profile_kind"  # "tx_default" | "tx"
+CONF_STACK_LEVEL: Final = "stack_level"
+CONF_VALIDITY: Final = "validity"  # "relative" | "absolute"
+CONF_PROFILE_VALIDITY_S: Final = "profile_validity_s"
+CONF_MIN_SEND_INTERVAL_S: Final = "min_send_interval_s"
+CONF_FAILSAFE_FLOOR: Final = "failsafe_floor"  # "minimum" | "zero"
+CONF_COMPLIANCE_CYCLES: Final = "compliance_cycles"
+CONF_PASSWORD: Final = "password"  # built-in server, security profile 1
+
+DEFAULT_MIN_CURRENT_A: Final = 6.0
+DEFAULT_MAX_CURRENT_A: Final = 16.0
+DEFAULT_PRIORITY: Final = 1
+DEFAULT_STACK_LEVEL: Final = 2
+DEFAULT_PROFILE_VALIDITY_S: Final = 120
+DEFAULT_MIN_SEND_INTERVAL_S: Final = 15
+DEFAULT_COMPLIANCE_CYCLES: Final = 3
+
+# plug
+CONF_SWITCH_ENTITY: Final = "switch_entity"
+CONF_POWER_W: Final = "power_w"
+CONF_POWER_ENTITY: Final = "power_entity"  # optional measured power (W)
+
+# circuit
+CONF_LIMIT_A: Final = "limit_a"
+CONF_PARENT: Final = "parent"  # subentry id of the parent circuit, or None
+CONF_MEMBERS: Final = "members"  # subentry ids of loads and circuits
+
+LOAD_MODES_CHARGER: Final = ("standard", "eco", "solar", "excess")
+LOAD_MODES_PLUG: Final = ("continuous", "solar", "excess")

@@ -1,0 +1,122 @@
+"""The engine's public entry point: ``allocate(scenario) -> result``.
+
+Parses the scenario, computes the site budget, solves the split and explains
+every load's share (reason and available current). Stateless and deterministic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from .constraints import Problem, build_problem
+from .distribute import EPS, Solver, floor_tenth, solve
+from .headroom import SiteBudget, site_budget
+from .models import Load, Scenario
+from .scenario import parse_scenario
+
+
+def _round(value: float) -> float:
+    return round(value, 3)
+
+
+def _reason(solver: Solver, i: int) -> str:
+    """Why load i has what it has: a short machine-readable word."""
+    problem = solver.p
+    load = problem.loads[i]
+    static = problem.static_reason[i]
+    if static is not None:
+        return static
+    if i in solver.blocked_by:
+        return solver.blocked_by[i]
+    amps = solver.x[i]
+    step = 0.0 if load.binary else 0.1
+    if amps > 0 and amps > load.max_a - step + EPS:
+        return "at_max"
+    room, binding = solver.headroom(i, solver.active_pools())
+    if binding is None:
+        return "at_max" if amps > 0 else "below_min"
+    if amps == 0:
+        return {"solar_surplus": "no_solar_surplus", "excess_export": "no_excess"}.get(
+            binding, binding
+        )
+    return binding
+
+
+def _available(solver: Solver, i: int) -> float:
+    """Most load i could take now without taking from others (0 or >= min)."""
+    room, _ = solver.headroom(i, solver.active_pools())
+    return solver.usable(i, max(room, solver.x[i]))
+
+
+def _what_if_active(scenario: Scenario, budget: SiteBudget, i: int) -> float:
+    """What an inactive load would get if it became active now."""
+    loads = list(scenario.loads)
+    loads[i] = replace(loads[i], active=True)
+    problem = build_problem(replace(scenario, loads=tuple(loads)), budget)
+    return solve(problem, scenario.site.distribution).current_a[i]
+
+
+def _site_report(scenario: Scenario, budget: SiteBudget, currents: list[float]) -> dict[str, Any]:
+    phases = scenario.site.phases
+    allocated = dict.fromkeys(phases, 0.0)
+    total_w = 0.0
+    for load, amps in zip(scenario.loads, currents, strict=True):
+        for phase in load.phases:
+            allocated[phase] += amps
+        total_w += amps * load.leg_count * budget.voltage
+    return {
+        "voltage": budget.voltage,
+        "phases": list(phases),
+        "house_current_a": {p: _round(budget.house_a[p]) for p in phases},
+        "headroom_a": {p: _round(budget.breaker_headroom_a[p]) for p in phases},
+        "allocated_a": {p: _round(allocated[p]) for p in phases},
+        "remaining_a": {p: _round(budget.breaker_headroom_a[p] - allocated[p]) for p in phases},
+        "overloaded_phases": [p for p in phases if budget.breaker_headroom_a[p] < -EPS],
+        "import_headroom_w": None
+        if budget.import_headroom_w is None
+        else _round(budget.import_headroom_w),
+        "battery_boost_w": _round(budget.battery_boost_w),
+        "surplus_w": _round(budget.surplus_w),
+        "excess_w": _round(budget.excess_w),
+        "export_w": _round(budget.export_w),
+        "solar_w": _round(budget.solar_w),
+        "allocated_w": _round(total_w),
+        "distribution": scenario.site.distribution.value,
+    }
+
+
+def allocate_scenario(scenario: Scenario) -> dict[str, Any]:
+    """Allocate a parsed scenario; see :func:`allocate`."""
+    budget = site_budget(scenario.site, scenario.loads)
+    problem: Problem = build_problem(scenario, budget)
+    solution = solve(problem, scenario.site.distribution)
+    solver = Solver(problem)
+    for i, amps in enumerate(solution.current_a):
+        solver.set(i, amps)
+    solver.blocked_by = solution.blocked_by
+    loads: dict[str, dict[str, Any]] = {}
+    for i, load in enumerate(scenario.loads):
+        amps = solution.current_a[i]
+        available = _available(solver, i) if load.active else _what_if_active(scenario, budget, i)
+        loads[load.id] = {
+            "current_a": _current(load, amps),
+            "reason": _reason(solver, i),
+            "available_a": _current(load, available),
+        }
+    return {"loads": loads, "site": _site_report(scenario, budget, solution.current_a)}
+
+
+def _current(load: Load, amps: float) -> float:
+    return amps if load.binary else floor_tenth(amps)
+
+
+def allocate(scenario: Mapping[str, Any]) -> dict[str, Any]:
+    """Split the site's power between its loads.
+
+    ``scenario`` follows the YAML schema of ``docs/scenario-format.md`` (already
+    parsed). Returns ``{"loads": {id: {"current_a", "reason", "available_a"}},
+    "site": {...}}``. Raises :class:`ScenarioError` on invalid input.
+    """
+    return allocate_scenario(parse_scenario(scenario))

@@ -1,0 +1,143 @@
+"""The allocation problem as linear constraints ("resources").
+
+Every limit is a resource with a capacity that loads consume: the breaker on
+each phase, the import allowance, each circuit on each phase, each charger unit
+on each phase, and the surplus pools that bound ``eco``/``solar``/``excess``
+loads. Capacities are in amps on one leg; watts are turned into amps by
+dividing by the voltage, so a load on k phases uses k units of a watt-based
+resource per amp.
+
+Surplus pools are *conditional*: the ``solar`` pool only limits anybody once a
+``solar`` load runs (then every load of a higher or equal tier shares it, which
+is how "what a higher tier takes is no longer surplus" is enforced), the
+``eco`` pool once an ``eco`` load runs above its minimum, the ``excess`` pool
+once an ``excess`` load runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+from .headroom import SiteBudget
+from .models import MODE_TIER, Load, Mode, Scenario
+
+
+class Pool(IntEnum):
+    """Which conditional surplus pool a resource is (NONE for hard limits)."""
+
+    NONE = 0
+    ECO = 1
+    SOLAR = 2
+    EXCESS = 3
+
+
+POOL_OF_MODE: dict[Mode, Pool] = {Mode.ECO: Pool.ECO, Mode.SOLAR: Pool.SOLAR, Mode.EXCESS: Pool.EXCESS}
+
+
+@dataclass(slots=True)
+class Resource:
+    """One linear limit: sum of coefficient x current over members <= capacity."""
+
+    name: str
+    capacity: float
+    pool: Pool = Pool.NONE
+    members: list[tuple[int, float]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Problem:
+    """Loads (by position) and the resources each of them consumes."""
+
+    loads: tuple[Load, ...]
+    target_a: list[float]
+    """Per load: the most its mode allows before any site limit (0: may not run)."""
+    static_reason: list[str | None]
+    """Per load: why its target is 0, when it is."""
+    resources: list[Resource]
+    uses: list[list[tuple[int, float]]]
+    """Per load: (resource index, coefficient) pairs."""
+    unit_of: list[str | None]
+    """Per load: its sequential charger unit, if any (one connector at a time)."""
+
+
+def _mode_target(load: Load, budget: SiteBudget) -> tuple[float, str | None]:
+    """The target before any site limit, and the reason when it is zero."""
+    if not load.active:
+        return 0.0, "inactive"
+    if load.mode is Mode.SOLAR and budget.battery_below_target:
+        return 0.0, "battery_below_target"
+    return load.max_a, None
+
+
+def build_problem(scenario: Scenario, budget: SiteBudget) -> Problem:
+    """Translate a scenario and its site budget into resources."""
+    loads = scenario.loads
+    position = {load.id: i for i, load in enumerate(loads)}
+    resources: list[Resource] = []
+    uses: list[list[tuple[int, float]]] = [[] for _ in loads]
+
+    def add(resource: Resource, members: list[tuple[int, float]]) -> None:
+        if not members:
+            return
+        index = len(resources)
+        resource.members = members
+        resources.append(resource)
+        for load_index, coefficient in members:
+            uses[load_index].append((index, coefficient))
+
+    def per_leg(indices: list[int], phase: str) -> list[tuple[int, float]]:
+        return [(i, 1.0) for i in indices if phase in loads[i].phases]
+
+    everyone = list(range(len(loads)))
+    for phase in scenario.site.phases:
+        add(Resource(f"breaker_phase_{phase}", budget.breaker_headroom_a[phase]), per_leg(everyone, phase))
+
+    volts = budget.voltage
+    if budget.import_headroom_w is not None:
+        legs = [(i, float(loads[i].leg_count)) for i in everyone]
+        standard_like = {Mode.STANDARD, Mode.CONTINUOUS}
+        if budget.battery_boost_w > 0:
+            # Standard loads may also lean on the battery: total <= cap + boost,
+            # and everything else alone <= cap.
+            add(Resource("import_limit", (budget.import_headroom_w + budget.battery_boost_w) / volts), legs)
+            others = [(i, c) for i, c in legs if loads[i].mode not in standard_like]
+            add(Resource("import_limit", budget.import_headroom_w / volts), others)
+        else:
+            add(Resource("import_limit", budget.import_headroom_w / volts), legs)
+
+    for circuit in scenario.circuits:
+        members = [position[lid] for lid in scenario.circuit_loads.get(circuit.id, ())]
+        for phase, limit in circuit.limit_a.items():
+            add(Resource(f"circuit:{circuit.id}", limit), per_leg(members, phase))
+
+    unit_of: list[str | None] = [None] * len(loads)
+    for unit in scenario.chargers:
+        members = [i for i, load in enumerate(loads) if load.charger == unit.id]
+        for phase in scenario.site.phases:
+            add(Resource(f"charger:{unit.id}", unit.max_a), per_leg(members, phase))
+        if not unit.concurrent:
+            for i in members:
+                unit_of[i] = unit.id
+
+    pools = {
+        Pool.ECO: None if not budget.battery_below_target and scenario.site.battery else budget.surplus_w,
+        Pool.SOLAR: budget.surplus_w,
+        Pool.EXCESS: budget.excess_w,
+    }
+    for pool, watts in pools.items():
+        if watts is None:
+            continue
+        tier = MODE_TIER[Mode(pool.name.lower())]
+        if not any(load.mode is Mode(pool.name.lower()) for load in loads):
+            continue
+        members = [(i, float(loads[i].leg_count)) for i in everyone if loads[i].tier <= tier]
+        add(Resource(pool.name.lower(), watts / volts, pool), members)
+
+    targets: list[float] = []
+    reasons: list[str | None] = []
+    for load in loads:
+        target, reason = _mode_target(load, budget)
+        targets.append(target)
+        reasons.append(reason)
+    return Problem(loads, targets, reasons, resources, uses, unit_of)

@@ -1,0 +1,157 @@
+"""Typed, immutable inputs of the allocation engine.
+
+This module owns the vocabulary: the site, its battery and inverter, the managed
+loads, the physical charger units and the circuit groups. Nothing here computes;
+parsing and validation live in ``scenario.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+PHASES: tuple[str, ...] = ("A", "B", "C")
+
+
+class Kind(StrEnum):
+    """What sort of load this is; decides how its current may be set."""
+
+    EVSE = "evse"
+    PLUG = "plug"
+    LOAD = "load"
+    THERMAL = "thermal"
+
+
+class Mode(StrEnum):
+    """Operating mode of one load."""
+
+    STANDARD = "standard"
+    CONTINUOUS = "continuous"
+    ECO = "eco"
+    SOLAR = "solar"
+    EXCESS = "excess"
+
+
+class Distribution(StrEnum):
+    """How the site's headroom is split between loads."""
+
+    SHARED = "shared"
+    PRIORITY = "priority"
+    OPTIMIZED = "optimized"
+    STRICT = "strict"
+
+
+# Tier of each mode: lower tiers are served first.
+MODE_TIER: dict[Mode, int] = {
+    Mode.STANDARD: 0,
+    Mode.CONTINUOUS: 0,
+    Mode.ECO: 1,
+    Mode.SOLAR: 2,
+    Mode.EXCESS: 3,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Battery:
+    """Home battery as measured now. ``power_w`` is + when discharging."""
+
+    soc: float
+    power_w: float = 0.0
+    min_soc: float = 20.0
+    target_soc: float = 80.0
+    max_charge_w: float = 5000.0
+    max_discharge_w: float = 5000.0
+
+
+@dataclass(frozen=True, slots=True)
+class Inverter:
+    """Inverter delivering solar and battery power (AC side limits)."""
+
+    max_w: float | None = None
+    max_w_per_phase: float | None = None
+    asymmetric: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """One electrical connection point and its measured state."""
+
+    voltage: float
+    main_breaker_a: float
+    grid_current_a: dict[str, float]
+    max_import_w: float | None = None
+    solar_w: float | None = None
+    excess_threshold_w: float = 13000.0
+    distribution: Distribution = Distribution.PRIORITY
+    allow_grid_charging: bool = True
+    battery: Battery | None = None
+    inverter: Inverter | None = None
+
+    @property
+    def phases(self) -> tuple[str, ...]:
+        """Phases that exist at this site, in A/B/C order."""
+        return tuple(p for p in PHASES if p in self.grid_current_a)
+
+
+@dataclass(frozen=True, slots=True)
+class Load:
+    """One managed load (a charger connector, a plug, a generic or thermal load).
+
+    ``phases[i]`` is the site phase that leg L(i+1) is wired to and ``draw_a[i]``
+    the current measured on that leg. Binary loads (plugs, or loads given as a
+    rated power) have ``min_a == max_a`` and run at exactly that or not at all.
+    """
+
+    id: str
+    kind: Kind
+    mode: Mode
+    priority: int
+    min_a: float
+    max_a: float
+    phases: tuple[str, ...]
+    draw_a: tuple[float, ...]
+    active: bool = True
+    binary: bool = False
+    charger: str | None = None
+    index: int = 0
+
+    @property
+    def tier(self) -> int:
+        """Tier of this load's mode (0 is served first)."""
+        return MODE_TIER[self.mode]
+
+    @property
+    def leg_count(self) -> int:
+        """Number of phases this load draws from."""
+        return len(self.phases)
+
+
+@dataclass(frozen=True, slots=True)
+class ChargerUnit:
+    """A physical charger owning one or more connectors (loads)."""
+
+    id: str
+    max_a: float
+    concurrent: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Circuit:
+    """A sub-breaker protecting a set of loads and nested circuits."""
+
+    id: str
+    limit_a: dict[str, float]
+    parent: str | None = None
+    members: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """Everything the engine needs for one allocation."""
+
+    site: Site
+    loads: tuple[Load, ...]
+    chargers: tuple[ChargerUnit, ...] = ()
+    circuits: tuple[Circuit, ...] = ()
+    # circuit id -> ids of every load below it (transitively)
+    circuit_loads: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -1,0 +1,385 @@
+"""Parse and validate a scenario mapping (the YAML schema) into engine models.
+
+Every problem raises :class:`ScenarioError` naming the offending field, e.g.
+``loads[2].mode``, so a user (or the CLI) can see exactly what to fix.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .models import (
+    PHASES,
+    Battery,
+    ChargerUnit,
+    Circuit,
+    Distribution,
+    Inverter,
+    Kind,
+    Load,
+    Mode,
+    Scenario,
+    Site,
+)
+
+DEFAULT_MIN_A = 6.0
+
+
+class ScenarioError(ValueError):
+    """An invalid scenario; ``field`` names the offending key."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def _mapping(value: Any, field: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ScenarioError(field, "must be a mapping")
+    return value
+
+
+def _number(
+    value: Any,
+    field: str,
+    *,
+    minimum: float | None = None,
+    strictly_positive: bool = False,
+) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ScenarioError(field, f"must be a number, got {value!r}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ScenarioError(field, "must be a finite number")
+    if strictly_positive and number <= 0:
+        raise ScenarioError(field, f"must be greater than 0, got {value!r}")
+    if minimum is not None and number < minimum:
+        raise ScenarioError(field, f"must be at least {minimum:g}, got {value!r}")
+    return number
+
+
+def _opt_number(data: Mapping[str, Any], key: str, field: str, **kw: Any) -> float | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    return _number(value, f"{field}.{key}", **kw)
+
+
+def _bool(value: Any, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise ScenarioError(field, f"must be true or false, got {value!r}")
+    return value
+
+
+def _enum[E: (Mode, Kind, Distribution)](kind: type[E], value: Any, field: str) -> E:
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in kind)
+        raise ScenarioError(field, f"unknown value {value!r} (expected one of: {allowed})") from None
+
+
+def _ident(value: Any, field: str) -> str:
+    if not isinstance(value, str | int) or isinstance(value, bool) or str(value) == "":
+        raise ScenarioError(field, "must be a non-empty name")
+    return str(value)
+
+
+def _battery(data: Any, field: str) -> Battery:
+    raw = _mapping(data, field)
+    if "soc" not in raw:
+        raise ScenarioError(f"{field}.soc", "is required")
+    soc = _number(raw["soc"], f"{field}.soc", minimum=0)
+    battery = Battery(
+        soc=soc,
+        power_w=_number(raw.get("power_w", 0), f"{field}.power_w"),
+        min_soc=_number(raw.get("min_soc", 20), f"{field}.min_soc", minimum=0),
+        target_soc=_number(raw.get("target_soc", 80), f"{field}.target_soc", minimum=0),
+        max_charge_w=_number(raw.get("max_charge_w", 5000), f"{field}.max_charge_w", minimum=0),
+        max_discharge_w=_number(
+            raw.get("max_discharge_w", 5000), f"{field}.max_discharge_w", minimum=0
+        ),
+    )
+    if battery.min_soc > battery.target_soc:
+        raise ScenarioError(f"{field}.min_soc", "must not be above target_soc")
+    return battery
+
+
+def _inverter(data: Any, field: str) -> Inverter:
+    raw = _mapping(data, field)
+    return Inverter(
+        max_w=_opt_number(raw, "max_w", field, minimum=0),
+        max_w_per_phase=_opt_number(raw, "max_w_per_phase", field, minimum=0),
+        asymmetric=_bool(raw.get("asymmetric", False), f"{field}.asymmetric"),
+    )
+
+
+def _site(data: Any) -> Site:
+    raw = _mapping(data, "site")
+    for key in ("voltage", "main_breaker_a", "grid_current_a"):
+        if key not in raw:
+            raise ScenarioError(f"site.{key}", "is required")
+    grid_raw = _mapping(raw["grid_current_a"], "site.grid_current_a")
+    if not grid_raw:
+        raise ScenarioError("site.grid_current_a", "needs at least one phase (A, B or C)")
+    grid: dict[str, float] = {}
+    for phase, value in grid_raw.items():
+        if phase not in PHASES:
+            raise ScenarioError(f"site.grid_current_a.{phase}", "unknown phase (use A, B or C)")
+        grid[str(phase)] = _number(value, f"site.grid_current_a.{phase}")
+    allow = raw.get("allow_grid_charging")
+    battery = _battery(raw["battery"], "site.battery") if raw.get("battery") is not None else None
+    if allow is None and isinstance(raw.get("battery"), Mapping):
+        allow = raw["battery"].get("allow_grid_charging")
+    return Site(
+        voltage=_number(raw["voltage"], "site.voltage", strictly_positive=True),
+        main_breaker_a=_number(raw["main_breaker_a"], "site.main_breaker_a", minimum=0),
+        grid_current_a=grid,
+        max_import_w=_opt_number(raw, "max_import_w", "site", minimum=0),
+        solar_w=_opt_number(raw, "solar_w", "site", minimum=0),
+        excess_threshold_w=_number(
+            raw.get("excess_threshold_w", 13000), "site.excess_threshold_w", minimum=0
+        ),
+        distribution=_enum(
+            Distribution, raw.get("distribution", "priority"), "site.distribution"
+        ),
+        allow_grid_charging=True
+        if allow is None
+        else _bool(allow, "site.allow_grid_charging"),
+        battery=battery,
+        inverter=_inverter(raw["inverter"], "site.inverter")
+        if raw.get("inverter") is not None
+        else None,
+    )
+
+
+def _phases(value: Any, site: Site, field: str) -> tuple[str, ...]:
+    if value is None:
+        return site.phases
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, Sequence) or not 1 <= len(value) <= 3:
+        raise ScenarioError(field, "must list 1 to 3 phases")
+    phases = tuple(str(p) for p in value)
+    for phase in phases:
+        if phase not in site.phases:
+            raise ScenarioError(field, f"phase {phase!r} is not present at this site")
+    if len(set(phases)) != len(phases):
+        raise ScenarioError(field, "lists a phase twice")
+    return phases
+
+
+def _load(data: Any, index: int, site: Site) -> Load:
+    field = f"loads[{index}]"
+    raw = _mapping(data, field)
+    if "id" not in raw:
+        raise ScenarioError(f"{field}.id", "is required")
+    load_id = _ident(raw["id"], f"{field}.id")
+    kind = _enum(Kind, raw.get("kind", "evse"), f"{field}.kind")
+    default_mode = "standard" if kind is Kind.EVSE else "continuous"
+    mode = _enum(Mode, raw.get("mode", default_mode), f"{field}.mode")
+    priority_raw = raw.get("priority", 1)
+    if isinstance(priority_raw, bool) or not isinstance(priority_raw, int) or priority_raw < 0:
+        raise ScenarioError(f"{field}.priority", "must be a whole number of 0 or more")
+    phases = _phases(raw.get("phases"), site, f"{field}.phases")
+    binary = kind is Kind.PLUG or raw.get("power_w") is not None
+    if binary:
+        if "power_w" not in raw:
+            raise ScenarioError(f"{field}.power_w", "is required for a plug")
+        power = _number(raw["power_w"], f"{field}.power_w", strictly_positive=True)
+        min_a = max_a = power / (site.voltage * len(phases))
+    else:
+        if "max_a" not in raw:
+            raise ScenarioError(f"{field}.max_a", "is required")
+        max_a = _number(raw["max_a"], f"{field}.max_a", minimum=0)
+        min_a = _number(raw.get("min_a", min(DEFAULT_MIN_A, max_a)), f"{field}.min_a", minimum=0)
+        if min_a > max_a:
+            raise ScenarioError(f"{field}.min_a", f"min_a {min_a:g} is above max_a {max_a:g}")
+        # Currents are commanded in steps of 0.1 A: keep the minimum on that grid.
+        min_a = math.ceil(round(min_a * 10, 6)) / 10
+        if min_a > max_a:
+            raise ScenarioError(f"{field}.min_a", "must round to 0.1 A at or below max_a")
+    draw_raw = raw.get("draw_a")
+    if draw_raw is None:
+        draw: tuple[float, ...] = tuple(0.0 for _ in phases)
+    else:
+        if isinstance(draw_raw, int | float) and not isinstance(draw_raw, bool):
+            draw_raw = [draw_raw]
+        if not isinstance(draw_raw, Sequence) or isinstance(draw_raw, str):
+            raise ScenarioError(f"{field}.draw_a", "must be a list of currents, one per phase")
+        if len(draw_raw) != len(phases):
+            raise ScenarioError(
+                f"{field}.draw_a", f"has {len(draw_raw)} values for {len(phases)} phases"
+            )
+        draw = tuple(
+            _number(v, f"{field}.draw_a[{i}]", minimum=0) for i, v in enumerate(draw_raw)
+        )
+    charger = raw.get("charger")
+    return Load(
+        id=load_id,
+        kind=kind,
+        mode=mode,
+        priority=priority_raw,
+        min_a=min_a,
+        max_a=max_a,
+        phases=phases,
+        draw_a=draw,
+        active=_bool(raw.get("active", True), f"{field}.active"),
+        binary=binary,
+        charger=None if charger is None else _ident(charger, f"{field}.charger"),
+        index=index,
+    )
+
+
+def _limit(value: Any, field: str, site: Site) -> dict[str, float]:
+    if isinstance(value, Mapping):
+        limits = {}
+        for phase, amps in value.items():
+            if phase not in site.phases:
+                raise ScenarioError(f"{field}.{phase}", "phase is not present at this site")
+            limits[str(phase)] = _number(amps, f"{field}.{phase}", minimum=0)
+        return limits
+    amps = _number(value, field, minimum=0)
+    return dict.fromkeys(site.phases, amps)
+
+
+def _circuits(raw_list: Any, site: Site, load_ids: set[str]) -> tuple[Circuit, ...]:
+    if raw_list is None:
+        return ()
+    if not isinstance(raw_list, Sequence) or isinstance(raw_list, str):
+        raise ScenarioError("circuits", "must be a list")
+    circuits: list[Circuit] = []
+    for i, data in enumerate(raw_list):
+        field = f"circuits[{i}]"
+        raw = _mapping(data, field)
+        if "id" not in raw:
+            raise ScenarioError(f"{field}.id", "is required")
+        if "limit_a" not in raw:
+            raise ScenarioError(f"{field}.limit_a", "is required")
+        members = raw.get("members") or []
+        if not isinstance(members, Sequence) or isinstance(members, str):
+            raise ScenarioError(f"{field}.members", "must be a list")
+        parent = raw.get("parent")
+        circuits.append(
+            Circuit(
+                id=_ident(raw["id"], f"{field}.id"),
+                limit_a=_limit(raw["limit_a"], f"{field}.limit_a", site),
+                parent=None if parent is None else _ident(parent, f"{field}.parent"),
+                members=tuple(_ident(m, f"{field}.members") for m in members),
+            )
+        )
+    ids = [c.id for c in circuits]
+    for i, circuit in enumerate(circuits):
+        if ids.count(circuit.id) > 1:
+            raise ScenarioError(f"circuits[{i}].id", f"duplicate circuit id {circuit.id!r}")
+        if circuit.id in load_ids:
+            raise ScenarioError(f"circuits[{i}].id", f"{circuit.id!r} is also a load id")
+        if circuit.parent is not None and circuit.parent not in ids:
+            raise ScenarioError(f"circuits[{i}].parent", f"unknown circuit {circuit.parent!r}")
+        for member in circuit.members:
+            if member not in ids and member not in load_ids:
+                raise ScenarioError(f"circuits[{i}].members", f"unknown load or circuit {member!r}")
+    return tuple(circuits)
+
+
+def _circuit_tree(circuits: tuple[Circuit, ...]) -> dict[str, tuple[str, ...]]:
+    """Map every circuit to all loads below it; reject cycles and double parents."""
+    children: dict[str, list[str]] = {c.id: [] for c in circuits}
+    loads_direct: dict[str, list[str]] = {c.id: [] for c in circuits}
+    parent_of: dict[str, str] = {}
+    for i, circuit in enumerate(circuits):
+        for member in circuit.members:
+            if member in children:
+                if parent_of.get(member, circuit.id) != circuit.id:
+                    raise ScenarioError(
+                        f"circuits[{i}].members", f"circuit {member!r} has two parents"
+                    )
+                parent_of[member] = circuit.id
+            else:
+                loads_direct[circuit.id].append(member)
+    for i, circuit in enumerate(circuits):
+        if circuit.parent is not None:
+            if parent_of.get(circuit.id, circuit.parent) != circuit.parent:
+                raise ScenarioError(f"circuits[{i}].parent", "contradicts another circuit's members")
+            parent_of[circuit.id] = circuit.parent
+    for child, parent in parent_of.items():
+        if child != parent and child not in children[parent]:
+            children[parent].append(child)
+    for i, circuit in enumerate(circuits):
+        seen = {circuit.id}
+        node = parent_of.get(circuit.id)
+        while node is not None:
+            if node in seen:
+                raise ScenarioError(f"circuits[{i}].parent", f"circuit {circuit.id!r} contains itself")
+            seen.add(node)
+            node = parent_of.get(node)
+    result: dict[str, tuple[str, ...]] = {}
+
+    def collect(cid: str) -> tuple[str, ...]:
+        if cid not in result:
+            found = list(loads_direct[cid])
+            for child in children[cid]:
+                found.extend(collect(child))
+            result[cid] = tuple(dict.fromkeys(found))
+        return result[cid]
+
+    for circuit in circuits:
+        collect(circuit.id)
+    return result
+
+
+def _chargers(raw_list: Any) -> tuple[ChargerUnit, ...]:
+    if raw_list is None:
+        return ()
+    if not isinstance(raw_list, Sequence) or isinstance(raw_list, str):
+        raise ScenarioError("chargers", "must be a list")
+    units: list[ChargerUnit] = []
+    for i, data in enumerate(raw_list):
+        field = f"chargers[{i}]"
+        raw = _mapping(data, field)
+        if "id" not in raw:
+            raise ScenarioError(f"{field}.id", "is required")
+        if "max_a" not in raw:
+            raise ScenarioError(f"{field}.max_a", "is required")
+        unit = ChargerUnit(
+            id=_ident(raw["id"], f"{field}.id"),
+            max_a=_number(raw["max_a"], f"{field}.max_a", minimum=0),
+            concurrent=_bool(raw.get("concurrent", True), f"{field}.concurrent"),
+        )
+        if any(u.id == unit.id for u in units):
+            raise ScenarioError(f"{field}.id", f"duplicate charger id {unit.id!r}")
+        units.append(unit)
+    return tuple(units)
+
+
+def parse_scenario(data: Mapping[str, Any]) -> Scenario:
+    """Validate ``data`` (the YAML schema, already parsed) and build a Scenario."""
+    root = _mapping(data, "scenario")
+    if "site" not in root:
+        raise ScenarioError("site", "is required")
+    site = _site(root["site"])
+    raw_loads = root.get("loads") or []
+    if not isinstance(raw_loads, Sequence) or isinstance(raw_loads, str):
+        raise ScenarioError("loads", "must be a list")
+    loads = tuple(_load(item, i, site) for i, item in enumerate(raw_loads))
+    seen: set[str] = set()
+    for load in loads:
+        if load.id in seen:
+            raise ScenarioError(f"loads[{load.index}].id", f"duplicate load id {load.id!r}")
+        seen.add(load.id)
+    chargers = _chargers(root.get("chargers"))
+    unit_ids = {u.id for u in chargers}
+    for load in loads:
+        if load.charger is not None and load.charger not in unit_ids:
+            raise ScenarioError(f"loads[{load.index}].charger", f"unknown charger {load.charger!r}")
+    circuits = _circuits(root.get("circuits"), site, seen)
+    return Scenario(
+        site=site,
+        loads=loads,
+        chargers=chargers,
+        circuits=circuits,
+        circuit_loads=_circuit_tree(circuits),
+    )
