@@ -5,6 +5,7 @@ controller (``controller.py``) adds what must hold over time.
 """
 
 from .allocate import allocate, allocate_scenario
+from .controller import Controller
 from .scenario import ScenarioError, parse_scenario
 
-__all__ = ["ScenarioError", "allocate", "allocate_scenario", "parse_scenario"]
+__all__ = ["Controller", "ScenarioError", "allocate", "allocate_scenario", "parse_scenario"]

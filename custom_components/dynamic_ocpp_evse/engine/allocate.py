@@ -46,6 +46,8 @@ def _reason(solver: Solver, i: int) -> str:
 
 def _available(solver: Solver, i: int) -> float:
     """Most load i could take now without taking from others (0 or >= min)."""
+    if i in solver.blocked_by:
+        return 0.0
     room, _ = solver.headroom(i, solver.active_pools())
     return solver.usable(i, max(room, solver.x[i]))
 
@@ -94,16 +96,18 @@ def allocate_scenario(scenario: Scenario) -> dict[str, Any]:
     solution = solve(problem, scenario.site.distribution)
     solver = Solver(problem)
     for i, amps in enumerate(solution.current_a):
-        solver.set(i, amps)
+        solver.assign(i, amps)
     solver.blocked_by = solution.blocked_by
     loads: dict[str, dict[str, Any]] = {}
     for i, load in enumerate(scenario.loads):
         amps = solution.current_a[i]
         available = _available(solver, i) if load.active else _what_if_active(scenario, budget, i)
+        hard_room, _ = solver.headroom(i, set(), hard_only=True)
         loads[load.id] = {
             "current_a": _current(load, amps),
             "reason": _reason(solver, i),
             "available_a": _current(load, available),
+            "limit_a": floor_tenth(max(hard_room, amps)),
         }
     return {"loads": loads, "site": _site_report(scenario, budget, solution.current_a)}
 

@@ -32,7 +32,11 @@ class Pool(IntEnum):
     EXCESS = 3
 
 
-POOL_OF_MODE: dict[Mode, Pool] = {Mode.ECO: Pool.ECO, Mode.SOLAR: Pool.SOLAR, Mode.EXCESS: Pool.EXCESS}
+POOL_OF_MODE: dict[Mode, Pool] = {
+    Mode.ECO: Pool.ECO,
+    Mode.SOLAR: Pool.SOLAR,
+    Mode.EXCESS: Pool.EXCESS,
+}
 
 
 @dataclass(slots=True)
@@ -91,7 +95,10 @@ def build_problem(scenario: Scenario, budget: SiteBudget) -> Problem:
 
     everyone = list(range(len(loads)))
     for phase in scenario.site.phases:
-        add(Resource(f"breaker_phase_{phase}", budget.breaker_headroom_a[phase]), per_leg(everyone, phase))
+        add(
+            Resource(f"breaker_phase_{phase}", budget.breaker_headroom_a[phase]),
+            per_leg(everyone, phase),
+        )
 
     volts = budget.voltage
     if budget.import_headroom_w is not None:
@@ -100,7 +107,12 @@ def build_problem(scenario: Scenario, budget: SiteBudget) -> Problem:
         if budget.battery_boost_w > 0:
             # Standard loads may also lean on the battery: total <= cap + boost,
             # and everything else alone <= cap.
-            add(Resource("import_limit", (budget.import_headroom_w + budget.battery_boost_w) / volts), legs)
+            add(
+                Resource(
+                    "import_limit", (budget.import_headroom_w + budget.battery_boost_w) / volts
+                ),
+                legs,
+            )
             others = [(i, c) for i, c in legs if loads[i].mode not in standard_like]
             add(Resource("import_limit", budget.import_headroom_w / volts), others)
         else:
@@ -121,7 +133,9 @@ def build_problem(scenario: Scenario, budget: SiteBudget) -> Problem:
                 unit_of[i] = unit.id
 
     pools = {
-        Pool.ECO: None if not budget.battery_below_target and scenario.site.battery else budget.surplus_w,
+        Pool.ECO: None
+        if not budget.battery_below_target and scenario.site.battery
+        else budget.surplus_w,
         Pool.SOLAR: budget.surplus_w,
         Pool.EXCESS: budget.excess_w,
     }
@@ -131,8 +145,8 @@ def build_problem(scenario: Scenario, budget: SiteBudget) -> Problem:
         tier = MODE_TIER[Mode(pool.name.lower())]
         if not any(load.mode is Mode(pool.name.lower()) for load in loads):
             continue
-        members = [(i, float(loads[i].leg_count)) for i in everyone if loads[i].tier <= tier]
-        add(Resource(pool.name.lower(), watts / volts, pool), members)
+        consumers = [(i, float(loads[i].leg_count)) for i in everyone if loads[i].tier <= tier]
+        add(Resource(pool.name.lower(), watts / volts, pool), consumers)
 
     targets: list[float] = []
     reasons: list[str | None] = []

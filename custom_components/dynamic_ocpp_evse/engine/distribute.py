@@ -44,11 +44,19 @@ class Solver:
         self.x = [0.0] * len(problem.loads)
         self.used = [0.0] * len(problem.resources)
         self.claimed: dict[str, int] = {}
-        self.running: dict[Pool, set[int]] = {Pool.ECO: set(), Pool.SOLAR: set(), Pool.EXCESS: set()}
+        self.running: dict[Pool, set[int]] = {
+            Pool.ECO: set(),
+            Pool.SOLAR: set(),
+            Pool.EXCESS: set(),
+        }
         self.blocked_by: dict[int, str] = {}
         self.order = sorted(
             range(len(problem.loads)),
-            key=lambda i: (problem.loads[i].tier, problem.loads[i].priority, problem.loads[i].index),
+            key=lambda i: (
+                problem.loads[i].tier,
+                problem.loads[i].priority,
+                problem.loads[i].index,
+            ),
         )
 
     # -- constraint queries ------------------------------------------------
@@ -61,8 +69,12 @@ class Solver:
         pool = self.p.resources[r].pool
         return pool is Pool.NONE or pool in active or POOL_OF_MODE.get(self.p.loads[i].mode) is pool
 
-    def headroom(self, i: int, active: set[Pool]) -> tuple[float, str | None]:
-        """The most load i could have with every other load fixed, and what binds."""
+    def headroom(
+        self, i: int, active: set[Pool], *, hard_only: bool = False
+    ) -> tuple[float, str | None]:
+        """The most load i could have with every other load fixed, and what binds.
+
+        ``hard_only`` ignores the surplus pools (physical limits only)."""
         load = self.p.loads[i]
         best = self.p.target_a[i]
         binding: str | None = None
@@ -71,9 +83,9 @@ class Solver:
             return 0.0, f"sequential:{unit}"
         own_pool = POOL_OF_MODE.get(load.mode)
         for r, coefficient in self.p.uses[i]:
-            if not self.enforced(i, r, active):
-                continue
             res = self.p.resources[r]
+            if not self.enforced(i, r, active) or (hard_only and res.pool is not Pool.NONE):
+                continue
             room = self.x[i] + (res.capacity - self.used[r]) / coefficient
             if res.pool is Pool.ECO and own_pool is Pool.ECO:
                 room = max(load.min_a, room)
@@ -101,7 +113,7 @@ class Solver:
         amps = min(floor_tenth(amps), load.max_a)
         return amps if amps >= load.min_a - EPS else 0.0
 
-    def set(self, i: int, amps: float) -> None:
+    def assign(self, i: int, amps: float) -> None:
         """Set load i's current and book its use of every resource."""
         delta = amps - self.x[i]
         if delta == 0:
@@ -137,7 +149,7 @@ class Solver:
                 continue
             room, _ = self.headroom(i, self.active_pools())
             if room >= self.p.loads[i].min_a - EPS:
-                self.set(i, self.p.loads[i].min_a)
+                self.assign(i, self.p.loads[i].min_a)
 
     def raise_in_order(self, *, strict: bool = False) -> None:
         """Raise each load in order as far as it can go."""
@@ -150,10 +162,10 @@ class Solver:
             room, binding = self.headroom(i, self.active_pools())
             amps = self.usable(i, room)
             if amps > self.x[i]:
-                self.set(i, amps)
-            if strict and self.x[i] > 0 and binding is not None and not self._mode_bound(i, binding):
-                if self.x[i] < self.p.target_a[i] - EPS:
-                    self.blocked_by[-1] = f"waiting_for:{self.p.loads[i].id}"
+                self.assign(i, amps)
+            held_back = binding is not None and not self._mode_bound(i, binding)
+            if strict and held_back and 0 < self.x[i] < self.p.target_a[i] - EPS:
+                self.blocked_by[-1] = f"waiting_for:{self.p.loads[i].id}"
 
     def _mode_bound(self, i: int, binding: str) -> bool:
         """Whether the binding limit is the load's own surplus ceiling (its target)."""
@@ -167,7 +179,7 @@ class Solver:
             self._fill(members, self.active_pools() | self._own_pools(members))
         for i in self.order:
             if not self.p.loads[i].binary and self.x[i] > 0:
-                self.set(i, self.usable(i, self.x[i] + 1e-7))
+                self.assign(i, self.usable(i, self.x[i] + 1e-7))
 
     def _own_pools(self, members: list[int]) -> set[Pool]:
         pools = {POOL_OF_MODE.get(self.p.loads[i].mode) for i in members}

@@ -79,7 +79,9 @@ def _enum[E: (Mode, Kind, Distribution)](kind: type[E], value: Any, field: str) 
         return kind(value)
     except ValueError:
         allowed = ", ".join(m.value for m in kind)
-        raise ScenarioError(field, f"unknown value {value!r} (expected one of: {allowed})") from None
+        raise ScenarioError(
+            field, f"unknown value {value!r} (expected one of: {allowed})"
+        ) from None
 
 
 def _ident(value: Any, field: str) -> str:
@@ -143,12 +145,8 @@ def _site(data: Any) -> Site:
         excess_threshold_w=_number(
             raw.get("excess_threshold_w", 13000), "site.excess_threshold_w", minimum=0
         ),
-        distribution=_enum(
-            Distribution, raw.get("distribution", "priority"), "site.distribution"
-        ),
-        allow_grid_charging=True
-        if allow is None
-        else _bool(allow, "site.allow_grid_charging"),
+        distribution=_enum(Distribution, raw.get("distribution", "priority"), "site.distribution"),
+        allow_grid_charging=True if allow is None else _bool(allow, "site.allow_grid_charging"),
         battery=battery,
         inverter=_inverter(raw["inverter"], "site.inverter")
         if raw.get("inverter") is not None
@@ -214,9 +212,7 @@ def _load(data: Any, index: int, site: Site) -> Load:
             raise ScenarioError(
                 f"{field}.draw_a", f"has {len(draw_raw)} values for {len(phases)} phases"
             )
-        draw = tuple(
-            _number(v, f"{field}.draw_a[{i}]", minimum=0) for i, v in enumerate(draw_raw)
-        )
+        draw = tuple(_number(v, f"{field}.draw_a[{i}]", minimum=0) for i, v in enumerate(draw_raw))
     charger = raw.get("charger")
     return Load(
         id=load_id,
@@ -303,7 +299,9 @@ def _circuit_tree(circuits: tuple[Circuit, ...]) -> dict[str, tuple[str, ...]]:
     for i, circuit in enumerate(circuits):
         if circuit.parent is not None:
             if parent_of.get(circuit.id, circuit.parent) != circuit.parent:
-                raise ScenarioError(f"circuits[{i}].parent", "contradicts another circuit's members")
+                raise ScenarioError(
+                    f"circuits[{i}].parent", "contradicts another circuit's members"
+                )
             parent_of[circuit.id] = circuit.parent
     for child, parent in parent_of.items():
         if child != parent and child not in children[parent]:
@@ -313,7 +311,9 @@ def _circuit_tree(circuits: tuple[Circuit, ...]) -> dict[str, tuple[str, ...]]:
         node = parent_of.get(circuit.id)
         while node is not None:
             if node in seen:
-                raise ScenarioError(f"circuits[{i}].parent", f"circuit {circuit.id!r} contains itself")
+                raise ScenarioError(
+                    f"circuits[{i}].parent", f"circuit {circuit.id!r} contains itself"
+                )
             seen.add(node)
             node = parent_of.get(node)
     result: dict[str, tuple[str, ...]] = {}
