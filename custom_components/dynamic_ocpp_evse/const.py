@@ -105,3 +105,18 @@ CONF_MEMBERS: Final = "members"  # subentry ids of loads and circuits
 
 LOAD_MODES_CHARGER: Final = ("standard", "eco", "solar", "excess")
 LOAD_MODES_PLUG: Final = ("continuous", "solar", "excess")
+
+# --- added by the config flow (choices and defaults of the forms) ---------------
+CONF_TRANSACTION_ENTITY: Final = "transaction_entity"  # transaction_id (for tx profiles)
+RATE_UNITS: Final = ("A", "W")
+PROFILE_KINDS: Final = ("tx_default", "tx")
+VALIDITY_KINDS: Final = ("relative", "absolute")
+FAILSAFE_FLOORS: Final = ("minimum", "zero")
+DEFAULT_RATE_UNIT: Final = "A"
+DEFAULT_PROFILE_KIND: Final = "tx_default"
+DEFAULT_VALIDITY: Final = "relative"
+DEFAULT_FAILSAFE_FLOOR: Final = "minimum"
+DEFAULT_MODE_CHARGER: Final = "standard"
+DEFAULT_MODE_PLUG: Final = "continuous"
+DEFAULT_CIRCUIT_LIMIT_A: Final = 16.0
+DEFAULT_PLUG_POWER_W: Final = 2000.0
