@@ -28,7 +28,7 @@ CEILING_REASONS = frozenset(
     {"solar_surplus", "no_solar_surplus", "excess_export", "no_excess", "eco_surplus"}
 )
 SURPLUS_LOSS_REASONS = frozenset(
-    {"no_solar_surplus", "no_excess", "solar_surplus", "excess_export"}
+    {"no_solar_surplus", "no_excess", "solar_surplus", "excess_export", "battery_below_target"}
 )
 GRACE_MODES = frozenset({Mode.SOLAR, Mode.EXCESS})
 
@@ -294,7 +294,7 @@ class Controller:
         if target <= 0 or previous <= 0 or load.binary or self._config_changed:
             return target
         if target > previous:
-            if target - previous <= timing.deadband_a:
+            if target - previous <= timing.deadband_a and reason != "at_max":
                 return previous
             ramped = floor_tenth(previous + timing.ramp_up_a_per_s * dt)
             return min(target, max(previous, ramped))

@@ -1,0 +1,195 @@
+"""Deterministic tests of every stability rule of the Controller."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from custom_components.dynamic_ocpp_evse.engine import Controller
+
+PHASES = ("A", "B", "C")
+
+
+def config(mode: str = "standard", **load_keys: Any) -> dict[str, Any]:
+    load = {"id": "car", "mode": mode, "min_a": 6, "max_a": 16, **load_keys}
+    return {
+        "site": {
+            "voltage": 230,
+            "main_breaker_a": 25,
+            "grid_current_a": {"A": 0, "B": 0, "C": 0},
+            "distribution": "priority",
+        },
+        "loads": [load],
+    }
+
+
+def measure(house_a: float, draw_a: float, active: bool = True) -> dict[str, Any]:
+    """House current per phase plus the car's draw, as the grid meter sees it."""
+    return {
+        "site": {"grid_current_a": dict.fromkeys(PHASES, house_a + draw_a)},
+        "loads": {"car": {"draw_a": [draw_a] * 3, "active": active}},
+    }
+
+
+class Loop:
+    """Closed loop where the car draws exactly what was commanded last step."""
+
+    def __init__(self, cfg: dict[str, Any]) -> None:
+        self.controller = Controller(cfg)
+        self.draw = 0.0
+        self.now = 0.0
+
+    def step(self, house_a: float, dt: float = 5.0, **kw: Any) -> dict[str, Any]:
+        result = self.controller.step(measure(house_a, self.draw, **kw), self.now)
+        self.now += dt
+        car = result["loads"]["car"]
+        self.draw = car["current_a"]
+        return car
+
+
+def test_first_step_sends_and_unchanged_target_is_not_resent() -> None:
+    loop = Loop(config())
+    first = loop.step(5.0)
+    assert first["send"] and first["current_a"] == 16.0
+    assert [loop.step(5.0)["send"] for _ in range(5)] == [False] * 5
+
+
+def test_refresh_resends_after_refresh_interval() -> None:
+    cfg = config()
+    cfg["site"]["refresh_s"] = 30
+    loop = Loop(cfg)
+    sends = [loop.step(5.0, dt=10)["send"] for _ in range(7)]
+    # sent at t=0, then again once 30 s have passed (t=30), and at t=60
+    assert sends == [True, False, False, True, False, False, True]
+
+
+def test_overload_is_corrected_in_the_very_next_step() -> None:
+    loop = Loop(config())
+    assert loop.step(5.0)["current_a"] == 16.0
+    car = loop.step(20.0)  # cooking: house jumps to 20 A per phase
+    assert car["send"] and car["current_a"] <= 25 - 20
+    assert car["reason"] == "breaker_phase_A"
+
+
+def test_increase_is_smoothed_and_ramped_per_second() -> None:
+    loop = Loop(config())
+    loop.step(15.0)  # 10 A free -> 10 A
+    assert loop.draw == 10.0
+    # The house drops to 5 A: headroom grows to 20 A, but increases are delayed
+    after_one = loop.step(5.0, dt=1.0)
+    assert 10.0 <= after_one["current_a"] < 16.0
+    for _ in range(60):
+        last = loop.step(5.0, dt=1.0)
+    assert last["current_a"] == 16.0
+
+
+def test_ramp_depends_on_elapsed_time_not_on_calls() -> None:
+    cfg = config(ramp_up_a_per_s=0.5)
+    cfg["site"]["smoothing_s"] = 0
+    fast, slow = Loop(cfg), Loop(copy.deepcopy(cfg))
+    fast.step(15.0, dt=1.0)
+    slow.step(15.0, dt=4.0)
+    for _ in range(4):
+        fast.step(5.0, dt=1.0)
+    slow_result = slow.step(5.0, dt=4.0)
+    # 4 s at 0.5 A/s = +2 A in both cases
+    assert fast.draw == slow_result["current_a"] == 12.0
+
+
+def test_small_increase_within_deadband_is_not_sent() -> None:
+    cfg = config(deadband_a=1.0)
+    cfg["site"]["smoothing_s"] = 0
+    loop = Loop(cfg)
+    loop.step(15.0)
+    car = loop.step(14.5)  # 0.5 A more headroom: inside the 1 A deadband
+    assert car["current_a"] == 10.0 and not car["send"]
+
+
+def test_pause_after_stop_and_restart_needs_margin() -> None:
+    cfg = config("solar", grace_s=0, pause_s=60)
+    cfg["site"]["smoothing_s"] = 0
+    loop = Loop(cfg)
+    assert loop.step(-10.0)["current_a"] == 10.0  # 10 A surplus per phase
+    stopped = loop.step(-3.0)  # surplus below the 6 A minimum
+    assert stopped["current_a"] == 0 and stopped["pause_s"] == 60
+    paused = loop.step(-10.0, dt=30)  # surplus back, but still paused
+    assert paused["current_a"] == 0 and paused["reason"] == "paused"
+    loop.step(-6.2, dt=30)  # pause over; 6.2 A is not min + margin (6.6 A)
+    assert loop.draw == 0
+    assert loop.step(-7.0)["current_a"] == 7.0
+
+
+def test_solar_grace_keeps_minimum_then_stops() -> None:
+    cfg = config("solar", grace_s=20)
+    cfg["site"]["smoothing_s"] = 0
+    loop = Loop(cfg)
+    loop.step(-10.0)
+    graced = loop.step(-2.0)
+    assert graced["current_a"] == 6.0 and graced["reason"] == "surplus_grace"
+    assert graced["grace_s"] == 20
+    loop.step(-2.0, dt=20)
+    after = loop.step(-2.0)
+    assert after["current_a"] == 0.0 and after["pause_s"] > 0
+
+
+def test_grace_never_violates_a_hard_limit() -> None:
+    cfg = config("solar", grace_s=300)
+    cfg["site"]["smoothing_s"] = 0
+    loop = Loop(cfg)
+    loop.step(-10.0)
+    spike = loop.step(22.0)  # only 3 A left on each phase
+    assert spike["current_a"] == 0
+
+
+def test_stale_grid_falls_to_safe_value_and_recovers() -> None:
+    cfg = config()
+    cfg["site"]["stale_after_s"] = 20
+    controller = Controller(cfg)
+    controller.step(measure(5.0, 0.0), 0)
+    missing = {"site": {"grid_current_a": {"A": None, "B": None, "C": None}}, "loads": {}}
+    assert controller.step(missing, 10)["loads"]["car"]["current_a"] == 16.0  # not stale yet
+    stale = controller.step(missing, 25)
+    assert stale["site"]["stale"] and stale["loads"]["car"]["current_a"] == 6.0
+    assert stale["loads"]["car"]["reason"] == "stale_inputs"
+    back = controller.step(measure(5.0, 6.0), 30)
+    assert not back["site"]["stale"] and back["loads"]["car"]["current_a"] > 6.0
+
+
+def test_never_seen_grid_is_stale_from_the_start() -> None:
+    result = Controller(config()).step({"site": {}, "loads": {}}, 0)
+    assert result["site"]["stale"] and result["loads"]["car"]["current_a"] == 0
+
+
+def test_battery_soc_hysteresis_on_target() -> None:
+    cfg = config("solar")
+    cfg["site"]["smoothing_s"] = 0
+    cfg["site"]["battery"] = {"soc": 50, "min_soc": 20, "target_soc": 80}
+    controller = Controller(cfg)
+
+    def run(soc: float, t: float) -> float:
+        m = measure(-10.0, 0.0)
+        m["site"]["battery"] = {"soc": soc, "power_w": 0}
+        return float(controller.step(m, t)["loads"]["car"]["current_a"])
+
+    assert run(79, 0) == 0  # below target: the battery charges first
+    assert run(80, 5) > 0  # reached target
+    assert run(78, 10) > 0  # within 3 % hysteresis: keeps going
+    assert run(76.5, 15) == 6.0  # left the band: surplus gone, grace keeps the minimum
+
+
+def test_mode_change_applies_at_next_step() -> None:
+    cfg = config("solar")
+    controller = Controller(cfg)
+    controller.step(measure(-3.0, 0.0), 0)
+    assert controller.step(measure(-3.0, 0.0), 5)["loads"]["car"]["current_a"] == 0
+    cfg["loads"][0]["mode"] = "standard"
+    controller.update_config(cfg)
+    result = controller.step(measure(-3.0, 0.0), 6)["loads"]["car"]
+    assert result["current_a"] == 16.0 and result["send"]
+
+
+def test_inactive_load_gets_zero() -> None:
+    loop = Loop(config())
+    loop.step(5.0)
+    car = loop.step(5.0, active=False)
+    assert car["current_a"] == 0 and car["reason"] == "inactive" and car["send"]
