@@ -1,0 +1,459 @@
+"""Subentry flow of a charger connector (one subentry per connector).
+
+Adding: ``user`` (menu: through the OCPP integration or the built-in server) ->
+``ocpp_integration`` (pick a discovered connector or manual) -> ``connection``
+(charge point id, connector, entities; pre-filled from discovery) -- or
+``builtin_server`` (charge point id, password, connectors) -- then ``details``
+(name, wiring, currents, priority, mode, unit limit) and ``profile`` (OCPP
+charging profile settings). Reconfiguring: ``reconfigure`` (connection fields
+of the chosen backend) -> ``details`` -> ``profile``. Unit-wide settings of a
+multi-connector charger are copied to the sibling connectors' subentries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import voluptuous as vol
+from homeassistant.config_entries import (
+    SOURCE_RECONFIGURE,
+    ConfigSubentry,
+    ConfigSubentryFlow,
+    SubentryFlowResult,
+)
+from homeassistant.helpers.selector import SelectOptionDict
+
+from .const import (
+    BACKEND_BUILTIN,
+    BACKEND_OCPP_INTEGRATION,
+    CONF_BACKEND,
+    CONF_CHARGE_POINT_ID,
+    CONF_COMPLIANCE_CYCLES,
+    CONF_CONNECTOR_COUNT,
+    CONF_CONNECTOR_ID,
+    CONF_CURRENT_ENTITY,
+    CONF_FAILSAFE_FLOOR,
+    CONF_MAX_CURRENT_A,
+    CONF_MIN_CURRENT_A,
+    CONF_MIN_SEND_INTERVAL_S,
+    CONF_MODE,
+    CONF_NAME,
+    CONF_OCPP_SERVER_ENABLED,
+    CONF_OFFERED_ENTITY,
+    CONF_PASSWORD,
+    CONF_PHASES,
+    CONF_PRIORITY,
+    CONF_PROFILE_KIND,
+    CONF_PROFILE_VALIDITY_S,
+    CONF_RATE_UNIT,
+    CONF_STACK_LEVEL,
+    CONF_STATUS_ENTITY,
+    CONF_TRANSACTION_ENTITY,
+    CONF_UNIT_CONCURRENT,
+    CONF_UNIT_MAX_A,
+    CONF_VALIDITY,
+    DEFAULT_COMPLIANCE_CYCLES,
+    DEFAULT_FAILSAFE_FLOOR,
+    DEFAULT_MAX_CURRENT_A,
+    DEFAULT_MIN_CURRENT_A,
+    DEFAULT_MIN_SEND_INTERVAL_S,
+    DEFAULT_MODE_CHARGER,
+    DEFAULT_PRIORITY,
+    DEFAULT_PROFILE_KIND,
+    DEFAULT_PROFILE_VALIDITY_S,
+    DEFAULT_RATE_UNIT,
+    DEFAULT_STACK_LEVEL,
+    DEFAULT_VALIDITY,
+    FAILSAFE_FLOORS,
+    LOAD_MODES_CHARGER,
+    PROFILE_KINDS,
+    RATE_UNITS,
+    SUBENTRY_CHARGER,
+    VALIDITY_KINDS,
+)
+from .flow_helpers import (
+    boolean,
+    choice,
+    clean_input,
+    entity,
+    merge_step,
+    number,
+    text,
+    wiring_options,
+    wiring_value,
+)
+from .ocpp_discovery import (
+    KEY_CURRENT_IMPORT,
+    KEY_CURRENT_OFFERED,
+    KEY_POWER_OFFERED,
+    KEY_STATUS_CONNECTOR,
+    KEY_TRANSACTION_ID,
+    DiscoveredConnector,
+    async_get_rate_unit,
+    discover_connectors,
+    ocpp_loaded,
+)
+from .validation import (
+    CURRENT_OR_POWER_UNITS,
+    CURRENT_UNITS,
+    ERR_NAME_EXISTS,
+    check_entities,
+    check_min_max,
+    check_ranges,
+    site_phases,
+    subentry_name_taken,
+)
+
+MANUAL = "manual"
+CONF_TARGET = "target"  # form-only field of the ocpp_integration step
+_SENSOR = ["sensor"]
+
+CONNECTION_ENTITY_FIELDS = {
+    vol.Required(CONF_CURRENT_ENTITY): entity(_SENSOR),
+    vol.Required(CONF_STATUS_ENTITY): entity(_SENSOR),
+    vol.Optional(CONF_OFFERED_ENTITY): entity(_SENSOR),
+    vol.Optional(CONF_TRANSACTION_ENTITY): entity(_SENSOR),
+}
+CONNECTION_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_CHARGE_POINT_ID): text(),
+        vol.Required(CONF_CONNECTOR_ID, default=1): number(),
+        vol.Required(CONF_CONNECTOR_COUNT, default=1): number(),
+        **CONNECTION_ENTITY_FIELDS,
+    }
+)
+BUILTIN_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_CHARGE_POINT_ID): text(),
+        vol.Optional(CONF_PASSWORD): text(password=True),
+        vol.Required(CONF_CONNECTOR_ID, default=1): number(),
+        vol.Required(CONF_CONNECTOR_COUNT, default=1): number(),
+    }
+)
+RECONFIGURE_OCPP_SCHEMA = vol.Schema(
+    {vol.Required(CONF_CONNECTOR_COUNT): number(), **CONNECTION_ENTITY_FIELDS}
+)
+RECONFIGURE_BUILTIN_SCHEMA = vol.Schema(
+    {vol.Optional(CONF_PASSWORD): text(password=True), vol.Required(CONF_CONNECTOR_COUNT): number()}
+)
+PROFILE_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_RATE_UNIT, default=DEFAULT_RATE_UNIT): choice(RATE_UNITS, "rate_unit"),
+        vol.Required(CONF_PROFILE_KIND, default=DEFAULT_PROFILE_KIND): choice(
+            PROFILE_KINDS, "profile_kind"
+        ),
+        vol.Required(CONF_STACK_LEVEL, default=DEFAULT_STACK_LEVEL): number(),
+        vol.Required(CONF_VALIDITY, default=DEFAULT_VALIDITY): choice(VALIDITY_KINDS, "validity"),
+        vol.Required(CONF_PROFILE_VALIDITY_S, default=DEFAULT_PROFILE_VALIDITY_S): number("s"),
+        vol.Required(CONF_MIN_SEND_INTERVAL_S, default=DEFAULT_MIN_SEND_INTERVAL_S): number("s"),
+        vol.Required(CONF_FAILSAFE_FLOOR, default=DEFAULT_FAILSAFE_FLOOR): choice(
+            FAILSAFE_FLOORS, "failsafe_floor"
+        ),
+        vol.Required(CONF_COMPLIANCE_CYCLES, default=DEFAULT_COMPLIANCE_CYCLES): number(),
+    }
+)
+
+
+def _connection_values(found: DiscoveredConnector) -> dict[str, Any]:
+    """Pre-fill of the connection step from a discovered connector."""
+    values: dict[str, Any] = {
+        CONF_CHARGE_POINT_ID: found.cpid,
+        CONF_CONNECTOR_ID: found.connector_id,
+        CONF_CONNECTOR_COUNT: found.connector_count,
+    }
+    pairs = (
+        (CONF_CURRENT_ENTITY, (KEY_CURRENT_IMPORT,)),
+        (CONF_STATUS_ENTITY, (KEY_STATUS_CONNECTOR,)),
+        (CONF_OFFERED_ENTITY, (KEY_CURRENT_OFFERED, KEY_POWER_OFFERED)),
+        (CONF_TRANSACTION_ENTITY, (KEY_TRANSACTION_ID,)),
+    )
+    for conf, keys in pairs:
+        for key in keys:
+            if key in found.entities:
+                values[conf] = found.entities[key]
+                break
+    return values
+
+
+class ChargerSubentryFlow(ConfigSubentryFlow):
+    """Add or reconfigure one charger connector."""
+
+    def __init__(self) -> None:
+        """Start with no answers."""
+        self._data: dict[str, Any] = {}
+        self._found: dict[str, DiscoveredConnector] = {}
+        self._prefill: dict[str, Any] = {}
+
+    # -- helpers -------------------------------------------------------------
+    def _own_id(self) -> str | None:
+        return self._reconfigure_subentry_id if self.source == SOURCE_RECONFIGURE else None
+
+    def _form(
+        self,
+        step_id: str,
+        schema: vol.Schema,
+        values: Mapping[str, Any],
+        errors: dict[str, str] | None = None,
+        placeholders: Mapping[str, str] | None = None,
+    ) -> SubentryFlowResult:
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=self.add_suggested_values_to_schema(schema, values),
+            errors=errors or {},
+            description_placeholders=placeholders,
+        )
+
+    def _configured_keys(self) -> set[str]:
+        return {
+            sub.unique_id
+            for sub in self._get_entry().subentries.values()
+            if sub.subentry_type == SUBENTRY_CHARGER and sub.unique_id
+        }
+
+    def _siblings(self) -> list[ConfigSubentry]:
+        """Other connectors of the same physical charger in this hub."""
+        return [
+            sub
+            for sid, sub in self._get_entry().subentries.items()
+            if sub.subentry_type == SUBENTRY_CHARGER
+            and sid != self._own_id()
+            and sub.data.get(CONF_BACKEND) == self._data.get(CONF_BACKEND)
+            and sub.data.get(CONF_CHARGE_POINT_ID) == self._data.get(CONF_CHARGE_POINT_ID)
+        ]
+
+    def _check_connector(self, answers: dict[str, Any], errors: dict[str, str]) -> None:
+        check_ranges(answers, errors)
+        count, connector = answers.get(CONF_CONNECTOR_COUNT), answers.get(CONF_CONNECTOR_ID)
+        if (
+            count is not None
+            and connector is not None
+            and CONF_CONNECTOR_ID not in errors
+            and connector > count
+        ):
+            errors[CONF_CONNECTOR_ID] = "connector_above_count"
+        cpid = answers.get(CONF_CHARGE_POINT_ID)
+        if cpid is not None and (not cpid or any(c in cpid for c in "/ \t#?")):
+            errors[CONF_CHARGE_POINT_ID] = "invalid_charge_point_id"
+
+    # -- adding: backend choice ----------------------------------------------
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        """Choose how the charger is reached."""
+        return self.async_show_menu(
+            step_id="user", menu_options=[BACKEND_OCPP_INTEGRATION, BACKEND_BUILTIN]
+        )
+
+    async def async_step_ocpp_integration(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Pick one of the OCPP integration's connectors, or enter it by hand."""
+        if not ocpp_loaded(self.hass):
+            return self.async_abort(reason="ocpp_not_installed")
+        if not self._found:
+            self._found = {c.key: c for c in discover_connectors(self.hass)}
+            if not self._found:
+                return self.async_abort(reason="ocpp_not_installed")
+        self._data[CONF_BACKEND] = BACKEND_OCPP_INTEGRATION
+        if user_input is not None:
+            target = user_input[CONF_TARGET]
+            if target in self._found:
+                found = self._found[target]
+                self._prefill = _connection_values(found)
+                self._prefill[CONF_NAME] = found.title
+                if rate_unit := await async_get_rate_unit(self.hass, found.cpid):
+                    self._prefill[CONF_RATE_UNIT] = rate_unit
+            return await self.async_step_connection()
+        configured = self._configured_keys()
+        options = [
+            SelectOptionDict(
+                value=key, label=f"{c.title} ({c.cpid}, {c.connector_id}/{c.connector_count})"
+            )
+            for key, c in self._found.items()
+            if key not in configured
+        ]
+        options.append(SelectOptionDict(value=MANUAL, label=MANUAL))
+        default = options[0]["value"]
+        schema = vol.Schema(
+            {vol.Required(CONF_TARGET, default=default): choice(options, "charger_target")}
+        )
+        return self.async_show_form(step_id="ocpp_integration", data_schema=schema)
+
+    async def async_step_connection(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Charge point id, connector and the OCPP integration's entities."""
+        if user_input is None:
+            return self._form("connection", CONNECTION_SCHEMA, self._prefill)
+        answers = clean_input(user_input)
+        errors: dict[str, str] = {}
+        self._check_connector(answers, errors)
+        self._check_connection_entities(answers, errors)
+        key = f"{answers.get(CONF_CHARGE_POINT_ID)}-{answers.get(CONF_CONNECTOR_ID)}"
+        if not errors and key in self._configured_keys():
+            return self.async_abort(reason="already_configured")
+        if errors:
+            return self._form("connection", CONNECTION_SCHEMA, answers, errors)
+        self._data = merge_step(self._data, CONNECTION_SCHEMA, answers)
+        return await self.async_step_details()
+
+    def _check_connection_entities(self, answers: dict[str, Any], errors: dict[str, str]) -> None:
+        check_entities(
+            self.hass,
+            answers,
+            {
+                CONF_CURRENT_ENTITY: (CURRENT_UNITS, True),
+                CONF_STATUS_ENTITY: (None, False),
+                CONF_OFFERED_ENTITY: (CURRENT_OR_POWER_UNITS, True),
+                CONF_TRANSACTION_ENTITY: (None, False),
+            },
+            errors,
+        )
+
+    async def async_step_builtin_server(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """A charger that connects to this integration's own OCPP server."""
+        if not self._get_entry().data.get(CONF_OCPP_SERVER_ENABLED):
+            return self.async_abort(reason="builtin_server_disabled")
+        self._data[CONF_BACKEND] = BACKEND_BUILTIN
+        if user_input is None:
+            return self._form("builtin_server", BUILTIN_SCHEMA, {})
+        answers = clean_input(user_input)
+        errors: dict[str, str] = {}
+        self._check_connector(answers, errors)
+        key = f"{answers.get(CONF_CHARGE_POINT_ID)}-{answers.get(CONF_CONNECTOR_ID)}"
+        if not errors and key in self._configured_keys():
+            return self.async_abort(reason="already_configured")
+        if errors:
+            return self._form("builtin_server", BUILTIN_SCHEMA, answers, errors)
+        self._data = merge_step(self._data, BUILTIN_SCHEMA, answers)
+        self._prefill[CONF_NAME] = answers[CONF_CHARGE_POINT_ID]
+        if answers[CONF_CONNECTOR_COUNT] > 1:
+            self._prefill[CONF_NAME] += f" {answers[CONF_CONNECTOR_ID]}"
+        return await self.async_step_details()
+
+    # -- reconfiguring ---------------------------------------------------------
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Change the connection fields of the charger's backend."""
+        subentry = self._get_reconfigure_subentry()
+        if not self._data:
+            self._data = dict(subentry.data)
+            self._prefill = {CONF_NAME: subentry.title}
+        builtin = self._data.get(CONF_BACKEND) == BACKEND_BUILTIN
+        schema = RECONFIGURE_BUILTIN_SCHEMA if builtin else RECONFIGURE_OCPP_SCHEMA
+        placeholders = {
+            "charge_point_id": str(self._data.get(CONF_CHARGE_POINT_ID)),
+            "connector_id": str(self._data.get(CONF_CONNECTOR_ID)),
+        }
+        if user_input is None:
+            return self._form("reconfigure", schema, self._data, placeholders=placeholders)
+        answers = clean_input(user_input)
+        errors: dict[str, str] = {}
+        self._check_connector(
+            {**answers, CONF_CONNECTOR_ID: self._data.get(CONF_CONNECTOR_ID)}, errors
+        )
+        if CONF_CONNECTOR_ID in errors:
+            errors[CONF_CONNECTOR_COUNT] = errors.pop(CONF_CONNECTOR_ID)
+        if not builtin:
+            self._check_connection_entities(answers, errors)
+        if errors:
+            return self._form("reconfigure", schema, answers, errors, placeholders)
+        self._data = merge_step(self._data, schema, answers)
+        return await self.async_step_details()
+
+    # -- shared: details and profile ----------------------------------------------
+    def _details_schema(self) -> vol.Schema:
+        phases = site_phases(self._get_entry().data)
+        fields: dict[Any, Any] = {
+            vol.Required(CONF_NAME): text(),
+            vol.Required(CONF_PHASES, default=wiring_value(phases)): choice(wiring_options(phases)),
+            vol.Required(CONF_MIN_CURRENT_A, default=DEFAULT_MIN_CURRENT_A): number("A", 0.1),
+            vol.Required(CONF_MAX_CURRENT_A, default=DEFAULT_MAX_CURRENT_A): number("A", 0.1),
+            vol.Required(CONF_PRIORITY, default=DEFAULT_PRIORITY): number(),
+            vol.Required(CONF_MODE, default=DEFAULT_MODE_CHARGER): choice(
+                LOAD_MODES_CHARGER, "charger_mode"
+            ),
+        }
+        if int(self._data.get(CONF_CONNECTOR_COUNT, 1)) > 1:
+            fields[vol.Required(CONF_UNIT_MAX_A, default=DEFAULT_MAX_CURRENT_A)] = number("A", 0.1)
+            fields[vol.Optional(CONF_UNIT_CONCURRENT, default=True)] = boolean()
+        return vol.Schema(fields)
+
+    def _details_values(self) -> dict[str, Any]:
+        values = {**self._data, **self._prefill}
+        if CONF_PHASES in values:
+            values[CONF_PHASES] = wiring_value(values[CONF_PHASES])
+        siblings = self._siblings()
+        if siblings and self.source != SOURCE_RECONFIGURE:
+            for key in (CONF_UNIT_MAX_A, CONF_UNIT_CONCURRENT):
+                if key in siblings[0].data:
+                    values[key] = siblings[0].data[key]
+        return values
+
+    async def async_step_details(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Name, wiring, current limits, priority, initial mode, unit limit."""
+        schema = self._details_schema()
+        if user_input is None:
+            return self._form("details", schema, self._details_values())
+        answers = clean_input(user_input)
+        errors: dict[str, str] = {}
+        if subentry_name_taken(self._get_entry(), answers.get(CONF_NAME, ""), self._own_id()):
+            errors[CONF_NAME] = ERR_NAME_EXISTS
+        check_ranges(answers, errors)
+        check_min_max(answers, CONF_MIN_CURRENT_A, CONF_MAX_CURRENT_A, errors)
+        unit_max = answers.get(CONF_UNIT_MAX_A)
+        if unit_max is not None and answers.get(CONF_MAX_CURRENT_A, 0) > unit_max:
+            errors.setdefault(CONF_MAX_CURRENT_A, "above_unit_max")
+        if errors:
+            return self._form("details", schema, answers, errors)
+        answers[CONF_PHASES] = answers[CONF_PHASES].split(",")
+        self._data = merge_step(self._data, schema, answers)
+        if unit_max is None:
+            self._data[CONF_UNIT_MAX_A] = self._data[CONF_MAX_CURRENT_A]
+            self._data[CONF_UNIT_CONCURRENT] = True
+        return await self.async_step_profile()
+
+    async def async_step_profile(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """How charging profiles are sent, refreshed and checked."""
+        if user_input is None:
+            return self._form("profile", PROFILE_SCHEMA, {**self._data, **self._prefill})
+        answers = clean_input(user_input)
+        errors: dict[str, str] = {}
+        check_ranges(answers, errors)
+        if (
+            answers.get(CONF_PROFILE_KIND) == "tx"
+            and self._data.get(CONF_BACKEND) == BACKEND_OCPP_INTEGRATION
+            and not self._data.get(CONF_TRANSACTION_ENTITY)
+        ):
+            errors[CONF_PROFILE_KIND] = "transaction_entity_required"
+        if errors:
+            return self._form("profile", PROFILE_SCHEMA, answers, errors)
+        self._data = merge_step(self._data, PROFILE_SCHEMA, answers)
+        return self._finish()
+
+    def _finish(self) -> SubentryFlowResult:
+        data = dict(self._data)
+        title = data[CONF_NAME]
+        self._sync_siblings(data)
+        if self.source == SOURCE_RECONFIGURE:
+            return self.async_update_and_abort(
+                self._get_entry(), self._get_reconfigure_subentry(), title=title, data=data
+            )
+        unique_id = f"{data[CONF_CHARGE_POINT_ID]}-{data[CONF_CONNECTOR_ID]}"
+        return self.async_create_entry(title=title, data=data, unique_id=unique_id)
+
+    def _sync_siblings(self, data: Mapping[str, Any]) -> None:
+        """Keep the unit-wide settings equal on every connector of one charger."""
+        shared = {k: data[k] for k in (CONF_CONNECTOR_COUNT, CONF_UNIT_MAX_A, CONF_UNIT_CONCURRENT)}
+        entry = self._get_entry()
+        for sibling in self._siblings():
+            if any(sibling.data.get(k) != v for k, v in shared.items()):
+                self.hass.config_entries.async_update_subentry(
+                    entry, sibling, data={**sibling.data, **shared}
+                )
