@@ -1,0 +1,55 @@
+"""Scenario suite: every ``tests/scenarios/*.yaml`` gives its stated allocation.
+
+Each file states, in its leading comments, the arithmetic behind its ``expect``
+values. ``expect`` (and the optional ``expect_available``) are amps with a
+tolerance of 0.1 A; ``expect_reason`` must match exactly. Every result must also
+respect all hard limits. Files under ``tests/scenarios/pending/`` are cases where
+the engine and the issue disagree; they are not run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from custom_components.dynamic_ocpp_evse.engine import allocate
+
+from .test_properties import assert_hard_limits
+
+SCENARIO_DIR = Path(__file__).resolve().parents[1] / "scenarios"
+FILES = sorted(SCENARIO_DIR.glob("*.yaml"))
+MIN_FILES = 80
+TOLERANCE_A = 0.1
+
+
+def _load(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict), f"{path.name}: not a mapping"
+    return data
+
+
+def test_enough_scenarios() -> None:
+    assert len(FILES) >= MIN_FILES, f"only {len(FILES)} scenario files in {SCENARIO_DIR}"
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_scenario(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("#") and "Arithmetic" in text, f"{path.name}: no arithmetic comment"
+    scenario = _load(path)
+    expect = scenario.get("expect") or {}
+    assert expect, f"{path.name}: no expect map"
+    result = allocate(scenario)
+    loads = result["loads"]
+    for load_id, amps in expect.items():
+        got = loads[str(load_id)]["current_a"]
+        assert got == pytest.approx(amps, abs=TOLERANCE_A), f"{load_id}: {got} A, expected {amps}"
+    for load_id, reason in (scenario.get("expect_reason") or {}).items():
+        assert loads[str(load_id)]["reason"] == reason, f"{load_id}: reason"
+    for load_id, amps in (scenario.get("expect_available") or {}).items():
+        got = loads[str(load_id)]["available_a"]
+        assert got == pytest.approx(amps, abs=TOLERANCE_A), f"{load_id}: available {got} A"
+    assert_hard_limits(scenario, result)
