@@ -36,11 +36,17 @@ stack_level, validity, validity_s, now, transaction_id=None) -> dict``
 
 ``offered_limit_a(limit_a, min_a) -> float``
     The current (A) that ``build_profile`` will put in the profile.
+
+``ProfileSettings``
+    A frozen bundle of the keyword arguments above (per connector), with
+    ``settings.build(connector_id, limit_a, now=..., transaction_id=...)`` and
+    ``settings.build_floor(connector_id)`` shortcuts.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -184,3 +190,56 @@ def build_floor_profile(
         "chargingProfileKind": "Relative",
         "chargingSchedule": _schedule(_rate(amps, unit, phases, voltage), unit, phases),
     }
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileSettings:
+    """How to build one connector's profiles (defaults match the integration's)."""
+
+    min_a: float = 6.0
+    phases: int = 3
+    voltage: float = 230.0
+    unit: RateUnit = "A"
+    kind: ProfileKind = "tx_default"
+    stack_level: int = 2
+    validity: Validity = "absolute"
+    validity_s: float | None = 120
+    floor_a: float | None = None  # permanent safe floor; None = do not install one
+
+    def build(
+        self,
+        connector_id: int,
+        limit_a: float,
+        *,
+        now: datetime,
+        transaction_id: int | None = None,
+    ) -> dict[str, Any]:
+        """``build_profile`` with these settings."""
+        return build_profile(
+            connector_id,
+            limit_a,
+            min_a=self.min_a,
+            phases=self.phases,
+            voltage=self.voltage,
+            unit=self.unit,
+            kind=self.kind,
+            stack_level=self.stack_level,
+            validity=self.validity,
+            validity_s=self.validity_s,
+            now=now,
+            transaction_id=transaction_id,
+        )
+
+    def build_floor(self, connector_id: int) -> dict[str, Any] | None:
+        """The floor profile one stack level below ``stack_level`` (None if impossible)."""
+        level = floor_stack_level(self.stack_level)
+        if self.floor_a is None or level is None:
+            return None
+        return build_floor_profile(
+            connector_id,
+            self.floor_a,
+            phases=self.phases,
+            voltage=self.voltage,
+            unit=self.unit,
+            stack_level=level,
+        )

@@ -1,0 +1,394 @@
+"""One known charge point across its connections: commands, setup on connect, resend.
+
+A ``ChargePointSession`` exists for every known charger from the start, connected or
+not. It remembers what Home Assistant wants (limit, profile settings and floor per
+connector), so that on every (re)connect it can read the charger's configuration,
+set the meter values it needs, reinstall the floor and resend the current profile.
+
+Every outgoing request goes through the charger's ``CommandQueue``; the public
+command methods return as soon as the command is queued and hand back a future with
+the outcome (``"Accepted"`` or a ``CommandFailed`` subclass).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from ocpp.exceptions import OCPPError
+from ocpp.v16 import call
+from ocpp.v16.enums import ResetType
+
+from .charge_point import CentralSystemChargePoint
+from .command_queue import ChargerOffline, CommandFailed, CommandQueue, CommandTimeout
+from .options import ServerOptions
+from .profiles import ProfileSettings, build_floor_profile, offered_limit_a
+from .state import ChargerState
+
+_LOGGER = logging.getLogger(__name__)
+
+CONFIG_KEYS = (
+    "NumberOfConnectors",
+    "ChargingScheduleAllowedChargingRateUnit",
+    "ChargeProfileMaxStackLevel",
+    "MeterValueSampleInterval",
+    "MeterValuesSampledData",
+)
+_UNITS = {"Current": "A", "Power": "W"}
+
+
+class CommandRejected(CommandFailed):
+    """The charger answered, but not with Accepted (``status`` says what)."""
+
+    def __init__(self, what: str, status: str) -> None:
+        super().__init__(f"{what}: {status}")
+        self.status = status
+
+
+def _csl(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+class ChargePointSession:
+    """A known charger: its state, its queue and what we want it to do."""
+
+    def __init__(
+        self,
+        cpid: str,
+        *,
+        options: ServerOptions,
+        on_state_change: Callable[[str, ChargerState], None] | None,
+        transaction_ids: Callable[[], int],
+    ) -> None:
+        self.cpid = cpid
+        self.options = options
+        self.state = ChargerState(cpid)
+        self._on_state_change = on_state_change
+        self._transaction_ids = transaction_ids
+        self._queue = CommandQueue(cpid, timeout_s=options.response_timeout_s + 1)
+        self._cp: CentralSystemChargePoint | None = None
+        self._connection: Any = None
+        self._detached = asyncio.Event()
+        self._detached.set()
+        self._boot = asyncio.Event()
+        self._setup_task: asyncio.Task[None] | None = None
+        self._settings: dict[int, ProfileSettings] = {}
+        self._desired: dict[int, float] = {}
+        self._floors: set[int] = set()
+
+    # ----------------------------------------------------------- SessionHooks
+    def next_transaction_id(self) -> int:
+        return self._transaction_ids()
+
+    def notify(self) -> None:
+        if self._on_state_change is None:
+            return
+        try:
+            self._on_state_change(self.cpid, self.state)
+        except Exception:
+            _LOGGER.exception("%s: state change callback failed", self.cpid)
+
+    def booted(self) -> None:
+        self._boot.set()
+        if self._setup_task is not None and self._setup_task.done() and self._cp is not None:
+            self._start_setup()  # rebooted without reconnecting: profiles may be gone
+
+    def transaction_started(self, connector_id: int) -> None:
+        if connector_id in self._desired and self.effective(connector_id).kind == "tx":
+            self._queue_profile(connector_id)
+
+    # ------------------------------------------------------------- connection
+    @property
+    def queue(self) -> CommandQueue:
+        """The charger's command queue (read-only use: diagnostics, tests)."""
+        return self._queue
+
+    async def serve(self, connection: Any) -> None:
+        """Run one websocket connection of this charger until it closes."""
+        if self._connection is not None:
+            _LOGGER.info("%s: new connection replaces the old one", self.cpid)
+            await self._connection.close()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(5):
+                    await self._detached.wait()
+        cp = CentralSystemChargePoint(self.cpid, connection, self)
+        self._cp, self._connection = cp, connection
+        self._detached.clear()
+        self._boot.clear()
+        self.state.connected = True
+        self.state.booted = False
+        self.state.last_seen = self.options.clock()
+        self._queue.start(held=True)
+        self._start_setup()
+        self.notify()
+        try:
+            await cp.start()
+        except Exception as err:  # ConnectionClosed and friends
+            _LOGGER.debug("%s: connection ended: %r", self.cpid, err)
+        finally:
+            await self._detach(cp)
+
+    async def _detach(self, cp: CentralSystemChargePoint) -> None:
+        if self._cp is not cp:
+            return
+        self._cp, self._connection = None, None
+        if self._setup_task is not None:
+            self._setup_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._setup_task
+            self._setup_task = None
+        await self._queue.stop(ChargerOffline(f"{self.cpid} disconnected"))
+        self.state.connected = False
+        for conn in self.state.connectors.values():
+            conn.floor_installed = False
+        self._detached.set()
+        self.notify()
+
+    async def close(self) -> None:
+        """Close the connection, if any, and wait until it is gone."""
+        if self._connection is not None:
+            await self._connection.close()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(5):
+                    await self._detached.wait()
+
+    def _start_setup(self) -> None:
+        self._queue.start(held=True)
+        self._setup_task = asyncio.get_running_loop().create_task(
+            self._setup(), name=f"ocpp-setup-{self.cpid}"
+        )
+
+    async def _setup(self) -> None:
+        """After boot (or a grace period): read/set configuration, floor, resend, release."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self.options.boot_wait_s):
+                await self._boot.wait()
+        try:
+            await self._read_configuration()
+            await self._apply_configuration()
+        except CommandFailed as err:
+            _LOGGER.warning("%s: configuration on connect failed: %s", self.cpid, err)
+        for connector_id in sorted(self._floors):
+            self._queue_floor(connector_id)
+        for connector_id in sorted(self._desired):
+            self._queue_profile(connector_id)
+        self._queue.release()
+        self.notify()
+
+    async def _call(self, payload: Any) -> Any:
+        """Send one request; CALLERROR and timeouts become ``CommandFailed``."""
+        cp = self._cp
+        if cp is None:
+            raise ChargerOffline(f"{self.cpid} is not connected")
+        try:
+            async with asyncio.timeout(self.options.response_timeout_s):
+                return await cp.call(payload, suppress=False)
+        except OCPPError as err:
+            raise CommandFailed(f"{type(payload).__name__}: CALLERROR {err!r}") from err
+        except TimeoutError as err:
+            raise CommandTimeout(f"{type(payload).__name__}: no answer") from err
+
+    async def _read_configuration(self) -> None:
+        result = await self._call(call.GetConfiguration(key=list(CONFIG_KEYS)))
+        state = self.state
+        for item in result.configuration_key or []:
+            if item.get("value") is not None:
+                state.configuration[item["key"]] = str(item["value"])
+        conf = state.configuration
+        with contextlib.suppress(KeyError, ValueError):
+            state.number_of_connectors = int(conf["NumberOfConnectors"])
+            for connector_id in range(1, state.number_of_connectors + 1):
+                state.connector(connector_id)
+        with contextlib.suppress(KeyError, ValueError):
+            state.max_stack_level = int(conf["ChargeProfileMaxStackLevel"])
+        if "ChargingScheduleAllowedChargingRateUnit" in conf:
+            units = _csl(conf["ChargingScheduleAllowedChargingRateUnit"])
+            state.rate_units = tuple(_UNITS[u] for u in units if u in _UNITS) or None
+
+    async def _apply_configuration(self) -> None:
+        conf = self.state.configuration
+        wanted = {
+            "MeterValueSampleInterval": str(self.options.meter_interval_s),
+            "MeterValuesSampledData": self.options.measurands,
+        }
+        for key, value in wanted.items():
+            if key in conf and set(_csl(conf[key])) == set(_csl(value)):
+                continue  # already right: do not wear the charger's flash
+            result = await self._call(call.ChangeConfiguration(key=key, value=value))
+            if result.status in ("Accepted", "RebootRequired"):
+                conf[key] = value
+            else:
+                _LOGGER.warning("%s: ChangeConfiguration %s: %s", self.cpid, key, result.status)
+
+    # --------------------------------------------------------------- profiles
+    def configure(self, connector_id: int, settings: ProfileSettings) -> None:
+        """Remember how to build this connector's profiles."""
+        self._settings[connector_id] = settings
+        self.state.connector(connector_id)
+
+    def effective(self, connector_id: int) -> ProfileSettings:
+        """The settings adapted to what the charger reported (unit, max stack level)."""
+        settings = self._settings.get(connector_id, self.options.profile_defaults)
+        units = self.state.rate_units
+        if units and settings.unit not in units:
+            settings = replace(settings, unit="A" if units[0] == "A" else "W")
+        max_level = self.state.max_stack_level
+        if max_level is not None and settings.stack_level > max_level:
+            settings = replace(settings, stack_level=max_level)
+        if settings.stack_level == 0 and settings.floor_a is not None:
+            settings = replace(settings, kind="tx")  # floor and TxDefault share level 0
+        return settings
+
+    async def set_limit(
+        self, connector_id: int, limit_a: float, settings: ProfileSettings | None = None
+    ) -> asyncio.Future[Any]:
+        """Queue the profile for ``limit_a`` (coalesced); return its outcome's future."""
+        if settings is not None:
+            self.configure(connector_id, settings)
+        self._desired[connector_id] = limit_a
+        return self._queue_profile(connector_id)
+
+    async def install_floor(
+        self, connector_id: int, settings: ProfileSettings | None = None
+    ) -> asyncio.Future[Any]:
+        """Queue the permanent safe floor (and reinstall it on every reconnect)."""
+        if settings is not None:
+            self.configure(connector_id, settings)
+        self._floors.add(connector_id)
+        return self._queue_floor(connector_id)
+
+    def _queue_profile(self, connector_id: int) -> asyncio.Future[Any]:
+        return self._queue.submit(
+            ("profile", connector_id), lambda: self._send_profile(connector_id)
+        )
+
+    def _queue_floor(self, connector_id: int) -> asyncio.Future[Any]:
+        return self._queue.submit(("floor", connector_id), lambda: self._send_floor(connector_id))
+
+    def _floor_profile(self, connector_id: int) -> dict[str, Any] | None:
+        settings = self.effective(connector_id)
+        if settings.floor_a is None:
+            return None
+        if settings.stack_level == 0:
+            return build_floor_profile(
+                connector_id,
+                settings.floor_a,
+                phases=settings.phases,
+                voltage=settings.voltage,
+                unit=settings.unit,
+                stack_level=0,
+            )
+        return settings.build_floor(connector_id)
+
+    async def _send_floor(self, connector_id: int) -> str:
+        profile = self._floor_profile(connector_id)
+        if profile is None:
+            return "NoFloor"
+        status = await self._set_profile(connector_id, profile)
+        self.state.connector(connector_id).floor_installed = status == "Accepted"
+        self.notify()
+        if status != "Accepted":
+            raise CommandRejected("floor profile", status)
+        return status
+
+    async def _send_profile(self, connector_id: int) -> str:
+        limit_a = self._desired.get(connector_id)
+        if limit_a is None:
+            return "NoLimit"
+        settings = self.effective(connector_id)
+        conn = self.state.connector(connector_id)
+        transaction_id = conn.transaction_id
+        if settings.kind == "tx" and transaction_id is None:
+            if settings.stack_level == 0 and settings.floor_a is not None:
+                return "Deferred"  # only the floor applies until a transaction starts
+            settings = replace(settings, kind="tx_default")
+        profile = settings.build(
+            connector_id, limit_a, now=self.options.clock(), transaction_id=transaction_id
+        )
+        status = await self._set_profile(connector_id, profile)
+        conn.profile_status = status
+        conn.profile_sent_at = self.options.clock()
+        if status == "Accepted":
+            conn.offered_limit_a = offered_limit_a(limit_a, settings.min_a)
+        self.notify()
+        if status != "Accepted":
+            raise CommandRejected("charging profile", status)
+        return status
+
+    async def _set_profile(self, connector_id: int, profile: dict[str, Any]) -> str:
+        try:
+            result = await self._call(
+                call.SetChargingProfile(connector_id=connector_id, cs_charging_profiles=profile)
+            )
+        except CommandFailed:
+            self.state.connector(connector_id).profile_status = "failed"
+            raise
+        return str(result.status)
+
+    # --------------------------------------------------------------- commands
+    async def reset(self, connector_id: int | None = None) -> asyncio.Future[Any]:
+        """Clear the charging profiles, reinstall the floor, resend the current profile."""
+        targets = (
+            [connector_id]
+            if connector_id is not None
+            else sorted(set(self._settings) | set(self._desired) | self._floors)
+        )
+
+        async def clear() -> str:
+            if not targets:
+                await self._call(call.ClearChargingProfile())
+            for target in targets:
+                await self._call(call.ClearChargingProfile(connector_id=target))
+            return "Accepted"
+
+        timeout_s = (len(targets) + 1) * self.options.response_timeout_s + 1
+        fut = self._queue.submit(("reset", connector_id), clear, timeout_s=timeout_s)
+        for target in targets:
+            if target in self._floors:
+                self._queue_floor(target)
+            if target in self._desired:
+                self._queue_profile(target)
+        return fut
+
+    async def remote_start(self, connector_id: int, id_tag: str) -> asyncio.Future[Any]:
+        """Ask the charger to start a transaction on a connector."""
+
+        async def start() -> str:
+            result = await self._call(
+                call.RemoteStartTransaction(id_tag=id_tag, connector_id=connector_id)
+            )
+            if result.status != "Accepted":
+                raise CommandRejected("RemoteStartTransaction", str(result.status))
+            return str(result.status)
+
+        return self._queue.submit(("remote", connector_id), start)
+
+    async def remote_stop(self, connector_id: int) -> asyncio.Future[Any]:
+        """Ask the charger to stop the transaction running on a connector."""
+
+        async def stop() -> str:
+            transaction_id = self.state.connector(connector_id).transaction_id
+            if transaction_id is None:
+                raise CommandFailed(f"no transaction on connector {connector_id}")
+            result = await self._call(call.RemoteStopTransaction(transaction_id=transaction_id))
+            if result.status != "Accepted":
+                raise CommandRejected("RemoteStopTransaction", str(result.status))
+            return str(result.status)
+
+        return self._queue.submit(("remote", connector_id), stop)
+
+    async def reboot(self, hard: bool = False) -> asyncio.Future[Any]:
+        """Send an OCPP Reset (Soft, or Hard) to the charger."""
+
+        async def reboot() -> str:
+            kind = ResetType.hard if hard else ResetType.soft
+            result = await self._call(call.Reset(type=kind))
+            if result.status != "Accepted":
+                raise CommandRejected("Reset", str(result.status))
+            return str(result.status)
+
+        return self._queue.submit(("reboot",), reboot)

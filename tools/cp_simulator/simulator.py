@@ -1,0 +1,470 @@
+"""A simulated OCPP 1.6J charge point with N connectors and a car on each.
+
+``Simulator(url, cpid, connectors=2, ...)``: ``await sim.start()`` connects to
+``url/<cpid>`` (and reconnects after a drop), boots, reports every connector's status,
+then sends Heartbeats and MeterValues on their intervals. ``await sim.plug_in(1)``
+authorises and starts a transaction; the car then draws what the composite charging
+schedule allows (``schedule.ProfileStore``), ramping up at ``ramp_a_per_s``.
+``misbehaviour`` (a ``Misbehaviour``) can be changed at any time;
+``await sim.drop_connection()`` simulates a network loss (or a reboot that loses the
+profiles). ``clock`` is injectable so tests can move time without sleeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime
+from typing import Any
+
+from ocpp.v16 import call
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.headers import build_authorization_basic
+
+from .car import Car
+from .charge_point import SimChargePoint
+from .models import Misbehaviour, Received, SimConnector
+from .schedule import CP_MAX, TX, ProfileStore, RelativeStart
+
+_LOGGER = logging.getLogger(__name__)
+CURRENT = "Current.Import"
+WRITABLE = ("MeterValueSampleInterval", "MeterValuesSampledData", "HeartbeatInterval")
+
+
+def utc_now() -> datetime:
+    """Default clock."""
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    """ISO 8601 UTC with Z."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class Simulator:
+    """One simulated charge point (see the module docstring)."""
+
+    def __init__(
+        self,
+        url: str,
+        cpid: str,
+        *,
+        connectors: int = 1,
+        password: str | None = None,
+        username: str | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        voltage: float = 230.0,
+        car_phases: int = 3,
+        car_max_a: float = 32.0,
+        ramp_a_per_s: float = 2.0,
+        misbehaviour: Misbehaviour | None = None,
+        meter_interval_s: float | None = None,
+        subprotocol: str | None = "ocpp1.6",
+        auto_reconnect: bool = True,
+        reconnect_delay_s: float = 0.5,
+        relative_start: RelativeStart = "install",
+        id_tag: str = "SIMTAG",
+    ) -> None:
+        self.url = f"{url.rstrip('/')}/{cpid}"
+        self.cpid = cpid
+        self.password = password
+        self.username = username if username is not None else cpid
+        self.clock = clock
+        self.voltage = voltage
+        self.misbehaviour = misbehaviour or Misbehaviour()
+        self.meter_interval_s = meter_interval_s
+        self.subprotocol = subprotocol
+        self.auto_reconnect = auto_reconnect
+        self.reconnect_delay_s = reconnect_delay_s
+        self.relative_start: RelativeStart = relative_start
+        self.id_tag = id_tag
+        self.connectors = {
+            n: SimConnector(n, Car(car_phases, car_max_a, ramp_a_per_s, voltage))
+            for n in range(1, connectors + 1)
+        }
+        self.profiles = ProfileStore()
+        self.config = {
+            "MeterValueSampleInterval": "60",
+            "MeterValuesSampledData": "Energy.Active.Import.Register",
+            "HeartbeatInterval": "300",
+        }
+        self.received: list[Received] = []
+        self.on_request: Callable[[Received], None] | None = None
+        self.boots = 0
+        self.connections = 0
+        self.last_error: Exception | None = None
+        self.connected = asyncio.Event()
+        self._cp: SimChargePoint | None = None
+        self._ws: ClientConnection | None = None
+        self._runner: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._changed = asyncio.Event()
+
+    # ------------------------------------------------------------- plumbing
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _notify(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+        """Wait until ``predicate()`` holds (checked after every change); TimeoutError."""
+        async with asyncio.timeout(timeout):
+            while True:
+                event = self._changed
+                if predicate():
+                    return
+                await event.wait()
+
+    def record(self, action: str, payload: dict[str, Any], perf: float) -> None:
+        """Called by the charge point for every request as it arrives."""
+        item = Received(action, payload, self.clock(), perf)
+        self.received.append(item)
+        if self.on_request is not None:
+            self.on_request(item)
+        self._notify()
+
+    def requests(self, action: str) -> list[dict[str, Any]]:
+        """Payloads of the received requests of one action, oldest first."""
+        return [r.payload for r in self.received if r.action == action]
+
+    async def send(self, payload: Any) -> Any:
+        """Send a request to the central system (raises when not connected)."""
+        if self._cp is None:
+            raise ConnectionError(f"{self.cpid} is not connected")
+        return await self._cp.call(payload, suppress=False)
+
+    # ------------------------------------------------------------ lifecycle
+    async def start(self, *, wait: bool = True, timeout: float = 5.0) -> None:
+        """Start connecting (and reconnecting); by default wait until booted."""
+        if self._runner is None:
+            self._runner = asyncio.get_running_loop().create_task(self._run())
+        if wait:
+            async with asyncio.timeout(timeout):
+                await self.connected.wait()
+
+    async def stop(self) -> None:
+        """Disconnect for good."""
+        self.auto_reconnect = False
+        runner, self._runner = self._runner, None
+        if self._ws is not None:
+            await self._ws.close()
+        if runner is not None:
+            runner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await runner
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def drop_connection(self, *, lose_profiles: bool = False) -> None:
+        """Close the websocket (the runner reconnects if ``auto_reconnect``)."""
+        if lose_profiles:
+            self.profiles = ProfileStore()
+        if self._ws is not None:
+            await self._ws.close()
+
+    def _headers(self) -> dict[str, str]:
+        if self.password is None:
+            return {}
+        return {"Authorization": build_authorization_basic(self.username, self.password)}
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                protocols: Any = [self.subprotocol] if self.subprotocol else None
+                async with connect(
+                    self.url, subprotocols=protocols, additional_headers=self._headers()
+                ) as ws:
+                    await self._serve(ws)
+            except asyncio.CancelledError:
+                raise
+            except Exception as err:
+                self.last_error = err
+                _LOGGER.debug("%s: connection ended: %r", self.cpid, err)
+            finally:
+                self._cp, self._ws = None, None
+                self.connected.clear()
+                self._notify()
+            if not self.auto_reconnect:
+                return
+            await asyncio.sleep(self.reconnect_delay_s)
+
+    async def _serve(self, ws: ClientConnection) -> None:
+        self._ws = ws
+        self._cp = cp = SimChargePoint(self, ws)
+        self.connections += 1
+        receiver = asyncio.get_running_loop().create_task(cp.start())
+        loops: list[asyncio.Task[Any]] = []
+        try:
+            boot = await self.send(
+                call.BootNotification(
+                    charge_point_model="Simulator", charge_point_vendor="DynamicOCPP"
+                )
+            )
+            self.boots += 1
+            await self._send_status(0, "Available")
+            for conn in self.connectors.values():
+                await self._send_status(conn.connector_id, conn.status)
+            self.connected.set()
+            self._notify()
+            loop = asyncio.get_running_loop()
+            loops = [
+                loop.create_task(self._heartbeats(float(boot.interval))),
+                loop.create_task(self._meter_loop()),
+            ]
+            await receiver
+        finally:
+            for task in [*loops, receiver]:
+                task.cancel()
+            await asyncio.gather(*loops, receiver, return_exceptions=True)
+
+    async def _heartbeats(self, interval_s: float) -> None:
+        while True:
+            await asyncio.sleep(max(1.0, interval_s))
+            await self.send(call.Heartbeat())
+
+    async def _meter_loop(self) -> None:
+        while True:
+            interval = self.meter_interval_s or float(self.config["MeterValueSampleInterval"])
+            await asyncio.sleep(max(0.05, interval))
+            for conn in self.connectors.values():
+                if conn.transaction_id is not None:
+                    await self.send_meter_values(conn.connector_id)
+
+    # ---------------------------------------------------------------- model
+    def allowed_a(self, connector_id: int) -> float | None:
+        """The composite limit (A per phase) on a connector now; None = unlimited."""
+        conn = self.connectors[connector_id]
+        now = self.clock()
+        limit = self.profiles.limit_a(
+            connector_id,
+            now,
+            transaction_id=conn.transaction_id,
+            tx_started_at=conn.tx_started_at,
+            voltage=self.voltage,
+            relative_start=self.relative_start,
+        )
+        cap = self.profiles.station_cap_a(now, voltage=self.voltage)
+        active = sum(1 for c in self.connectors.values() if c.transaction_id is not None)
+        if cap is not None and active > 1 and limit is not None:
+            limit = min(limit, cap / active)  # the station limit is shared
+        return limit
+
+    def draw_a(self, connector_id: int) -> float:
+        """Advance the car to the clock's now and return its draw per phase (A)."""
+        conn = self.connectors[connector_id]
+        charging = conn.transaction_id is not None
+        return conn.car.update(self.clock(), self.allowed_a(connector_id), charging)
+
+    def _status_for(self, conn: SimConnector) -> str:
+        if conn.transaction_id is None:
+            return "Preparing" if conn.plugged else "Available"
+        if conn.car.full:
+            return "SuspendedEV"
+        if conn.car.target_a(self.allowed_a(conn.connector_id), True) <= 0:
+            return "SuspendedEVSE"
+        return "Charging"
+
+    async def _send_status(self, connector_id: int, status: str) -> None:
+        if connector_id:
+            self.connectors[connector_id].status = status
+        await self.send(
+            call.StatusNotification(
+                connector_id=connector_id,
+                error_code="NoError",
+                status=status,
+                timestamp=iso(self.clock()),
+            )
+        )
+
+    async def refresh_status(self, connector_id: int) -> None:
+        """Report a status change if the allowance or the car changed it."""
+        conn = self.connectors[connector_id]
+        self.draw_a(connector_id)
+        status = self._status_for(conn)
+        if status != conn.status and self._cp is not None:
+            await self._send_status(connector_id, status)
+        self._notify()
+
+    async def send_meter_values(self, connector_id: int) -> None:
+        """Send one MeterValues for a connector (per-phase current, power, energy)."""
+        conn = self.connectors[connector_id]
+        draw = self.draw_a(connector_id)
+        car = conn.car
+        samples: list[dict[str, Any]] = [
+            {
+                "value": f"{draw:.1f}",
+                "measurand": "Current.Import",
+                "phase": f"L{i + 1}",
+                "unit": "A",
+            }
+            for i in range(car.phases)
+        ]
+        samples.append(
+            {"value": f"{car.power_w / 1000:.3f}", "measurand": "Power.Active.Import", "unit": "kW"}
+        )
+        samples.append(
+            {
+                "value": f"{car.energy_wh / 1000:.4f}",
+                "measurand": "Energy.Active.Import.Register",
+                "unit": "kWh",
+            }
+        )
+        await self.send(
+            call.MeterValues(
+                connector_id=connector_id,
+                transaction_id=conn.transaction_id,
+                meter_value=[{"timestamp": iso(self.clock()), "sampledValue": samples}],
+            )
+        )
+        await self.refresh_status(connector_id)
+
+    async def plug_in(self, connector_id: int, id_tag: str | None = None) -> int | None:
+        """Plug a car in and start a transaction; return its id (None if refused)."""
+        conn = self.connectors[connector_id]
+        conn.plugged = True
+        await self._send_status(connector_id, "Preparing")
+        return await self._start_transaction(connector_id, id_tag or self.id_tag)
+
+    async def _start_transaction(self, connector_id: int, id_tag: str) -> int | None:
+        conn = self.connectors[connector_id]
+        auth = await self.send(call.Authorize(id_tag=id_tag))
+        if auth.id_tag_info["status"] != "Accepted":
+            return None
+        now = self.clock()
+        result = await self.send(
+            call.StartTransaction(
+                connector_id=connector_id,
+                id_tag=id_tag,
+                meter_start=int(conn.car.energy_wh),
+                timestamp=iso(now),
+            )
+        )
+        if result.id_tag_info["status"] != "Accepted":
+            return None
+        conn.transaction_id = int(result.transaction_id)
+        conn.tx_started_at = now
+        conn.id_tag = id_tag
+        conn.car.update(now, None, False)
+        await self.refresh_status(connector_id)
+        return conn.transaction_id
+
+    async def unplug(self, connector_id: int, reason: str = "EVDisconnected") -> None:
+        """Stop the transaction (if any) and unplug the car."""
+        await self._stop_transaction(connector_id, reason)
+        conn = self.connectors[connector_id]
+        conn.plugged = False
+        await self._send_status(connector_id, "Available")
+        self._notify()
+
+    async def _stop_transaction(self, connector_id: int, reason: str) -> None:
+        conn = self.connectors[connector_id]
+        if conn.transaction_id is None:
+            return
+        self.draw_a(connector_id)
+        transaction_id, conn.transaction_id = conn.transaction_id, None
+        conn.car.draw_a = 0.0
+        await self.send(
+            call.StopTransaction(
+                meter_stop=int(conn.car.energy_wh),
+                timestamp=iso(self.clock()),
+                transaction_id=transaction_id,
+                reason=reason,
+            )
+        )
+        self.profiles.end_transaction(transaction_id)
+        await self._send_status(connector_id, "Finishing" if conn.plugged else "Available")
+
+    # -------------------------------------------- requests from the central system
+    def configuration(self) -> dict[str, tuple[str, bool]]:
+        """All configuration keys: value and read-only flag."""
+        bad = self.misbehaviour
+        conf = {
+            "NumberOfConnectors": (str(len(self.connectors)), True),
+            "ChargingScheduleAllowedChargingRateUnit": (
+                "Power" if bad.w_only else "Current,Power",
+                True,
+            ),
+            "ChargeProfileMaxStackLevel": (str(bad.max_stack_level), True),
+            "ChargingScheduleMaxPeriods": ("24", True),
+        }
+        conf.update({k: (v, False) for k, v in self.config.items()})
+        return conf
+
+    def change_configuration(self, key: str, value: str) -> str:
+        if key in WRITABLE:
+            self.config[key] = value
+            return "Accepted"
+        return "Rejected" if key in self.configuration() else "NotSupported"
+
+    def set_profile(self, connector_id: int, profile: dict[str, Any]) -> str:
+        """Validate and install a profile; return the SetChargingProfile status."""
+        bad = self.misbehaviour
+        purpose = profile.get("chargingProfilePurpose")
+        unit = profile.get("chargingSchedule", {}).get("chargingRateUnit")
+        conn = self.connectors.get(connector_id)
+        if (
+            bad.reject_profiles
+            or (connector_id != 0 and conn is None)
+            or int(profile.get("stackLevel", 0)) > bad.max_stack_level
+            or (bad.w_only and unit == "A")
+            or (purpose == CP_MAX and connector_id != 0)
+        ):
+            return "Rejected"
+        if purpose == TX:
+            running = conn.transaction_id if conn is not None else None
+            if running is None or profile.get("transactionId", running) != running:
+                return "Rejected"
+        if not bad.ignore_profiles:
+            self.profiles.install(connector_id, profile, self.clock())
+            for n in self.connectors:
+                self._spawn(self.refresh_status(n))
+        self._notify()
+        return "Accepted"
+
+    def clear_profiles(self, **criteria: Any) -> str:
+        removed = self.profiles.clear(**criteria)
+        for n in self.connectors:
+            self._spawn(self.refresh_status(n))
+        return "Accepted" if removed else "Unknown"
+
+    def remote_start(self, connector_id: int | None, id_tag: str) -> str:
+        target = connector_id or next(
+            (n for n, c in self.connectors.items() if c.transaction_id is None), None
+        )
+        if target is None or target not in self.connectors:
+            return "Rejected"
+        conn = self.connectors[target]
+        if conn.transaction_id is not None:
+            return "Rejected"
+
+        async def start() -> None:
+            if not conn.plugged:
+                conn.plugged = True
+                await self._send_status(target, "Preparing")
+            await self._start_transaction(target, id_tag)
+
+        self._spawn(start())
+        return "Accepted"
+
+    def remote_stop(self, transaction_id: int) -> str:
+        for conn in self.connectors.values():
+            if conn.transaction_id == transaction_id:
+                self._spawn(self._stop_transaction(conn.connector_id, "Remote"))
+                return "Accepted"
+        return "Rejected"
+
+    def reset(self, kind: str) -> str:
+        async def reboot() -> None:
+            for n in self.connectors:
+                await self._stop_transaction(n, f"{kind}Reset")
+            await self.drop_connection()
+
+        self._spawn(reboot())
+        return "Accepted"
