@@ -7,11 +7,10 @@ every load's share (reason and available current). Stateless and deterministic.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from .constraints import Problem, build_problem
-from .distribute import EPS, Solver, floor_tenth, solve
+from .distribute import EPS, Solver, floor_tenth, solve, what_if_active
 from .headroom import SiteBudget, site_budget
 from .models import Load, Scenario
 from .scenario import parse_scenario
@@ -21,43 +20,32 @@ def _round(value: float) -> float:
     return round(value, 3)
 
 
-def _reason(solver: Solver, i: int) -> str:
-    """Why load i has what it has: a short machine-readable word."""
+def _explain(solver: Solver, i: int) -> tuple[str, float, float]:
+    """Why load i has what it has (a short machine-readable word), the most it
+    could take now without taking from others (0 or >= min), and the most the
+    physical limits alone would let it have."""
     problem = solver.p
     load = problem.loads[i]
-    static = problem.static_reason[i]
-    if static is not None:
-        return static
-    if i in solver.blocked_by:
-        return solver.blocked_by[i]
     amps = solver.x[i]
+    room, bound = solver.headroom(i)
+    hard_room, _ = solver.headroom(i, hard_only=True)
+    blocked = solver.blocked_by.get(i)
+    available = 0.0 if blocked is not None else solver.usable(i, max(room, amps))
+    limit = floor_tenth(max(hard_room, amps))
+    reason = problem.static_reason[i] or blocked
+    if reason is not None:
+        return reason, available, limit
     step = 0.0 if load.binary else 0.1
     if amps > 0 and amps > load.max_a - step + EPS:
-        return "at_max"
-    room, binding = solver.headroom(i, solver.active_pools())
-    if binding is None:
-        return "at_max" if amps > 0 else "below_min"
+        return "at_max", available, limit
+    if bound == -1:
+        return ("at_max" if amps > 0 else "below_min"), available, limit
+    binding = solver.reason_of(i, bound)
     if amps == 0:
-        return {"solar_surplus": "no_solar_surplus", "excess_export": "no_excess"}.get(
+        binding = {"solar_surplus": "no_solar_surplus", "excess_export": "no_excess"}.get(
             binding, binding
         )
-    return binding
-
-
-def _available(solver: Solver, i: int) -> float:
-    """Most load i could take now without taking from others (0 or >= min)."""
-    if i in solver.blocked_by:
-        return 0.0
-    room, _ = solver.headroom(i, solver.active_pools())
-    return solver.usable(i, max(room, solver.x[i]))
-
-
-def _what_if_active(scenario: Scenario, budget: SiteBudget, i: int) -> float:
-    """What an inactive load would get if it became active now."""
-    loads = list(scenario.loads)
-    loads[i] = replace(loads[i], active=True)
-    problem = build_problem(replace(scenario, loads=tuple(loads)), budget)
-    return solve(problem, scenario.site.distribution).current_a[i]
+    return binding, available, limit
 
 
 def _site_report(scenario: Scenario, budget: SiteBudget, currents: list[float]) -> dict[str, Any]:
@@ -94,20 +82,19 @@ def allocate_scenario(scenario: Scenario) -> dict[str, Any]:
     budget = site_budget(scenario.site, scenario.loads)
     problem: Problem = build_problem(scenario, budget)
     solution = solve(problem, scenario.site.distribution)
-    solver = Solver(problem)
-    for i, amps in enumerate(solution.current_a):
-        solver.assign(i, amps)
-    solver.blocked_by = solution.blocked_by
+    what_if = what_if_active(problem, scenario.site.distribution)
+    solver = solution.solver
+    assert solver is not None
     loads: dict[str, dict[str, Any]] = {}
     for i, load in enumerate(scenario.loads):
-        amps = solution.current_a[i]
-        available = _available(solver, i) if load.active else _what_if_active(scenario, budget, i)
-        hard_room, _ = solver.headroom(i, set(), hard_only=True)
+        reason, available, limit = _explain(solver, i)
+        if not load.active:
+            available = what_if[i]
         loads[load.id] = {
-            "current_a": _current(load, amps),
-            "reason": _reason(solver, i),
+            "current_a": _current(load, solution.current_a[i]),
+            "reason": reason,
             "available_a": _current(load, available),
-            "limit_a": floor_tenth(max(hard_room, amps)),
+            "limit_a": limit,
         }
     return {"loads": loads, "site": _site_report(scenario, budget, solution.current_a)}
 

@@ -16,7 +16,7 @@ once an ``excess`` load runs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import IntEnum
 
 from .headroom import SiteBudget
@@ -63,6 +63,28 @@ class Problem:
     """Per load: (resource index, coefficient) pairs."""
     unit_of: list[str | None]
     """Per load: its sequential charger unit, if any (one connector at a time)."""
+    active_target_a: list[float] = field(default_factory=list)
+    """Per load: its target if it were active (for what-if questions)."""
+    own_pool: list[Pool | None] = field(default_factory=list)
+    hard: list[list[tuple[int, float]]] = field(default_factory=list)
+    """Per load: (resource, coefficient) of its physical limits."""
+    pooled: list[list[tuple[int, float, Pool]]] = field(default_factory=list)
+    """Per load: (resource, coefficient, pool) of the surplus pools it shares."""
+    order: list[int] = field(default_factory=list)
+    """Load positions in serving order: tier, then priority, then input order."""
+
+    def __post_init__(self) -> None:
+        pool_of = [res.pool for res in self.resources]
+        none = Pool.NONE
+        self.own_pool = [POOL_OF_MODE.get(load.mode) for load in self.loads]
+        self.hard = [[(r, c) for r, c in u if pool_of[r] is none] for u in self.uses]
+        self.pooled = [
+            [(r, c, pool_of[r]) for r, c in u if pool_of[r] is not none] for u in self.uses
+        ]
+        loads = self.loads
+        self.order = sorted(
+            range(len(loads)), key=lambda i: (loads[i].tier, loads[i].priority, loads[i].index)
+        )
 
 
 def _mode_target(load: Load, budget: SiteBudget) -> tuple[float, str | None]:
@@ -124,8 +146,12 @@ def build_problem(scenario: Scenario, budget: SiteBudget) -> Problem:
             add(Resource(f"circuit:{circuit.id}", limit), per_leg(members, phase))
 
     unit_of: list[str | None] = [None] * len(loads)
+    connectors: dict[str, list[int]] = {}
+    for i, load in enumerate(loads):
+        if load.charger is not None:
+            connectors.setdefault(load.charger, []).append(i)
     for unit in scenario.chargers:
-        members = [i for i, load in enumerate(loads) if load.charger == unit.id]
+        members = connectors.get(unit.id, [])
         for phase in scenario.site.phases:
             add(Resource(f"charger:{unit.id}", unit.max_a), per_leg(members, phase))
         if not unit.concurrent:
@@ -150,8 +176,12 @@ def build_problem(scenario: Scenario, budget: SiteBudget) -> Problem:
 
     targets: list[float] = []
     reasons: list[str | None] = []
+    if_active: list[float] = []
     for load in loads:
         target, reason = _mode_target(load, budget)
         targets.append(target)
         reasons.append(reason)
-    return Problem(loads, targets, reasons, resources, uses, unit_of)
+        if_active.append(
+            target if load.active else _mode_target(replace(load, active=True), budget)[0]
+        )
+    return Problem(loads, targets, reasons, resources, uses, unit_of, if_active)

@@ -13,6 +13,7 @@ so no limit can be exceeded: constraints are solved jointly, not patched.
 
 from __future__ import annotations
 
+import copy
 import heapq
 import math
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ class Solution:
 
     current_a: list[float]
     blocked_by: dict[int, str] = field(default_factory=dict)
+    solver: Solver | None = None
 
 
 class Solver:
@@ -41,8 +43,13 @@ class Solver:
 
     def __init__(self, problem: Problem) -> None:
         self.p = problem
-        self.x = [0.0] * len(problem.loads)
+        loads = problem.loads
+        self.x = [0.0] * len(loads)
         self.used = [0.0] * len(problem.resources)
+        self.cap = [res.capacity for res in problem.resources]
+        self.own_pool = problem.own_pool
+        self.hard = problem.hard
+        self.pooled = problem.pooled
         self.claimed: dict[str, int] = {}
         self.running: dict[Pool, set[int]] = {
             Pool.ECO: set(),
@@ -50,55 +57,55 @@ class Solver:
             Pool.EXCESS: set(),
         }
         self.blocked_by: dict[int, str] = {}
-        self.order = sorted(
-            range(len(problem.loads)),
-            key=lambda i: (
-                problem.loads[i].tier,
-                problem.loads[i].priority,
-                problem.loads[i].index,
-            ),
-        )
+        self.order = problem.order
 
     # -- constraint queries ------------------------------------------------
     def active_pools(self) -> set[Pool]:
         """Conditional surplus pools that currently limit all their members."""
         return {pool for pool, loads in self.running.items() if loads}
 
-    def enforced(self, i: int, r: int, active: set[Pool]) -> bool:
-        """Whether resource r limits load i now."""
-        pool = self.p.resources[r].pool
-        return pool is Pool.NONE or pool in active or POOL_OF_MODE.get(self.p.loads[i].mode) is pool
+    def enforced_uses(self, i: int, active: set[Pool]) -> list[tuple[int, float]]:
+        """Resources that limit load i now (hard ones, its own pool, active pools)."""
+        own = self.own_pool[i]
+        extra = [(r, c) for r, c, pool in self.pooled[i] if pool is own or pool in active]
+        return self.hard[i] + extra
 
-    def headroom(
-        self, i: int, active: set[Pool], *, hard_only: bool = False
-    ) -> tuple[float, str | None]:
-        """The most load i could have with every other load fixed, and what binds.
+    def headroom(self, i: int, *, hard_only: bool = False) -> tuple[float, int]:
+        """The most load i could have with every other load fixed, and the index of
+        the binding resource (-1: its own target; -2: a sequential unit is taken).
 
         ``hard_only`` ignores the surplus pools (physical limits only)."""
-        load = self.p.loads[i]
-        best = self.p.target_a[i]
-        binding: str | None = None
         unit = self.p.unit_of[i]
         if unit is not None and self.claimed.get(unit, i) != i:
-            return 0.0, f"sequential:{unit}"
-        own_pool = POOL_OF_MODE.get(load.mode)
-        for r, coefficient in self.p.uses[i]:
-            res = self.p.resources[r]
-            if not self.enforced(i, r, active) or (hard_only and res.pool is not Pool.NONE):
-                continue
-            room = self.x[i] + (res.capacity - self.used[r]) / coefficient
-            if res.pool is Pool.ECO and own_pool is Pool.ECO:
-                room = max(load.min_a, room)
+            return 0.0, -2
+        x = self.x[i]
+        cap, used = self.cap, self.used
+        best = self.p.target_a[i]
+        binding = -1
+        for r, c in self.hard[i]:
+            room = x + (cap[r] - used[r]) / c
             if room < best - EPS:
-                best, binding = room, self.reason_of(i, r)
+                best, binding = room, r
+        if not hard_only:
+            own = self.own_pool[i]
+            running = self.running
+            for r, c, pool in self.pooled[i]:
+                if pool is own or running[pool]:
+                    room = x + (cap[r] - used[r]) / c
+                    if pool is Pool.ECO and own is Pool.ECO:
+                        room = max(self.p.loads[i].min_a, room)
+                    if room < best - EPS:
+                        best, binding = room, r
         return max(0.0, best), binding
 
     def reason_of(self, i: int, r: int) -> str:
         """The machine-readable reason naming resource r as seen by load i."""
+        if r == -2:
+            return f"sequential:{self.p.unit_of[i]}"
         res = self.p.resources[r]
         if res.pool is Pool.NONE:
             return res.name
-        own = POOL_OF_MODE.get(self.p.loads[i].mode) is res.pool
+        own = self.own_pool[i] is res.pool
         if res.pool is Pool.SOLAR:
             return "solar_surplus" if own else "reserved_for_solar"
         if res.pool is Pool.EXCESS:
@@ -127,19 +134,19 @@ class Solver:
         self._track_pool(i)
 
     def _track_pool(self, i: int) -> None:
-        load = self.p.loads[i]
-        pool = POOL_OF_MODE.get(load.mode)
+        pool = self.own_pool[i]
         if pool is None:
             return
-        floor = load.min_a if pool is Pool.ECO else 0.0
+        floor = self.p.loads[i].min_a if pool is Pool.ECO else 0.0
         if self.x[i] > floor + EPS:
             self.running[pool].add(i)
         else:
             self.running[pool].discard(i)
 
     def runnable(self, i: int) -> bool:
-        load = self.p.loads[i]
-        return load.active and self.p.target_a[i] >= load.min_a - EPS and self.p.target_a[i] > 0
+        """Whether load i may run at all (active and a target of at least its minimum)."""
+        target = self.p.target_a[i]
+        return target > 0 and target >= self.p.loads[i].min_a - EPS
 
     # -- phases of the algorithms ---------------------------------------------
     def reserve_minimums(self) -> None:
@@ -147,29 +154,46 @@ class Solver:
         for i in self.order:
             if not self.runnable(i):
                 continue
-            room, _ = self.headroom(i, self.active_pools())
+            room, _ = self.headroom(i)
             if room >= self.p.loads[i].min_a - EPS:
                 self.assign(i, self.p.loads[i].min_a)
 
-    def raise_in_order(self, *, strict: bool = False) -> None:
-        """Raise each load in order as far as it can go."""
+    def raise_in_order(
+        self, *, strict: bool = False, probe: dict[int, float] | None = None
+    ) -> None:
+        """Raise each load in order as far as it can go.
+
+        With ``probe``, also answer for every inactive load what it would get if it
+        were active: in these modes a load never changes what those before it get.
+        """
         for i in self.order:
             if not self.runnable(i):
+                if probe is not None and not self.p.loads[i].active:
+                    probe[i] = self._probe(i, strict)
                 continue
             if strict and self.blocked_by.get(-1) is not None:
                 self.blocked_by[i] = self.blocked_by[-1]
                 continue
-            room, binding = self.headroom(i, self.active_pools())
+            room, bound = self.headroom(i)
             amps = self.usable(i, room)
             if amps > self.x[i]:
                 self.assign(i, amps)
-            held_back = binding is not None and not self._mode_bound(i, binding)
+            held_back = bound != -1 and not self._mode_bound(i, bound)
             if strict and held_back and 0 < self.x[i] < self.p.target_a[i] - EPS:
                 self.blocked_by[-1] = f"waiting_for:{self.p.loads[i].id}"
 
-    def _mode_bound(self, i: int, binding: str) -> bool:
+    def _probe(self, i: int, strict: bool) -> float:
+        if strict and self.blocked_by.get(-1) is not None:
+            return 0.0
+        targets = self.p.target_a
+        saved, targets[i] = targets[i], self.p.active_target_a[i]
+        room, _ = self.headroom(i)
+        targets[i] = saved
+        return self.usable(i, room) if self.p.active_target_a[i] > 0 else 0.0
+
+    def _mode_bound(self, i: int, r: int) -> bool:
         """Whether the binding limit is the load's own surplus ceiling (its target)."""
-        return binding in {"solar_surplus", "excess_export", "eco_surplus"}
+        return r >= 0 and self.p.resources[r].pool is self.own_pool[i] is not None
 
     def water_fill(self) -> None:
         """Max-min fair raise, tier by tier, from the reserved minimums."""
@@ -199,10 +223,7 @@ class Solver:
         events: list[tuple[float, int, int, int]] = []  # (level, kind, id, version)
         JOIN, TARGET, SATURATE = 0, 1, 2
 
-        def enforced_uses(i: int) -> list[tuple[int, float]]:
-            return [(r, c) for r, c in p.uses[i] if self.enforced(i, r, active)]
-
-        uses = {i: enforced_uses(i) for i in members}
+        uses = {i: self.enforced_uses(i, active) for i in members}
         level = 0.0
 
         def used_now(r: int) -> float:
@@ -280,7 +301,25 @@ def solve(problem: Problem, distribution: Distribution) -> Solution:
     else:
         solver.raise_in_order(strict=distribution is Distribution.STRICT)
     solver.blocked_by.pop(-1, None)
-    return Solution(solver.x, solver.blocked_by)
+    return Solution(solver.x, solver.blocked_by, solver)
 
 
-__all__ = ["Solution", "Solver", "floor_tenth", "solve"]
+def what_if_active(problem: Problem, distribution: Distribution) -> dict[int, float]:
+    """For every inactive load: the current it would get if it became active now."""
+    inactive = [i for i, load in enumerate(problem.loads) if not load.active]
+    if not inactive:
+        return {}
+    if distribution in (Distribution.OPTIMIZED, Distribution.STRICT):
+        probe: dict[int, float] = {}
+        Solver(problem).raise_in_order(strict=distribution is Distribution.STRICT, probe=probe)
+        return probe
+    answers: dict[int, float] = {}
+    for i in inactive:
+        variant = copy.copy(problem)
+        variant.target_a = list(problem.target_a)
+        variant.target_a[i] = problem.active_target_a[i]
+        answers[i] = solve(variant, distribution).current_a[i]
+    return answers
+
+
+__all__ = ["Solution", "Solver", "floor_tenth", "solve", "what_if_active"]
