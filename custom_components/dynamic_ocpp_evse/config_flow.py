@@ -173,6 +173,7 @@ class DynamicOcppEvseConfigFlow(ConfigFlow, domain=DOMAIN):
     def __init__(self) -> None:
         """Start with no answers."""
         self._data: dict[str, Any] = {}
+        self._suggested: dict[str, Any] = {}  # pre-fill for a new hub
 
     @classmethod
     @callback
@@ -210,7 +211,9 @@ class DynamicOcppEvseConfigFlow(ConfigFlow, domain=DOMAIN):
     # -- step 1: the site ----------------------------------------------------
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Name, grid sensors, main breaker and voltage of a new hub."""
-        return await self._site_step("user", user_input, suggest_inputs(self.hass))
+        if not self._suggested:
+            self._suggested = suggest_inputs(self.hass)
+        return await self._site_step("user", user_input, self._suggested)
 
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
@@ -270,7 +273,7 @@ class DynamicOcppEvseConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Import limit, distribution mode, timing and the built-in OCPP server."""
         if user_input is None:
-            return self._form("control", CONTROL_SCHEMA, self._data)
+            return self._form("control", CONTROL_SCHEMA, {**self._suggested, **self._data})
         answers = clean_input(user_input)
         errors: dict[str, str] = {}
         check_entities(self.hass, answers, {CONF_IMPORT_LIMIT_ENTITY: (POWER_UNITS, True)}, errors)
@@ -295,7 +298,7 @@ class DynamicOcppEvseConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_energy(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Optional solar production, home battery and inverter limits."""
         if user_input is None:
-            return self._form("energy", ENERGY_SCHEMA, self._data)
+            return self._form("energy", ENERGY_SCHEMA, {**self._suggested, **self._data})
         answers = clean_input(user_input)
         errors: dict[str, str] = {}
         check_entities(
