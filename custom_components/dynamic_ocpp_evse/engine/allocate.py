@@ -17,7 +17,7 @@ from .scenario import parse_scenario
 
 
 def _round(value: float) -> float:
-    return round(value, 3)
+    return round(value, 3) + 0.0  # no "-0.0" in reports
 
 
 def _explain(solver: Solver, i: int) -> tuple[str, float, float]:
