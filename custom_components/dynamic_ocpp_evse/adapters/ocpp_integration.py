@@ -1,0 +1,381 @@
+"""Load adapter for one connector of a charger run by the Home Assistant ``ocpp`` integration.
+
+Owns turning the controller's commands into OCPP 1.6 charging profiles sent with
+``ocpp.set_charge_rate`` (``custom_profile`` with an explicit ``devid`` and ``conn_id``,
+never ``limit_amps``/``limit_watts``): the permanent safe floor one stack level below
+the dynamic profile, the short-lived dynamic profile and its refresh, the per-connector
+send rate limit (decreases are never delayed), the compliance check against what the
+charger reports it offers, and the reset. Profiles are built by ``ocpp_server.profiles``;
+reading states is ``ocpp_reading``; what the connectors of one charger share (lock,
+reset, repair issue, capabilities) is ``ocpp_unit``. Never raises into the coordinator.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from typing import Any, Literal, cast
+
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+
+from ..const import (
+    CONF_CHARGE_POINT_ID,
+    CONF_COMPLIANCE_CYCLES,
+    CONF_CONNECTOR_ID,
+    CONF_FAILSAFE_FLOOR,
+    CONF_GRID_SENSOR_B,
+    CONF_GRID_SENSOR_C,
+    CONF_MIN_CURRENT_A,
+    CONF_MIN_SEND_INTERVAL_S,
+    CONF_PHASES,
+    CONF_PROFILE_KIND,
+    CONF_PROFILE_VALIDITY_S,
+    CONF_RATE_UNIT,
+    CONF_STACK_LEVEL,
+    CONF_VALIDITY,
+    CONF_VOLTAGE,
+    DEFAULT_COMPLIANCE_CYCLES,
+    DEFAULT_FAILSAFE_FLOOR,
+    DEFAULT_MIN_CURRENT_A,
+    DEFAULT_MIN_SEND_INTERVAL_S,
+    DEFAULT_PROFILE_KIND,
+    DEFAULT_PROFILE_VALIDITY_S,
+    DEFAULT_RATE_UNIT,
+    DEFAULT_STACK_LEVEL,
+    DEFAULT_VALIDITY,
+    DEFAULT_VOLTAGE,
+)
+from ..ocpp_server.profiles import (
+    build_floor_profile,
+    build_profile,
+    floor_stack_level,
+    offered_limit_a,
+)
+from .base import LoadCommand, LoadReading
+from .ocpp_reading import ConnectorReader
+from .ocpp_unit import async_call_ocpp, register, unit_for, unregister
+
+_LOGGER = logging.getLogger(__name__)
+
+COMPLIANCE_TOLERANCE_A = 0.5
+REFRESH_FRACTION = 0.4  # refresh well before half of the validity has elapsed
+
+RateUnit = Literal["A", "W"]
+
+
+def _legs(hub_data: Mapping[str, Any], subentry_data: Mapping[str, Any]) -> int:
+    phases = subentry_data.get(CONF_PHASES)
+    if phases:
+        return max(1, min(3, len(phases)))
+    return 1 + bool(hub_data.get(CONF_GRID_SENSOR_B)) + bool(hub_data.get(CONF_GRID_SENSOR_C))
+
+
+class OcppIntegrationAdapter:
+    """Drives one connector through the ``ocpp`` integration's services (LoadAdapter)."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        hub_data: Mapping[str, Any],
+        subentry_data: Mapping[str, Any],
+        *,
+        load_id: str,
+        now_fn: Callable[[], datetime] = dt_util.utcnow,
+    ) -> None:
+        self.hass = hass
+        self.load_id = load_id
+        self._now = now_fn
+        get = subentry_data.get
+        self.cpid = str(subentry_data[CONF_CHARGE_POINT_ID])
+        self._connector = int(get(CONF_CONNECTOR_ID, 1))
+        self._legs = _legs(hub_data, subentry_data)
+        self._voltage = float(hub_data.get(CONF_VOLTAGE, DEFAULT_VOLTAGE))
+        self._min_a = float(get(CONF_MIN_CURRENT_A, DEFAULT_MIN_CURRENT_A))
+        self._unit_cfg = cast(RateUnit, get(CONF_RATE_UNIT, DEFAULT_RATE_UNIT))
+        self._kind = cast(Literal["tx_default", "tx"], get(CONF_PROFILE_KIND, DEFAULT_PROFILE_KIND))
+        self._stack_cfg = int(get(CONF_STACK_LEVEL, DEFAULT_STACK_LEVEL))
+        self._validity = cast(Literal["absolute", "relative"], get(CONF_VALIDITY, DEFAULT_VALIDITY))
+        self._validity_s = float(get(CONF_PROFILE_VALIDITY_S, DEFAULT_PROFILE_VALIDITY_S))
+        self._min_send = timedelta(
+            seconds=float(get(CONF_MIN_SEND_INTERVAL_S, DEFAULT_MIN_SEND_INTERVAL_S))
+        )
+        floor = get(CONF_FAILSAFE_FLOOR, DEFAULT_FAILSAFE_FLOOR)
+        self._floor_a = self._min_a if floor == "minimum" else 0.0
+        self._cycles = max(1, int(get(CONF_COMPLIANCE_CYCLES, DEFAULT_COMPLIANCE_CYCLES)))
+        self._reader = ConnectorReader(
+            hass,
+            subentry_data,
+            cpid=self.cpid,
+            connector_id=self._connector,
+            legs=self._legs,
+            voltage=self._voltage,
+            power_first=self._unit_cfg == "W",
+            now_fn=now_fn,
+        )
+        self._unit = unit_for(hass, self.cpid)
+        # the controller's latest target and what the charger holds from us
+        self._target_a: float | None = None
+        self._sent_a: float | None = None
+        self._sent_at: datetime | None = None
+        self._sent_tx: int | None = None
+        self._floor_pending = True
+        self._floor_a_sent: float | None = None
+        # health
+        self._missing = False
+        self._offline = False
+        self._failing = False
+        self._non_compliant = False
+        self._warned_no_floor = False
+        # compliance: the current we expect offered since the last send
+        self._expect_a: float | None = None
+        self._report_mark: datetime | None = None
+        self._bad = 0
+
+    # --- LoadAdapter -------------------------------------------------------------
+    @property
+    def connector_id(self) -> int:
+        """The OCPP connector id this adapter drives."""
+        return self._connector
+
+    @property
+    def input_entities(self) -> list[str]:
+        """Entities whose changes should trigger a recompute."""
+        return self._reader.entities
+
+    @property
+    def status(self) -> str:
+        """ok, charger_missing, service_failed, non_compliant or charger_offline."""
+        if self._missing:
+            return "charger_missing"
+        if self._failing:
+            return "service_failed"
+        if self._non_compliant:
+            return "non_compliant"
+        if self._offline:
+            return "charger_offline"
+        return "ok"
+
+    def read(self) -> LoadReading:
+        """Draw per leg and whether a car takes part in the allocation."""
+        return self._reader.reading()
+
+    async def async_setup(self) -> None:
+        """Join the charger's unit and install the safe floor."""
+        register(self._unit, self)
+        async with self._unit.lock:
+            if self._charger_reachable():
+                await self._install_floor()
+
+    async def async_apply(self, command: LoadCommand) -> None:
+        """Send the command's profile when due; refresh it; check compliance."""
+        if command.send or self._target_a is None:
+            self._target_a = command.current_a
+        now = self._now()
+        async with self._unit.lock:
+            if not self._charger_reachable():
+                return
+            if self._floor_pending and not await self._install_floor():
+                return
+            await self._send_dynamic(now, force=False)
+            if self._check_compliance() and self._unit.may_auto_reset(now):
+                _LOGGER.warning("%s: clearing and re-installing its profiles", self.cpid)
+                await self._unit.async_reset_locked(now, self._clear)
+
+    async def async_reset(self) -> None:
+        """Clear every profile of the charger, then re-install floors and profiles."""
+        async with self._unit.lock:
+            if self._charger_reachable():
+                await self._unit.async_reset_locked(self._now(), self._clear)
+
+    async def async_unload(self) -> None:
+        """Leave the unit; the floor stays on the charger, the dynamic profile expires."""
+        unregister(self._unit, self)
+
+    # --- unit member -------------------------------------------------------------
+    async def async_reinstall(self, now: datetime) -> bool:
+        """After a clear: floor first, then the current dynamic profile (lock held)."""
+        self._floor_pending = True
+        self._floor_a_sent = None
+        self._sent_a = self._sent_at = self._sent_tx = None
+        self._bad = 0
+        if not await self._install_floor():
+            return False
+        return await self._send_dynamic(now, force=True)
+
+    # --- sending -------------------------------------------------------------------
+    @property
+    def _rate_unit(self) -> RateUnit:
+        """The configured unit, unless the charger said it only takes the other one."""
+        caps = self._unit.capabilities
+        if caps and caps.rate_units and self._unit_cfg not in caps.rate_units:
+            return "W" if "W" in caps.rate_units else "A"
+        return self._unit_cfg
+
+    @property
+    def _stack(self) -> int:
+        """The configured stack level, capped by the charger's ChargeProfileMaxStackLevel."""
+        caps = self._unit.capabilities
+        if caps and caps.max_stack_level is not None:
+            return max(0, min(self._stack_cfg, caps.max_stack_level))
+        return self._stack_cfg
+
+    def _charger_reachable(self) -> bool:
+        """Device known and connected; after a reconnect, floor and profile are re-sent."""
+        self._missing = not self._unit.device_present()
+        offline = self._reader.offline
+        if self._offline and not offline:
+            self._floor_pending = True
+            self._sent_at = None
+        self._offline = offline
+        return not self._missing and not offline
+
+    async def _install_floor(self) -> bool:
+        if self._unit.capabilities is None:
+            await self._unit.async_probe()
+        level = floor_stack_level(self._stack)
+        if level is None:
+            if not self._warned_no_floor:
+                _LOGGER.warning("%s: stack level 0 leaves no room for a safe floor", self.cpid)
+                self._warned_no_floor = True
+            self._floor_pending = False
+            return True
+        profile = build_floor_profile(
+            self._connector,
+            self._floor_a,
+            phases=self._legs,
+            voltage=self._voltage,
+            unit=self._rate_unit,
+            stack_level=level,
+        )
+        if not await self._set_profile(profile):
+            return False
+        self._floor_pending = False
+        self._floor_a_sent = offered_limit_a(self._floor_a, 0.0)
+        return True
+
+    async def _send_dynamic(self, now: datetime, *, force: bool) -> bool:
+        """Send the target as the dynamic profile when it changed or needs a refresh."""
+        if self._target_a is None:
+            return True
+        tx: int | None = None
+        if self._kind == "tx":
+            tx = self._reader.transaction_id()
+            if tx is None:
+                return True  # no session to bind a TxProfile to: the floor governs
+        amps = offered_limit_a(self._target_a, self._min_a)
+        since = None if self._sent_at is None else now - self._sent_at
+        same = amps == self._sent_a and tx == self._sent_tx
+        fresh = since is not None and (
+            self._validity_s <= 0
+            or since.total_seconds() < self._validity_s * REFRESH_FRACTION
+            or amps == self._floor_a_sent  # expiring onto an equal floor changes nothing
+        )
+        if same and fresh and not force:
+            return True
+        decrease = self._sent_a is not None and amps < self._sent_a
+        if since is not None and since < self._min_send and not force and not decrease:
+            return True  # retried next cycle: the target still differs from what was sent
+        profile = build_profile(
+            self._connector,
+            amps,
+            min_a=self._min_a,
+            phases=self._legs,
+            voltage=self._voltage,
+            unit=self._rate_unit,
+            kind=self._kind,
+            stack_level=self._stack,
+            validity=self._validity,
+            validity_s=self._validity_s,
+            now=now,
+            transaction_id=tx,
+        )
+        if not await self._set_profile(profile):
+            return False
+        self._sent_a, self._sent_at, self._sent_tx = amps, now, tx
+        if amps != self._expect_a:
+            self._bad = 0  # a new value starts a new judgement; a refresh does not
+        self._expect_a = amps
+        self._report_mark = self._reader.offered_reported()
+        return True
+
+    async def _set_profile(self, profile: dict[str, Any]) -> bool:
+        data = {
+            "devid": self.cpid,
+            "conn_id": self._connector,
+            "custom_profile": json.dumps(profile, separators=(",", ":")),
+        }
+        return await self._call("set_charge_rate", data)
+
+    async def _clear(self) -> bool:
+        return await self._call("clear_profile", {"devid": self.cpid})
+
+    async def _call(self, service: str, data: Mapping[str, Any]) -> bool:
+        """Call an ocpp service; log once per failure streak; never raise."""
+        try:
+            await async_call_ocpp(self.hass, service, data)
+        except Exception as err:
+            if not self._failing:
+                _LOGGER.warning(
+                    "%s connector %s: ocpp.%s failed (%s); retrying every cycle",
+                    self.cpid,
+                    self._connector,
+                    service,
+                    str(err) or type(err).__name__,
+                )
+            self._failing = True
+            return False
+        if self._failing:
+            _LOGGER.info(
+                "%s connector %s: ocpp.%s works again", self.cpid, self._connector, service
+            )
+            self._failing = False
+        return True
+
+    # --- compliance ------------------------------------------------------------------
+    def _check_compliance(self) -> bool:
+        """Judge a fresh offered reading during a session; True when a reset is wanted.
+
+        Not following = offering more than we asked, or sitting on our floor while we
+        asked for more (the dynamic profile is not in force). Offering less than asked
+        for is the charger's own cap (hardware, cable) and is fine.
+        """
+        if self._expect_a is None or not self._reader.in_session():
+            return False
+        offered = self._reader.offered_a(self._rate_unit)
+        reported = self._reader.offered_reported()
+        if offered is None or reported is None:
+            return False
+        if self._report_mark is not None and reported <= self._report_mark:
+            return False  # nothing reported since the send or the last check
+        self._report_mark = reported
+        expected, floor = self._expect_a, self._floor_a_sent
+        above = offered > expected + COMPLIANCE_TOLERANCE_A
+        on_floor = (
+            floor is not None
+            and expected > floor + COMPLIANCE_TOLERANCE_A
+            and abs(offered - floor) <= COMPLIANCE_TOLERANCE_A
+        )
+        if not above and not on_floor:
+            self._bad = 0
+            if self._non_compliant:
+                _LOGGER.info("%s connector %s follows us again", self.cpid, self._connector)
+                self._non_compliant = False
+                self._unit.set_compliant(self._connector, True)
+            return False
+        self._bad += 1
+        if self._bad < self._cycles:
+            return False
+        if not self._non_compliant:
+            _LOGGER.warning(
+                "%s connector %s offers %.1f A while we asked for %.1f A",
+                self.cpid,
+                self._connector,
+                offered,
+                expected,
+            )
+            self._non_compliant = True
+            self._unit.set_compliant(self._connector, False)
+        return True
