@@ -147,7 +147,7 @@ class OcppIntegrationAdapter:
 
     @property
     def status(self) -> str:
-        """ok, charger_missing, service_failed, non_compliant or charger_offline."""
+        """ok, charger_missing, service_failed, non_compliant or unavailable (not connected)."""
         if self._missing:
             return "charger_missing"
         if self._failing:
@@ -155,7 +155,7 @@ class OcppIntegrationAdapter:
         if self._non_compliant:
             return "non_compliant"
         if self._offline:
-            return "charger_offline"
+            return "unavailable"
         return "ok"
 
     def read(self) -> LoadReading:
