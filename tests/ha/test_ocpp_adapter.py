@@ -240,6 +240,17 @@ async def test_stack_level_is_capped_by_what_the_charger_supports(
     assert [profile["stackLevel"] for _, profile in fake.profiles()] == [0, 1]
 
 
+async def test_no_floor_when_the_charger_has_room_for_one_profile_only(
+    hass: HomeAssistant, fake: OcppStandIn
+) -> None:
+    fake.config["MaxChargingProfilesInstalled"] = "1"
+    adapter = make_adapter(hass, Clock())
+    await adapter.async_setup()
+    await adapter.async_apply(command(10.0))
+
+    assert [profile["chargingProfileId"] for _, profile in fake.profiles()] == [8011]
+
+
 async def test_connectors_of_one_charger_never_share_a_profile_id(
     hass: HomeAssistant,
 ) -> None:

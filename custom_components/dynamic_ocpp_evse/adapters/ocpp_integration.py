@@ -24,6 +24,7 @@ from homeassistant.util import dt as dt_util
 from ..const import (
     CONF_CHARGE_POINT_ID,
     CONF_COMPLIANCE_CYCLES,
+    CONF_CONNECTOR_COUNT,
     CONF_CONNECTOR_ID,
     CONF_FAILSAFE_FLOOR,
     CONF_GRID_SENSOR_B,
@@ -91,6 +92,7 @@ class OcppIntegrationAdapter:
         get = subentry_data.get
         self.cpid = str(subentry_data[CONF_CHARGE_POINT_ID])
         self._connector = int(get(CONF_CONNECTOR_ID, 1))
+        self._connectors = max(1, int(get(CONF_CONNECTOR_COUNT, 1)))
         self._legs = _legs(hub_data, subentry_data)
         self._voltage = float(hub_data.get(CONF_VOLTAGE, DEFAULT_VOLTAGE))
         self._min_a = float(get(CONF_MIN_CURRENT_A, DEFAULT_MIN_CURRENT_A))
@@ -236,9 +238,17 @@ class OcppIntegrationAdapter:
         if self._unit.capabilities is None:
             await self._unit.async_probe()
         level = floor_stack_level(self._stack)
-        if level is None:
+        slots = self._unit.capabilities.max_profiles if self._unit.capabilities else None
+        if level is None or (slots is not None and slots < 2 * self._connectors):
             if not self._warned_no_floor:
-                _LOGGER.warning("%s: stack level 0 leaves no room for a safe floor", self.cpid)
+                _LOGGER.warning(
+                    "%s: no safe floor (stack level %s, room for %s profiles): if Home "
+                    "Assistant stops, the charger returns to its own default when our "
+                    "limit expires",
+                    self.cpid,
+                    self._stack,
+                    slots,
+                )
                 self._warned_no_floor = True
             self._floor_pending = False
             return True

@@ -35,6 +35,7 @@ ISSUE_NON_COMPLIANT = "charger_non_compliant"
 
 KEY_RATE_UNITS = "ChargingScheduleAllowedChargingRateUnit"
 KEY_MAX_STACK_LEVEL = "ChargeProfileMaxStackLevel"
+KEY_MAX_PROFILES = "MaxChargingProfilesInstalled"
 
 _UNITS: HassKey[dict[str, OcppUnit]] = HassKey(f"{DOMAIN}_ocpp_units")
 
@@ -64,6 +65,7 @@ class Capabilities:
 
     rate_units: frozenset[str] | None = None
     max_stack_level: int | None = None
+    max_profiles: int | None = None
 
 
 async def async_call_ocpp(
@@ -95,6 +97,13 @@ def parse_rate_units(value: object) -> frozenset[str] | None:
         elif word in {"power", "w", "watt", "watts"}:
             units.add("W")
     return frozenset(units) or None
+
+
+def _integer(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
 
 
 def _config_value(response: ServiceResponse) -> object:
@@ -147,9 +156,9 @@ class OcppUnit:
         return device is not None
 
     async def async_probe(self) -> None:
-        """Ask the charger for its rate units and stack levels (best effort, once)."""
+        """Ask the charger for rate units, stack levels, profile slots (best effort, once)."""
         values: dict[str, object] = {}
-        for key in (KEY_RATE_UNITS, KEY_MAX_STACK_LEVEL):
+        for key in (KEY_RATE_UNITS, KEY_MAX_STACK_LEVEL, KEY_MAX_PROFILES):
             try:
                 response = await async_call_ocpp(
                     self.hass,
@@ -161,11 +170,11 @@ class OcppUnit:
                 _LOGGER.debug("%s: get_configuration %s failed: %s", self.cpid, key, err)
                 return
             values[key] = _config_value(response)
-        try:
-            max_level: int | None = int(str(values[KEY_MAX_STACK_LEVEL]))
-        except ValueError:
-            max_level = None
-        self.capabilities = Capabilities(parse_rate_units(values[KEY_RATE_UNITS]), max_level)
+        self.capabilities = Capabilities(
+            parse_rate_units(values[KEY_RATE_UNITS]),
+            _integer(values[KEY_MAX_STACK_LEVEL]),
+            _integer(values[KEY_MAX_PROFILES]),
+        )
         _LOGGER.debug("%s: capabilities %s", self.cpid, self.capabilities)
 
     def may_auto_reset(self, now: datetime) -> bool:
