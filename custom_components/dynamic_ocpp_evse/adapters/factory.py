@@ -1,0 +1,85 @@
+"""Pick the output adapter for a load subentry.
+
+Plugs get the switch adapter. Chargers get the OCPP integration adapter when
+its module is available; otherwise (or for a backend not built yet) a read-only
+stand-in that reads nothing, commands nothing and says so once in the log.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from homeassistant.config_entries import ConfigSubentry
+from homeassistant.core import HomeAssistant
+
+from ..const import BACKEND_OCPP_INTEGRATION, CONF_BACKEND, SUBENTRY_PLUG
+from .base import LoadAdapter, LoadCommand, LoadReading
+from .switch import SwitchPlugAdapter
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class StandInAdapter:
+    """A load whose backend is not available: unknown readings, commands ignored."""
+
+    def __init__(self, title: str, why: str) -> None:
+        self._title = title
+        self._why = why
+        self._logged = False
+
+    def __repr__(self) -> str:
+        return f"StandInAdapter({self._title})"
+
+    @property
+    def input_entities(self) -> list[str]:
+        """Nothing to listen to."""
+        return []
+
+    @property
+    def status(self) -> str:
+        """Always "adapter_missing"."""
+        return "adapter_missing"
+
+    def read(self) -> LoadReading:
+        """Nothing is known about this load."""
+        return LoadReading(draw_a=None, active=None)
+
+    async def async_setup(self) -> None:
+        """Log once why this load cannot be controlled."""
+        self._log()
+
+    async def async_apply(self, command: LoadCommand) -> None:
+        """Commands cannot be applied; log once."""
+        self._log()
+
+    async def async_reset(self) -> None:
+        """Nothing to reset."""
+
+    async def async_unload(self) -> None:
+        """Nothing to release."""
+
+    def _log(self) -> None:
+        if not self._logged:
+            self._logged = True
+            _LOGGER.warning("%s cannot be controlled: %s", self._title, self._why)
+
+
+def create_adapter(
+    hass: HomeAssistant, hub_data: Mapping[str, Any], subentry: ConfigSubentry
+) -> LoadAdapter:
+    """The adapter for one load subentry (plug or charger connector)."""
+    if subentry.subentry_type == SUBENTRY_PLUG:
+        return SwitchPlugAdapter(hass, hub_data, subentry)
+    backend = subentry.data.get(CONF_BACKEND, BACKEND_OCPP_INTEGRATION)
+    if backend == BACKEND_OCPP_INTEGRATION:
+        try:
+            from .ocpp_integration import OcppIntegrationAdapter
+        except ImportError as err:
+            return StandInAdapter(subentry.title, f"OCPP integration adapter unavailable ({err})")
+        adapter: LoadAdapter = OcppIntegrationAdapter(
+            hass, hub_data, subentry.data, load_id=subentry.subentry_id
+        )
+        return adapter
+    return StandInAdapter(subentry.title, f"backend {backend!r} is not available yet")

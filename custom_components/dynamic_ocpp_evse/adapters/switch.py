@@ -1,0 +1,136 @@
+"""Plug adapter: a Home Assistant ``switch`` entity that runs a load at its rated power.
+
+Reads the plug's draw from its power sensor (or from the switch state and the
+rated power) and turns the switch on or off through the ``switch`` services,
+only when the wanted state changes (or a failed call must be retried, or the
+controller's periodic refresh finds the switch out of step). The controller
+already encodes its pause in ``current_a``: the adapter just follows
+``current_a > 0``. A failing call is logged once and surfaced via ``status``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from homeassistant.config_entries import ConfigSubentry
+from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.core import HomeAssistant
+
+from ..const import CONF_POWER_ENTITY, CONF_POWER_W, CONF_SWITCH_ENTITY
+from ..measurements import power_w
+from ..scenario_config import load_phases, site_phases, voltage
+from .base import LoadCommand, LoadReading
+
+_LOGGER = logging.getLogger(__name__)
+SERVICE_TIMEOUT_S = 10.0
+
+
+class SwitchPlugAdapter:
+    """Controls one plug through its switch entity."""
+
+    def __init__(
+        self, hass: HomeAssistant, hub_data: Mapping[str, Any], subentry: ConfigSubentry
+    ) -> None:
+        self._hass = hass
+        self._switch: str = str(subentry.data.get(CONF_SWITCH_ENTITY, ""))
+        power_entity = subentry.data.get(CONF_POWER_ENTITY)
+        self._power_entity: str | None = str(power_entity) if power_entity else None
+        self._legs = len(load_phases(subentry, site_phases(hub_data)))
+        self._volts = voltage(hub_data)
+        try:
+            self._rated_w = max(0.0, float(subentry.data.get(CONF_POWER_W) or 0.0))
+        except (TypeError, ValueError):
+            self._rated_w = 0.0
+        self._commanded: bool | None = None
+        self._failed = False
+        self._busy = False
+        self._status = "ok"
+        self.last_error: str | None = None
+
+    def __repr__(self) -> str:
+        return f"SwitchPlugAdapter({self._switch})"
+
+    @property
+    def input_entities(self) -> list[str]:
+        """The switch and, when configured, its power sensor."""
+        return [e for e in (self._switch, self._power_entity) if e]
+
+    @property
+    def status(self) -> str:
+        """ "ok", "unavailable" (switch cannot be read) or "service_failed"."""
+        return self._status
+
+    def _switch_on(self) -> bool | None:
+        state = self._hass.states.get(self._switch)
+        if state is None or state.state not in (STATE_ON, STATE_OFF):
+            return None
+        return state.state == STATE_ON
+
+    def read(self) -> LoadReading:
+        """Draw per leg in A; active whenever the switch can be controlled."""
+        on = self._switch_on()
+        if on is None:
+            if not self._failed:
+                self._status = "unavailable"
+            return LoadReading(draw_a=None, active=None)
+        if self._status == "unavailable":
+            self._status = "ok"
+        watts: float | None = None
+        if self._power_entity:
+            watts = power_w(self._hass.states.get(self._power_entity))
+        if watts is None:
+            watts = self._rated_w if on else 0.0
+        amps = max(0.0, watts) / (self._volts * self._legs)
+        return LoadReading(draw_a=[amps] * self._legs, active=True)
+
+    async def async_setup(self) -> None:
+        """Nothing to prepare: a switch has no failsafe to install."""
+
+    async def async_apply(self, command: LoadCommand) -> None:
+        """Switch on when the controller gives the plug current, off otherwise."""
+        desired = command.current_a > 0
+        actual = self._switch_on()
+        if self._busy or actual is None:
+            return
+        if self._commanded is None and actual == desired:
+            self._commanded = desired  # already as wanted at start-up
+            return
+        out_of_step = command.send and actual != desired
+        if desired == self._commanded and not self._failed and not out_of_step:
+            return
+        await self._call(desired)
+
+    async def _call(self, on: bool) -> None:
+        service = "turn_on" if on else "turn_off"
+        self._busy = True
+        try:
+            async with asyncio.timeout(SERVICE_TIMEOUT_S):
+                await self._hass.services.async_call(
+                    "switch", service, {"entity_id": self._switch}, blocking=True
+                )
+        except Exception as err:  # any failure: report, retry next cycle
+            if not self._failed:
+                _LOGGER.warning("Could not %s %s: %s", service, self._switch, err or type(err))
+            self._failed = True
+            self._status = "service_failed"
+            self.last_error = f"{service}: {err or type(err).__name__}"
+        else:
+            if self._failed:
+                _LOGGER.info("%s responds again", self._switch)
+            self._commanded = on
+            self._failed = False
+            self._status = "ok"
+            self.last_error = None
+        finally:
+            self._busy = False
+
+    async def async_reset(self) -> None:
+        """Forget what was commanded: the next command is applied afresh."""
+        self._commanded = None
+        self._failed = False
+
+    async def async_unload(self) -> None:
+        """Leave the plug as it is."""

@@ -1,0 +1,319 @@
+"""The hub coordinator: states -> measurements -> controller -> commands -> adapters.
+
+One per hub (``entry.runtime_data``). Event-driven: every state change of an
+input entity schedules a recompute through a short debouncer, a grid reading
+above the main breaker recomputes at once (same cycle), and a periodic tick
+keeps the controller's timers (pause, grace, refresh, stale inputs) moving.
+Commands go to the adapters as background tasks with a timeout, one worker per
+load, latest command wins: a slow device never blocks the loop or the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.helpers.debounce import Debouncer
+from homeassistant.helpers.event import async_track_state_change_event, async_track_time_interval
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.util import dt as dt_util
+
+from .adapters.base import LoadAdapter, LoadCommand, LoadReading
+from .adapters.factory import create_adapter
+from .const import (
+    CONF_MAIN_BREAKER_A,
+    CONF_UPDATE_INTERVAL_S,
+    DEFAULT_MAIN_BREAKER_A,
+    DEFAULT_UPDATE_INTERVAL_S,
+    DOMAIN,
+)
+from .engine import Controller, ScenarioError
+from .measurements import (
+    SiteReading,
+    build_measurements,
+    grid_amps,
+    hub_input_entities,
+    read_load,
+    read_site,
+)
+from .repairs import InputWatch
+from .scenario_config import GRID_SENSOR_KEYS, build_config, managed_load_ids, voltage
+from .settings import LOAD_SUBENTRY_TYPES, Settings, build_settings
+from .views import HubResult, LoadView, circuit_views, hub_status, load_status, reason_word
+
+_LOGGER = logging.getLogger(__name__)
+
+DEBOUNCE_S = 0.3
+APPLY_TIMEOUT_S = 15.0
+COMMAND_LOG_SIZE = 100
+
+
+@dataclass(slots=True)
+class RuntimeData:
+    """What a loaded hub keeps in ``entry.runtime_data``."""
+
+    coordinator: HubCoordinator
+
+
+type DynamicOcppEvseConfigEntry = ConfigEntry[RuntimeData]
+
+
+class HubCoordinator(DataUpdateCoordinator[HubResult]):
+    """Runs the control loop of one hub."""
+
+    config_entry: DynamicOcppEvseConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: DynamicOcppEvseConfigEntry,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        super().__init__(hass, _LOGGER, config_entry=entry, name=f"{DOMAIN} {entry.title}")
+        self._clock = clock
+        self.settings: Settings = build_settings(hass, entry)
+        self.adapters: dict[str, LoadAdapter] = {
+            sub_id: create_adapter(hass, entry.data, sub)
+            for sub_id, sub in entry.subentries.items()
+            if sub.subentry_type in LOAD_SUBENTRY_TYPES
+        }
+        self.commands: deque[dict[str, Any]] = deque(maxlen=COMMAND_LOG_SIZE)
+        self.config_error: str | None = None
+        self._controller: Controller | None = None
+        self._controller_config: dict[str, Any] | None = None
+        self._started = False
+        self._pending: dict[str, LoadCommand] = {}
+        self._workers: dict[str, asyncio.Task[None]] = {}
+        self._unsubs: list[CALLBACK_TYPE] = []
+        self._debouncer: Debouncer[None] = Debouncer(
+            hass, _LOGGER, cooldown=DEBOUNCE_S, immediate=True, function=self.async_recompute
+        )
+        try:
+            breaker = float(entry.data.get(CONF_MAIN_BREAKER_A, DEFAULT_MAIN_BREAKER_A))
+        except (TypeError, ValueError):
+            breaker = DEFAULT_MAIN_BREAKER_A
+        self._breaker_a = breaker
+        self.input_entities: list[str] = list(
+            dict.fromkeys(
+                hub_input_entities(entry.data)
+                + [e for a in self.adapters.values() for e in a.input_entities]
+            )
+        )
+        self.inputs = InputWatch(hass, entry.entry_id, entry.title, self.input_entities)
+
+    # -- lifecycle -----------------------------------------------------------------
+    async def async_start(self) -> None:
+        """Prepare the adapters, subscribe to inputs and run the first cycle."""
+        results = await asyncio.gather(
+            *(self._guarded(a.async_setup(), f"setup {lid}") for lid, a in self.adapters.items()),
+        )
+        del results
+        self._unsubs.append(
+            async_track_state_change_event(self.hass, self.input_entities, self._state_changed)
+        )
+        try:
+            seconds = float(
+                self.config_entry.data.get(CONF_UPDATE_INTERVAL_S, DEFAULT_UPDATE_INTERVAL_S)
+            )
+        except (TypeError, ValueError):
+            seconds = DEFAULT_UPDATE_INTERVAL_S
+        self._unsubs.append(
+            async_track_time_interval(
+                self.hass, self._tick, timedelta(seconds=max(1.0, seconds)), name=self.name
+            )
+        )
+        self._unsubs.append(self.inputs.async_start())
+        self._started = True
+        self.async_recompute()
+
+    async def async_stop(self) -> None:
+        """Stop listening, finish or cancel pending commands, release the adapters."""
+        self._started = False
+        for unsub in self._unsubs:
+            unsub()
+        self._unsubs.clear()
+        self._debouncer.async_shutdown()
+        for task in list(self._workers.values()):
+            task.cancel()
+        self._workers.clear()
+        self.inputs.async_clear()
+        await asyncio.gather(
+            *(self._guarded(a.async_unload(), f"unload {lid}") for lid, a in self.adapters.items())
+        )
+        await self.async_shutdown()
+
+    async def _guarded(self, coro: Any, what: str) -> None:
+        try:
+            async with asyncio.timeout(APPLY_TIMEOUT_S):
+                await coro
+        except Exception:  # an adapter problem must not stop the hub
+            _LOGGER.exception("%s: %s failed", self.name, what)
+
+    async def _async_update_data(self) -> HubResult:
+        """Used by a manual refresh: one cycle now."""
+        return self._cycle()
+
+    # -- triggers ---------------------------------------------------------------------
+    @callback
+    def _state_changed(self, event: Event[EventStateChangedData]) -> None:
+        if self._overload_in(event):
+            self.async_recompute()  # never wait with an overload
+        else:
+            self._debouncer.async_schedule_call()
+
+    def _overload_in(self, event: Event[EventStateChangedData]) -> bool:
+        entity_id = event.data["entity_id"]
+        data = self.config_entry.data
+        if entity_id not in {data.get(key) for key in GRID_SENSOR_KEYS.values()}:
+            return False
+        amps = grid_amps(self.hass, data, entity_id)
+        return amps is not None and amps > self._breaker_a
+
+    @callback
+    def _tick(self, _now: Any) -> None:
+        self.async_recompute()
+
+    @callback
+    def async_settings_changed(self) -> None:
+        """A user setting changed: apply it now (or with the first cycle)."""
+        if self._started:
+            self.async_recompute()
+
+    @callback
+    def async_recompute(self) -> None:
+        """Run one control cycle now and notify the entities."""
+        if not self._started:
+            return
+        self.async_set_updated_data(self._cycle())
+
+    # -- the cycle ----------------------------------------------------------------------
+    def _ensure_controller(self, site: SiteReading) -> Controller | None:
+        config = build_config(self.config_entry, self.settings, site.import_limit_w)
+        if config == self._controller_config and self._controller is not None:
+            return self._controller
+        try:
+            if self._controller is None:
+                self._controller = Controller(config)
+            else:
+                self._controller.update_config(config)
+        except (ScenarioError, KeyError, TypeError, ValueError) as err:
+            if self.config_error != str(err):
+                _LOGGER.error("%s: configuration cannot be used: %s", self.name, err)
+            self.config_error = str(err)
+            return None
+        self.config_error = None
+        self._controller_config = config
+        return self._controller
+
+    def _cycle(self) -> HubResult:
+        site = read_site(self.hass, self.config_entry.data)
+        readings: dict[str, LoadReading] = {lid: read_load(a) for lid, a in self.adapters.items()}
+        managed = managed_load_ids(self.config_entry, self.settings)
+        measurements = build_measurements(site, {lid: readings[lid] for lid in managed})
+        controller = self._ensure_controller(site)
+        result: dict[str, Any] | None = None
+        if controller is not None:
+            try:
+                now = self._clock() if self._clock is not None else time.monotonic()
+                result = controller.step(measurements, now)
+            except Exception:  # never let a bad cycle stop the loop
+                _LOGGER.exception("%s: controller step failed", self.name)
+        if result is not None:
+            self._dispatch(result)
+        self.inputs.async_check()
+        return self._result(site, readings, managed, measurements, result)
+
+    def _result(
+        self,
+        site: SiteReading,
+        readings: dict[str, LoadReading],
+        managed: list[str],
+        measurements: dict[str, Any],
+        result: dict[str, Any] | None,
+    ) -> HubResult:
+        status: str
+        reason: str | None
+        if self.config_error is not None:
+            status, reason = "config_error", self.config_error
+        else:
+            status, reason = hub_status(site, result, result is not None)
+        views: dict[str, LoadView] = {}
+        for lid, adapter in self.adapters.items():
+            command = (result or {}).get("loads", {}).get(lid) if lid in managed else None
+            view = LoadView(
+                kind=self.config_entry.subentries[lid].subentry_type,
+                managed=lid in managed,
+                reading=readings[lid],
+                adapter_status=adapter.status,
+                command=command,
+            )
+            view.status = load_status(view)
+            view.reason, view.reason_ref = (
+                ("manual", None) if not view.managed else reason_word((command or {}).get("reason"))
+            )
+            views[lid] = view
+        return HubResult(
+            status=status,
+            status_reason=reason,
+            voltage=voltage(self.config_entry.data),
+            site=site,
+            measurements=measurements,
+            result=result,
+            loads=views,
+            circuits=circuit_views(self.config_entry, readings),
+            updated_at=dt_util.utcnow(),
+        )
+
+    # -- commands -------------------------------------------------------------------------
+    def _dispatch(self, result: dict[str, Any]) -> None:
+        for lid, raw in result.get("loads", {}).items():
+            if lid not in self.adapters:
+                continue
+            command = LoadCommand(
+                load_id=lid,
+                current_a=float(raw.get("current_a") or 0.0),
+                send=bool(raw.get("send")),
+                reason=str(raw.get("reason")),
+                pause_s=float(raw.get("pause_s") or 0.0),
+                grace_s=float(raw.get("grace_s") or 0.0),
+            )
+            if command.send:
+                self.commands.append(
+                    {
+                        "at": dt_util.utcnow().isoformat(),
+                        "load_id": lid,
+                        "current_a": command.current_a,
+                        "reason": command.reason,
+                    }
+                )
+            earlier = self._pending.get(lid)
+            if earlier is not None and earlier.send and not command.send:
+                command = replace(command, send=True)
+            self._pending[lid] = command
+            worker = self._workers.get(lid)
+            if worker is None or worker.done():
+                # The task may start eagerly and even finish before it is stored.
+                task = self.config_entry.async_create_background_task(
+                    self.hass, self._worker(lid), f"{self.name} apply {lid}"
+                )
+                if not task.done():
+                    self._workers[lid] = task
+
+    async def _worker(self, lid: str) -> None:
+        """Apply the latest command for one load until none is pending."""
+        adapter = self.adapters[lid]
+        while (command := self._pending.pop(lid, None)) is not None:
+            await self._guarded(adapter.async_apply(command), f"apply {lid}")
+
+    async def async_reset_load(self, lid: str) -> None:
+        """Ask a load's adapter to bring its device back to a known state."""
+        await self.adapters[lid].async_reset()
+        self.async_recompute()

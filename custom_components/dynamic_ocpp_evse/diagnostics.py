@@ -1,0 +1,59 @@
+"""Config-entry diagnostics: inputs, settings, last measurements, last controller
+result with reasons, and the commands sent; passwords and secrets redacted."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.core import HomeAssistant
+
+from .const import CONF_PASSWORD
+from .coordinator import DynamicOcppEvseConfigEntry
+
+TO_REDACT = {CONF_PASSWORD, "auth_key", "token", "api_key", "secret", "authorization_key"}
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: DynamicOcppEvseConfigEntry
+) -> dict[str, Any]:
+    """Everything needed to understand why the hub did what it did."""
+    coordinator = entry.runtime_data.coordinator
+    data = coordinator.data
+    inputs = {}
+    for entity_id in coordinator.input_entities:
+        state = hass.states.get(entity_id)
+        inputs[entity_id] = (
+            None
+            if state is None
+            else {"state": state.state, "unit": state.attributes.get("unit_of_measurement")}
+        )
+    settings = coordinator.settings
+    return {
+        "entry": {"title": entry.title, "data": async_redact_data(dict(entry.data), TO_REDACT)},
+        "subentries": {
+            sub_id: {
+                "type": sub.subentry_type,
+                "title": sub.title,
+                "data": async_redact_data(dict(sub.data), TO_REDACT),
+            }
+            for sub_id, sub in entry.subentries.items()
+        },
+        "settings": {
+            "hub": asdict(settings.hub),
+            "loads": {k: asdict(v) for k, v in settings.loads.items()},
+            "user_set": [f"{scope}.{key}" for scope, key in settings.user_set],
+        },
+        "inputs": inputs,
+        "adapters": {
+            lid: {"type": type(a).__name__, "status": a.status}
+            for lid, a in coordinator.adapters.items()
+        },
+        "config_error": coordinator.config_error,
+        "status": None if data is None else {"state": data.status, "reason": data.status_reason},
+        "measurements": None if data is None else data.measurements,
+        "result": None if data is None else data.result,
+        "commands_sent": list(coordinator.commands),
+        "open_repairs": coordinator.inputs.problems,
+    }

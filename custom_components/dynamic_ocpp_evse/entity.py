@@ -1,0 +1,147 @@
+"""Base entities: device and unique id per hub/subentry, and restorable user settings.
+
+One device per hub and one per load or circuit subentry; unique ids are built
+from the entry or subentry id and the description key, never from names.
+``SettingEntity`` owns the link between an entity and one value in
+:mod:`.settings`: it writes the value, asks the coordinator to recompute, and
+restores a value the user set after a restart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.config_entries import ConfigSubentry
+from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.restore_state import ExtraStoredData, RestoreEntity
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from .const import DOMAIN, MANUFACTURER, SUBENTRY_CHARGER, SUBENTRY_CIRCUIT, SUBENTRY_PLUG
+from .coordinator import DynamicOcppEvseConfigEntry, HubCoordinator
+from .settings import HubSettings, LoadSettings
+
+HUB = "hub"
+MODELS = {
+    SUBENTRY_CHARGER: "OCPP charger connector",
+    SUBENTRY_PLUG: "Smart plug",
+    SUBENTRY_CIRCUIT: "Circuit",
+}
+
+
+def device_info(entry: DynamicOcppEvseConfigEntry, subentry: ConfigSubentry | None) -> DeviceInfo:
+    """The device of the hub, or of one subentry (linked to the hub)."""
+    if subentry is None:
+        return DeviceInfo(
+            identifiers={(DOMAIN, entry.entry_id)},
+            name=entry.title,
+            manufacturer=MANUFACTURER,
+            model="Hub",
+            entry_type=DeviceEntryType.SERVICE,
+        )
+    return DeviceInfo(
+        identifiers={(DOMAIN, subentry.subentry_id)},
+        name=subentry.title,
+        manufacturer=MANUFACTURER,
+        model=MODELS.get(subentry.subentry_type, subentry.subentry_type),
+        via_device=(DOMAIN, entry.entry_id),
+    )
+
+
+class DynamicEntity(CoordinatorEntity[HubCoordinator]):
+    """An entity of one hub, or of one of its subentries."""
+
+    _attr_has_entity_name = True
+
+    def __init__(
+        self,
+        coordinator: HubCoordinator,
+        description: EntityDescription,
+        subentry: ConfigSubentry | None,
+    ) -> None:
+        super().__init__(coordinator)
+        self.entity_description = description
+        entry = coordinator.config_entry
+        self.subentry = subentry
+        self.scope = HUB if subentry is None else subentry.subentry_id
+        owner = entry.entry_id if subentry is None else subentry.subentry_id
+        self._attr_unique_id = f"{owner}_{description.key}"
+        self._attr_device_info = device_info(entry, subentry)
+
+
+def add_entities(
+    entry: DynamicOcppEvseConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    build: Callable[[ConfigSubentry | None], Iterable[Entity]],
+) -> None:
+    """Add the hub's entities, then each subentry's under its own subentry."""
+    async_add_entities(list(build(None)))
+    for sub_id, sub in entry.subentries.items():
+        entities = list(build(sub))
+        if entities:
+            async_add_entities(entities, config_subentry_id=sub_id)
+
+
+@dataclass(slots=True)
+class SettingData(ExtraStoredData):
+    """What a setting entity stores for restore: its value and whether the user set it."""
+
+    value: Any
+    user_set: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        """Serialize for the restore cache."""
+        return {"value": self.value, "user_set": self.user_set}
+
+
+class SettingEntity(DynamicEntity, RestoreEntity):
+    """An entity that owns one user setting (``setting_key`` of its description)."""
+
+    setting_key: str
+
+    def _target(self) -> HubSettings | LoadSettings | None:
+        settings = self.coordinator.settings
+        return settings.hub if self.scope == HUB else settings.get_load(self.scope)
+
+    @property
+    def setting_value(self) -> Any:
+        """The setting's current value."""
+        target = self._target()
+        return None if target is None else getattr(target, self.setting_key)
+
+    @property
+    def extra_restore_state_data(self) -> SettingData:
+        """Remember the value and whether the user chose it."""
+        return SettingData(
+            self.setting_value,
+            self.coordinator.settings.is_user_set(self.scope, self.setting_key),
+        )
+
+    def restored_value(self, value: Any) -> Any:
+        """Validate a restored value; None rejects it. Override per platform."""
+        return value
+
+    async def async_added_to_hass(self) -> None:
+        """Restore a value the user set before the restart (unless already known)."""
+        await super().async_added_to_hass()
+        if self.coordinator.settings.is_user_set(self.scope, self.setting_key):
+            return
+        last = await self.async_get_last_extra_data()
+        if last is None:
+            return
+        data = last.as_dict()
+        if not data.get("user_set"):
+            return
+        value = self.restored_value(data.get("value"))
+        if value is not None and self._target() is not None:
+            self.coordinator.settings.set_value(self.scope, self.setting_key, value)
+            self.coordinator.async_settings_changed()
+
+    def write_setting(self, value: Any) -> None:
+        """Set the value as the user's choice and apply it now."""
+        self.coordinator.settings.set_value(self.scope, self.setting_key, value)
+        self.async_write_ha_state()
+        self.coordinator.async_settings_changed()

@@ -1,0 +1,109 @@
+"""Repair issues for the hub's input entities.
+
+An issue is raised when a configured input entity is removed or renamed in the
+entity registry, or when it has been missing, unavailable or unknown for more
+than ten minutes; it is cleared as soon as the entity reports a state again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import dt as dt_util
+
+from .const import DOMAIN
+
+UNAVAILABLE_FOR = timedelta(minutes=10)
+ISSUE_UNAVAILABLE = "input_unavailable"
+ISSUE_MISSING = "input_missing"
+
+
+def issue_id(entry_id: str, entity_id: str) -> str:
+    """The repair issue id for one input of one hub."""
+    return f"{entry_id}_{entity_id}"
+
+
+class InputWatch:
+    """Tracks how long each input has been unusable and raises/clears issues."""
+
+    def __init__(
+        self, hass: HomeAssistant, entry_id: str, hub_name: str, entity_ids: Iterable[str]
+    ) -> None:
+        self._hass = hass
+        self._entry_id = entry_id
+        self._hub = hub_name
+        self._entities = list(dict.fromkeys(entity_ids))
+        self._since: dict[str, datetime] = {}
+        self._raised: set[str] = set()
+
+    @property
+    def problems(self) -> list[str]:
+        """Inputs with an open repair issue."""
+        return sorted(self._raised)
+
+    @callback
+    def async_start(self) -> CALLBACK_TYPE:
+        """Listen for registry removals/renames; returns the unsubscribe callback."""
+        return self._hass.bus.async_listen(er.EVENT_ENTITY_REGISTRY_UPDATED, self._registry_updated)
+
+    @callback
+    def _registry_updated(self, event: Event[er.EventEntityRegistryUpdatedData]) -> None:
+        data = event.data
+        gone: str | None = None
+        if data["action"] == "remove":
+            gone = data["entity_id"]
+        elif data["action"] == "update" and "old_entity_id" in data:
+            gone = data["old_entity_id"]
+        if gone in self._entities:
+            self._raise(gone, ISSUE_MISSING)
+
+    @callback
+    def async_check(self, now: datetime | None = None) -> None:
+        """Update issues from the current states (call every cycle)."""
+        now = now or dt_util.utcnow()
+        for entity_id in self._entities:
+            state = self._hass.states.get(entity_id)
+            if state is not None and state.state not in (STATE_UNAVAILABLE, STATE_UNKNOWN):
+                self._since.pop(entity_id, None)
+                if entity_id in self._raised:
+                    self._raised.discard(entity_id)
+                    ir.async_delete_issue(self._hass, DOMAIN, issue_id(self._entry_id, entity_id))
+                continue
+            since = self._since.setdefault(entity_id, now)
+            if entity_id not in self._raised and now - since > UNAVAILABLE_FOR:
+                key = ISSUE_MISSING if state is None else ISSUE_UNAVAILABLE
+                self._raise(entity_id, key)
+
+    def _raise(self, entity_id: str, translation_key: str) -> None:
+        self._raised.add(entity_id)
+        ir.async_create_issue(
+            self._hass,
+            DOMAIN,
+            issue_id(self._entry_id, entity_id),
+            is_fixable=False,
+            is_persistent=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=translation_key,
+            translation_placeholders={"entity_id": entity_id, "hub": self._hub},
+        )
+
+    @callback
+    def async_clear(self) -> None:
+        """Remove every issue this hub raised (unload or removal)."""
+        for entity_id in list(self._raised):
+            ir.async_delete_issue(self._hass, DOMAIN, issue_id(self._entry_id, entity_id))
+        self._raised.clear()
+
+
+@callback
+def async_clear_entry_issues(hass: HomeAssistant, entry_id: str) -> None:
+    """Delete every issue of a removed hub, including ones from earlier runs."""
+    registry = ir.async_get(hass)
+    for domain, issue in list(registry.issues):
+        if domain == DOMAIN and issue.startswith(f"{entry_id}_"):
+            ir.async_delete_issue(hass, DOMAIN, issue)

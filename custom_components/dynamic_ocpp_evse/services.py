@@ -1,0 +1,182 @@
+"""Services: change modes, limits and priorities, or reset a charger, by device.
+
+Registered once in ``async_setup``. The target is a device of this integration
+(the hub device for the distribution mode, a load device otherwise). Bad input
+raises :class:`ServiceValidationError` with a translation key.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import voluptuous as vol
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant, ServiceCall, callback
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import device_registry as dr
+
+from .const import DISTRIBUTION_MODES, DOMAIN, SUBENTRY_CHARGER
+from .coordinator import DynamicOcppEvseConfigEntry, HubCoordinator
+from .settings import LOAD_SUBENTRY_TYPES, load_modes, value_range
+
+ATTR_DEVICE_ID = "device_id"
+ATTR_MODE = "mode"
+ATTR_DISTRIBUTION = "distribution"
+ATTR_MIN_CURRENT = "min_current"
+ATTR_MAX_CURRENT = "max_current"
+ATTR_PRIORITY = "priority"
+
+SERVICE_SET_OPERATING_MODE = "set_operating_mode"
+SERVICE_SET_DISTRIBUTION_MODE = "set_distribution_mode"
+SERVICE_SET_CURRENT_LIMITS = "set_current_limits"
+SERVICE_SET_PRIORITY = "set_priority"
+SERVICE_RESET_CHARGER = "reset_charger"
+
+_DEVICE = {vol.Required(ATTR_DEVICE_ID): cv.string}
+
+
+def _error(key: str, **placeholders: Any) -> ServiceValidationError:
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders={k: str(v) for k, v in placeholders.items()} or None,
+    )
+
+
+def _resolve(hass: HomeAssistant, device_id: str) -> tuple[HubCoordinator, str | None, str]:
+    """(coordinator, subentry id or None for the hub, device name) of a device."""
+    device = dr.async_get(hass).async_get(device_id)
+    if device is None:
+        raise _error("device_not_found", device_id=device_id)
+    name = device.name_by_user or device.name or device_id
+    ours = [ident for domain, ident in device.identifiers if domain == DOMAIN]
+    for entry_id in device.config_entries:
+        entry: DynamicOcppEvseConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
+        if entry is None or entry.domain != DOMAIN:
+            continue
+        if entry.state is not ConfigEntryState.LOADED:
+            raise _error("hub_not_loaded", device=name)
+        coordinator = entry.runtime_data.coordinator
+        for ident in ours:
+            if ident == entry.entry_id:
+                return coordinator, None, name
+            if ident in entry.subentries:
+                return coordinator, ident, name
+    raise _error("device_not_found", device_id=device_id)
+
+
+def _load(hass: HomeAssistant, call: ServiceCall) -> tuple[HubCoordinator, str, str, str]:
+    """(coordinator, load id, load kind, device name) of a load device."""
+    coordinator, sub_id, name = _resolve(hass, call.data[ATTR_DEVICE_ID])
+    sub = coordinator.config_entry.subentries.get(sub_id or "")
+    if sub is None or sub.subentry_type not in LOAD_SUBENTRY_TYPES:
+        raise _error("not_a_load", device=name)
+    return coordinator, sub.subentry_id, sub.subentry_type, name
+
+
+def _check_range(
+    coordinator: HubCoordinator, scope: str, key: str, value: float, field: str
+) -> None:
+    low, high = value_range(coordinator.config_entry, scope, key)
+    if not low <= value <= high:
+        raise _error("out_of_range", field=field, value=value, min=low, max=high)
+
+
+async def _set_operating_mode(hass: HomeAssistant, call: ServiceCall) -> None:
+    coordinator, load_id, kind, name = _load(hass, call)
+    mode = call.data[ATTR_MODE]
+    allowed = load_modes(kind)
+    if mode not in allowed:
+        raise _error("mode_not_allowed", mode=mode, device=name, allowed=", ".join(allowed))
+    coordinator.settings.set_value(load_id, "mode", mode)
+    coordinator.async_settings_changed()
+
+
+async def _set_distribution_mode(hass: HomeAssistant, call: ServiceCall) -> None:
+    coordinator, sub_id, name = _resolve(hass, call.data[ATTR_DEVICE_ID])
+    if sub_id is not None:
+        raise _error("not_a_hub", device=name)
+    coordinator.settings.set_value("hub", "distribution", call.data[ATTR_DISTRIBUTION])
+    coordinator.async_settings_changed()
+
+
+async def _set_current_limits(hass: HomeAssistant, call: ServiceCall) -> None:
+    coordinator, load_id, kind, name = _load(hass, call)
+    if kind != SUBENTRY_CHARGER:
+        raise _error("not_a_charger", device=name)
+    load = coordinator.settings.loads[load_id]
+    low = call.data.get(ATTR_MIN_CURRENT, load.min_current_a)
+    high = call.data.get(ATTR_MAX_CURRENT, load.max_current_a)
+    _check_range(coordinator, load_id, "min_current_a", low, ATTR_MIN_CURRENT)
+    _check_range(coordinator, load_id, "max_current_a", high, ATTR_MAX_CURRENT)
+    if low > high:
+        raise _error("min_above_max", min=low, max=high)
+    if ATTR_MIN_CURRENT in call.data:
+        coordinator.settings.set_value(load_id, "min_current_a", float(low))
+    if ATTR_MAX_CURRENT in call.data:
+        coordinator.settings.set_value(load_id, "max_current_a", float(high))
+    coordinator.async_settings_changed()
+
+
+async def _set_priority(hass: HomeAssistant, call: ServiceCall) -> None:
+    coordinator, load_id, _kind, _name = _load(hass, call)
+    priority = call.data[ATTR_PRIORITY]
+    _check_range(coordinator, load_id, "priority", priority, ATTR_PRIORITY)
+    coordinator.settings.set_value(load_id, "priority", int(priority))
+    coordinator.async_settings_changed()
+
+
+async def _reset_charger(hass: HomeAssistant, call: ServiceCall) -> None:
+    coordinator, load_id, kind, name = _load(hass, call)
+    if kind != SUBENTRY_CHARGER:
+        raise _error("not_a_charger", device=name)
+    try:
+        await coordinator.async_reset_load(load_id)
+    except Exception as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="reset_failed",
+            translation_placeholders={"error": str(err) or type(err).__name__},
+        ) from err
+
+
+_SERVICES: dict[str, tuple[Any, vol.Schema]] = {
+    SERVICE_SET_OPERATING_MODE: (
+        _set_operating_mode,
+        vol.Schema({**_DEVICE, vol.Required(ATTR_MODE): cv.string}),
+    ),
+    SERVICE_SET_DISTRIBUTION_MODE: (
+        _set_distribution_mode,
+        vol.Schema({**_DEVICE, vol.Required(ATTR_DISTRIBUTION): vol.In(DISTRIBUTION_MODES)}),
+    ),
+    SERVICE_SET_CURRENT_LIMITS: (
+        _set_current_limits,
+        vol.Schema(
+            vol.All(
+                {
+                    **_DEVICE,
+                    vol.Optional(ATTR_MIN_CURRENT): vol.Coerce(float),
+                    vol.Optional(ATTR_MAX_CURRENT): vol.Coerce(float),
+                },
+                cv.has_at_least_one_key(ATTR_MIN_CURRENT, ATTR_MAX_CURRENT),
+            )
+        ),
+    ),
+    SERVICE_SET_PRIORITY: (
+        _set_priority,
+        vol.Schema({**_DEVICE, vol.Required(ATTR_PRIORITY): vol.Coerce(int)}),
+    ),
+    SERVICE_RESET_CHARGER: (_reset_charger, vol.Schema(_DEVICE)),
+}
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register the integration's services (once, in ``async_setup``)."""
+    for service, (handler, schema) in _SERVICES.items():
+
+        async def handle(call: ServiceCall, handler: Any = handler) -> None:
+            await handler(hass, call)
+
+        hass.services.async_register(DOMAIN, service, handle, schema=schema)

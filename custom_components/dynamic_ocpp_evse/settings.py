@@ -1,0 +1,217 @@
+"""User-set runtime values of one hub: what the select/number/switch entities own.
+
+Defaults come from the hub entry and its subentries; entities and services
+write here and then ask the coordinator to recompute. Values the user changed
+are remembered in ``hass.data`` so that reloading the entry (for example after
+a subentry was added or reconfigured) keeps them; after a restart the entities
+restore them from their last state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
+from homeassistant.core import HomeAssistant
+
+from .const import (
+    CONF_ALLOW_GRID_CHARGING,
+    CONF_BATTERY_MIN_SOC,
+    CONF_BATTERY_TARGET_SOC,
+    CONF_DISTRIBUTION,
+    CONF_GRID_SENSOR_A,
+    CONF_GRID_SENSOR_B,
+    CONF_GRID_SENSOR_C,
+    CONF_IMPORT_LIMIT_W,
+    CONF_MAIN_BREAKER_A,
+    CONF_MAX_CURRENT_A,
+    CONF_MIN_CURRENT_A,
+    CONF_MODE,
+    CONF_PRIORITY,
+    CONF_VOLTAGE,
+    DEFAULT_BATTERY_MIN_SOC,
+    DEFAULT_BATTERY_TARGET_SOC,
+    DEFAULT_DISTRIBUTION,
+    DEFAULT_MAIN_BREAKER_A,
+    DEFAULT_MAX_CURRENT_A,
+    DEFAULT_MIN_CURRENT_A,
+    DEFAULT_PRIORITY,
+    DEFAULT_VOLTAGE,
+    DISTRIBUTION_MODES,
+    DOMAIN,
+    LOAD_MODES_CHARGER,
+    LOAD_MODES_PLUG,
+    SUBENTRY_CHARGER,
+    SUBENTRY_PLUG,
+)
+
+LOAD_SUBENTRY_TYPES = (SUBENTRY_CHARGER, SUBENTRY_PLUG)
+_DATA_KEY = f"{DOMAIN}_user_settings"
+
+
+def load_modes(subentry_type: str) -> tuple[str, ...]:
+    """The operating modes a load of this subentry type may use."""
+    return LOAD_MODES_CHARGER if subentry_type == SUBENTRY_CHARGER else LOAD_MODES_PLUG
+
+
+@dataclass(slots=True)
+class HubSettings:
+    """Site-wide values the user may change at runtime."""
+
+    distribution: str
+    allow_grid_charging: bool
+    battery_min_soc: float
+    battery_target_soc: float
+    import_limit_w: float | None
+
+
+@dataclass(slots=True)
+class LoadSettings:
+    """One load's values the user may change at runtime."""
+
+    mode: str
+    min_current_a: float
+    max_current_a: float
+    priority: int
+    dynamic_control: bool = True
+
+
+def _float(value: Any, default: float) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def hub_defaults(data: Mapping[str, Any]) -> HubSettings:
+    """The hub's settings as configured in the entry."""
+    distribution = data.get(CONF_DISTRIBUTION, DEFAULT_DISTRIBUTION)
+    limit = data.get(CONF_IMPORT_LIMIT_W)
+    return HubSettings(
+        distribution=distribution if distribution in DISTRIBUTION_MODES else DEFAULT_DISTRIBUTION,
+        allow_grid_charging=bool(data.get(CONF_ALLOW_GRID_CHARGING, True)),
+        battery_min_soc=_float(data.get(CONF_BATTERY_MIN_SOC), DEFAULT_BATTERY_MIN_SOC),
+        battery_target_soc=_float(data.get(CONF_BATTERY_TARGET_SOC), DEFAULT_BATTERY_TARGET_SOC),
+        import_limit_w=None if limit in (None, "") else _float(limit, 0.0),
+    )
+
+
+def load_defaults(subentry: ConfigSubentry) -> LoadSettings:
+    """A load's settings as configured in its subentry."""
+    data = subentry.data
+    modes = load_modes(subentry.subentry_type)
+    mode = data.get(CONF_MODE, modes[0])
+    priority = data.get(CONF_PRIORITY, DEFAULT_PRIORITY)
+    return LoadSettings(
+        mode=mode if mode in modes else modes[0],
+        min_current_a=_float(data.get(CONF_MIN_CURRENT_A), DEFAULT_MIN_CURRENT_A),
+        max_current_a=_float(data.get(CONF_MAX_CURRENT_A), DEFAULT_MAX_CURRENT_A),
+        priority=int(_float(priority, DEFAULT_PRIORITY)),
+    )
+
+
+@dataclass
+class Settings:
+    """All user-set values of one hub, and which of them the user changed."""
+
+    hub: HubSettings
+    loads: dict[str, LoadSettings]
+    user_set: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+    def get_load(self, load_id: str) -> LoadSettings | None:
+        """Settings of one load, or None when the load does not exist."""
+        return self.loads.get(load_id)
+
+    def is_user_set(self, scope: str, key: str) -> bool:
+        """Whether the user changed this value (scope: "hub" or a load id)."""
+        return (scope, key) in self.user_set
+
+    def set_value(self, scope: str, key: str, value: Any) -> None:
+        """Change one value and remember it as set by the user."""
+        target: HubSettings | LoadSettings | None = (
+            self.hub if scope == "hub" else self.loads.get(scope)
+        )
+        if target is None or key not in {f.name for f in fields(target)}:
+            raise KeyError(f"{scope}.{key}")
+        setattr(target, key, value)
+        self.user_set[(scope, key)] = value
+
+
+def build_settings(hass: HomeAssistant, entry: ConfigEntry) -> Settings:
+    """Settings from the entry's configuration, with the user's earlier changes on top."""
+    remembered: dict[tuple[str, str], Any] = hass.data.setdefault(_DATA_KEY, {}).setdefault(
+        entry.entry_id, {}
+    )
+    settings = Settings(
+        hub=hub_defaults(entry.data),
+        loads={
+            sub_id: load_defaults(sub)
+            for sub_id, sub in entry.subentries.items()
+            if sub.subentry_type in LOAD_SUBENTRY_TYPES
+        },
+        user_set=remembered,  # shared: changes survive a reload of the entry
+    )
+    for (scope, key), value in list(remembered.items()):
+        target = settings.hub if scope == "hub" else settings.loads.get(scope)
+        if target is None:
+            del remembered[(scope, key)]  # the load was removed meanwhile
+            continue
+        setattr(target, key, value)
+    _clamp(settings, entry)
+    return settings
+
+
+def _clamp(settings: Settings, entry: ConfigEntry) -> None:
+    """Keep remembered values within a possibly changed configuration."""
+    for sub_id, load in settings.loads.items():
+        top = configured_max_current(entry.subentries[sub_id])
+        load.max_current_a = min(load.max_current_a, top)
+        load.min_current_a = min(load.min_current_a, load.max_current_a)
+
+
+def forget_settings(hass: HomeAssistant, entry_id: str) -> None:
+    """Drop remembered changes (the entry was removed)."""
+    hass.data.get(_DATA_KEY, {}).pop(entry_id, None)
+
+
+def copy_settings(settings: Settings) -> Settings:
+    """A deep-enough copy for diagnostics and comparisons."""
+    return Settings(
+        hub=replace(settings.hub),
+        loads={k: replace(v) for k, v in settings.loads.items()},
+        user_set=dict(settings.user_set),
+    )
+
+
+PRIORITY_RANGE = (1.0, 99.0)
+SOC_RANGE = (0.0, 100.0)
+
+
+def configured_max_current(subentry: ConfigSubentry) -> float:
+    """The installation's maximum for a charger connector (upper end of its numbers)."""
+    return max(0.0, _float(subentry.data.get(CONF_MAX_CURRENT_A), DEFAULT_MAX_CURRENT_A))
+
+
+def import_limit_range(data: Mapping[str, Any]) -> tuple[float, float]:
+    """Allowed import limit (W): up to what the main breaker can carry on every phase."""
+    keys = (CONF_GRID_SENSOR_A, CONF_GRID_SENSOR_B, CONF_GRID_SENSOR_C)
+    phases = sum(1 for key in keys if data.get(key))
+    breaker = _float(data.get(CONF_MAIN_BREAKER_A), DEFAULT_MAIN_BREAKER_A)
+    volts = _float(data.get(CONF_VOLTAGE), DEFAULT_VOLTAGE)
+    return 0.0, max(1000.0, round(breaker * volts * max(1, phases)))
+
+
+def value_range(entry: ConfigEntry, scope: str, key: str) -> tuple[float, float]:
+    """The allowed range of one numeric setting."""
+    if key in ("min_current_a", "max_current_a"):
+        sub = entry.subentries.get(scope)
+        return 0.0, configured_max_current(sub) if sub is not None else DEFAULT_MAX_CURRENT_A
+    if key == "priority":
+        return PRIORITY_RANGE
+    if key in ("battery_min_soc", "battery_target_soc"):
+        return SOC_RANGE
+    if key == "import_limit_w":
+        return import_limit_range(entry.data)
+    raise KeyError(key)
