@@ -39,11 +39,14 @@ class Car:
         self._last = now
         target = self.target_a(allowed_a, charging)
         old = self.draw_a
-        step = self.ramp_a_per_s * dt
-        # a lower limit is obeyed at once (chargers cut the PWM duty); up is a ramp
-        new = target if target < old else min(target, old + step)
-        # energy of a linear ramp over dt (trapezoid), per phase x phases
-        self.energy_wh += (old + new) / 2 * self.voltage * self.phases * dt / 3600
+        if target < old or self.ramp_a_per_s <= 0:
+            # a lower limit is obeyed at once (chargers cut the PWM duty)
+            new, ramp_s = target, 0.0
+        else:
+            ramp_s = min(dt, (target - old) / self.ramp_a_per_s)
+            new = min(target, old + self.ramp_a_per_s * ramp_s)
+        amp_seconds = (old + new) / 2 * ramp_s + new * (dt - ramp_s)
+        self.energy_wh += amp_seconds * self.voltage * self.phases / 3600
         self.draw_a = new
         return new
 

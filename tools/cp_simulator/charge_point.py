@@ -46,6 +46,10 @@ class SimChargePoint(OcppChargePoint16):  # type: ignore[misc]
             _type, unique_id, action, payload = message
             self._raw[unique_id] = payload
             self._sim.record(action, payload, time.perf_counter())
+            # handle requests in their own task: a slow reply must not stop the simulator
+            # from receiving the answers to its own requests
+            self._sim.spawn(super().route_message(raw_msg))
+            return
         await super().route_message(raw_msg)
 
     def _payload(self, unique_id: str) -> dict[str, Any]:

@@ -23,14 +23,12 @@ from ocpp.v16 import call
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.headers import build_authorization_basic
 
-from .car import Car
 from .charge_point import SimChargePoint
 from .models import Misbehaviour, Received, SimConnector
-from .schedule import CP_MAX, TX, ProfileStore, RelativeStart
+from .schedule import ProfileStore, RelativeStart
+from .station import Station
 
 _LOGGER = logging.getLogger(__name__)
-CURRENT = "Current.Import"
-WRITABLE = ("MeterValueSampleInterval", "MeterValuesSampledData", "HeartbeatInterval")
 
 
 def utc_now() -> datetime:
@@ -63,6 +61,7 @@ class Simulator:
         meter_interval_s: float | None = None,
         subprotocol: str | None = "ocpp1.6",
         auto_reconnect: bool = True,
+        boot_on_reconnect: bool = True,
         reconnect_delay_s: float = 0.5,
         relative_start: RelativeStart = "install",
         id_tag: str = "SIMTAG",
@@ -72,24 +71,22 @@ class Simulator:
         self.password = password
         self.username = username if username is not None else cpid
         self.clock = clock
-        self.voltage = voltage
-        self.misbehaviour = misbehaviour or Misbehaviour()
         self.meter_interval_s = meter_interval_s
         self.subprotocol = subprotocol
         self.auto_reconnect = auto_reconnect
+        self.boot_on_reconnect = boot_on_reconnect
         self.reconnect_delay_s = reconnect_delay_s
-        self.relative_start: RelativeStart = relative_start
         self.id_tag = id_tag
-        self.connectors = {
-            n: SimConnector(n, Car(car_phases, car_max_a, ramp_a_per_s, voltage))
-            for n in range(1, connectors + 1)
-        }
-        self.profiles = ProfileStore()
-        self.config = {
-            "MeterValueSampleInterval": "60",
-            "MeterValuesSampledData": "Energy.Active.Import.Register",
-            "HeartbeatInterval": "300",
-        }
+        self.station = Station(
+            connectors=connectors,
+            clock=clock,
+            voltage=voltage,
+            car_phases=car_phases,
+            car_max_a=car_max_a,
+            ramp_a_per_s=ramp_a_per_s,
+            misbehaviour=misbehaviour,
+            relative_start=relative_start,
+        )
         self.received: list[Received] = []
         self.on_request: Callable[[Received], None] | None = None
         self.boots = 0
@@ -103,7 +100,8 @@ class Simulator:
         self._changed = asyncio.Event()
 
     # ------------------------------------------------------------- plumbing
-    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        """Run a coroutine as a task owned (and cancelled on stop) by the simulator."""
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -165,7 +163,7 @@ class Simulator:
     async def drop_connection(self, *, lose_profiles: bool = False) -> None:
         """Close the websocket (the runner reconnects if ``auto_reconnect``)."""
         if lose_profiles:
-            self.profiles = ProfileStore()
+            self.station.profiles = ProfileStore()
         if self._ws is not None:
             await self._ws.close()
 
@@ -202,20 +200,24 @@ class Simulator:
         receiver = asyncio.get_running_loop().create_task(cp.start())
         loops: list[asyncio.Task[Any]] = []
         try:
-            boot = await self.send(
-                call.BootNotification(
-                    charge_point_model="Simulator", charge_point_vendor="DynamicOCPP"
+            heartbeat_s = float(self.station.config["HeartbeatInterval"])
+            if self.boot_on_reconnect or self.boots == 0:
+                boot = await self.send(
+                    call.BootNotification(
+                        charge_point_model="Simulator", charge_point_vendor="DynamicOCPP"
+                    )
                 )
-            )
-            self.boots += 1
-            await self._send_status(0, "Available")
-            for conn in self.connectors.values():
-                await self._send_status(conn.connector_id, conn.status)
+                self.boots += 1
+                heartbeat_s = float(boot.interval)
+                self.station.config["HeartbeatInterval"] = str(boot.interval)
+                await self._send_status(0, "Available")
+                for conn in self.connectors.values():
+                    await self._send_status(conn.connector_id, conn.status)
             self.connected.set()
             self._notify()
             loop = asyncio.get_running_loop()
             loops = [
-                loop.create_task(self._heartbeats(float(boot.interval))),
+                loop.create_task(self._heartbeats(heartbeat_s)),
                 loop.create_task(self._meter_loop()),
             ]
             await receiver
@@ -231,45 +233,37 @@ class Simulator:
 
     async def _meter_loop(self) -> None:
         while True:
-            interval = self.meter_interval_s or float(self.config["MeterValueSampleInterval"])
+            interval = self.meter_interval_s or float(
+                self.station.config["MeterValueSampleInterval"]
+            )
             await asyncio.sleep(max(0.05, interval))
             for conn in self.connectors.values():
                 if conn.transaction_id is not None:
                     await self.send_meter_values(conn.connector_id)
 
     # ---------------------------------------------------------------- model
+    @property
+    def connectors(self) -> dict[int, SimConnector]:
+        """Connectors by id (1..N)."""
+        return self.station.connectors
+
+    @property
+    def profiles(self) -> ProfileStore:
+        """The installed charging profiles."""
+        return self.station.profiles
+
+    @property
+    def misbehaviour(self) -> Misbehaviour:
+        """The misbehaviour switches (mutable)."""
+        return self.station.misbehaviour
+
     def allowed_a(self, connector_id: int) -> float | None:
         """The composite limit (A per phase) on a connector now; None = unlimited."""
-        conn = self.connectors[connector_id]
-        now = self.clock()
-        limit = self.profiles.limit_a(
-            connector_id,
-            now,
-            transaction_id=conn.transaction_id,
-            tx_started_at=conn.tx_started_at,
-            voltage=self.voltage,
-            relative_start=self.relative_start,
-        )
-        cap = self.profiles.station_cap_a(now, voltage=self.voltage)
-        active = sum(1 for c in self.connectors.values() if c.transaction_id is not None)
-        if cap is not None and active > 1 and limit is not None:
-            limit = min(limit, cap / active)  # the station limit is shared
-        return limit
+        return self.station.allowed_a(connector_id)
 
     def draw_a(self, connector_id: int) -> float:
         """Advance the car to the clock's now and return its draw per phase (A)."""
-        conn = self.connectors[connector_id]
-        charging = conn.transaction_id is not None
-        return conn.car.update(self.clock(), self.allowed_a(connector_id), charging)
-
-    def _status_for(self, conn: SimConnector) -> str:
-        if conn.transaction_id is None:
-            return "Preparing" if conn.plugged else "Available"
-        if conn.car.full:
-            return "SuspendedEV"
-        if conn.car.target_a(self.allowed_a(conn.connector_id), True) <= 0:
-            return "SuspendedEVSE"
-        return "Charging"
+        return self.station.draw_a(connector_id)
 
     async def _send_status(self, connector_id: int, status: str) -> None:
         if connector_id:
@@ -287,7 +281,7 @@ class Simulator:
         """Report a status change if the allowance or the car changed it."""
         conn = self.connectors[connector_id]
         self.draw_a(connector_id)
-        status = self._status_for(conn)
+        status = self.station.status_for(connector_id)
         if status != conn.status and self._cp is not None:
             await self._send_status(connector_id, status)
         self._notify()
@@ -295,27 +289,7 @@ class Simulator:
     async def send_meter_values(self, connector_id: int) -> None:
         """Send one MeterValues for a connector (per-phase current, power, energy)."""
         conn = self.connectors[connector_id]
-        draw = self.draw_a(connector_id)
-        car = conn.car
-        samples: list[dict[str, Any]] = [
-            {
-                "value": f"{draw:.1f}",
-                "measurand": "Current.Import",
-                "phase": f"L{i + 1}",
-                "unit": "A",
-            }
-            for i in range(car.phases)
-        ]
-        samples.append(
-            {"value": f"{car.power_w / 1000:.3f}", "measurand": "Power.Active.Import", "unit": "kW"}
-        )
-        samples.append(
-            {
-                "value": f"{car.energy_wh / 1000:.4f}",
-                "measurand": "Energy.Active.Import.Register",
-                "unit": "kWh",
-            }
-        )
+        samples = self.station.meter_samples(connector_id)
         await self.send(
             call.MeterValues(
                 connector_id=connector_id,
@@ -384,55 +358,29 @@ class Simulator:
     # -------------------------------------------- requests from the central system
     def configuration(self) -> dict[str, tuple[str, bool]]:
         """All configuration keys: value and read-only flag."""
-        bad = self.misbehaviour
-        conf = {
-            "NumberOfConnectors": (str(len(self.connectors)), True),
-            "ChargingScheduleAllowedChargingRateUnit": (
-                "Power" if bad.w_only else "Current,Power",
-                True,
-            ),
-            "ChargeProfileMaxStackLevel": (str(bad.max_stack_level), True),
-            "ChargingScheduleMaxPeriods": ("24", True),
-        }
-        conf.update({k: (v, False) for k, v in self.config.items()})
-        return conf
+        return self.station.configuration()
 
     def change_configuration(self, key: str, value: str) -> str:
-        if key in WRITABLE:
-            self.config[key] = value
-            return "Accepted"
-        return "Rejected" if key in self.configuration() else "NotSupported"
+        """ChangeConfiguration: status."""
+        return self.station.change_configuration(key, value)
 
     def set_profile(self, connector_id: int, profile: dict[str, Any]) -> str:
-        """Validate and install a profile; return the SetChargingProfile status."""
-        bad = self.misbehaviour
-        purpose = profile.get("chargingProfilePurpose")
-        unit = profile.get("chargingSchedule", {}).get("chargingRateUnit")
-        conn = self.connectors.get(connector_id)
-        if (
-            bad.reject_profiles
-            or (connector_id != 0 and conn is None)
-            or int(profile.get("stackLevel", 0)) > bad.max_stack_level
-            or (bad.w_only and unit == "A")
-            or (purpose == CP_MAX and connector_id != 0)
-        ):
-            return "Rejected"
-        if purpose == TX:
-            running = conn.transaction_id if conn is not None else None
-            if running is None or profile.get("transactionId", running) != running:
-                return "Rejected"
-        if not bad.ignore_profiles:
-            self.profiles.install(connector_id, profile, self.clock())
-            for n in self.connectors:
-                self._spawn(self.refresh_status(n))
-        self._notify()
-        return "Accepted"
+        """SetChargingProfile: status; statuses are refreshed in the background."""
+        status = self.station.set_profile(connector_id, profile)
+        self._refresh_all()
+        return status
 
     def clear_profiles(self, **criteria: Any) -> str:
-        removed = self.profiles.clear(**criteria)
-        for n in self.connectors:
-            self._spawn(self.refresh_status(n))
-        return "Accepted" if removed else "Unknown"
+        """ClearChargingProfile: status."""
+        status = self.station.clear_profiles(**criteria)
+        self._refresh_all()
+        return status
+
+    def _refresh_all(self) -> None:
+        if self._cp is not None:
+            for n in self.connectors:
+                self.spawn(self.refresh_status(n))
+        self._notify()
 
     def remote_start(self, connector_id: int | None, id_tag: str) -> str:
         target = connector_id or next(
@@ -450,13 +398,13 @@ class Simulator:
                 await self._send_status(target, "Preparing")
             await self._start_transaction(target, id_tag)
 
-        self._spawn(start())
+        self.spawn(start())
         return "Accepted"
 
     def remote_stop(self, transaction_id: int) -> str:
         for conn in self.connectors.values():
             if conn.transaction_id == transaction_id:
-                self._spawn(self._stop_transaction(conn.connector_id, "Remote"))
+                self.spawn(self._stop_transaction(conn.connector_id, "Remote"))
                 return "Accepted"
         return "Rejected"
 
@@ -466,5 +414,5 @@ class Simulator:
                 await self._stop_transaction(n, f"{kind}Reset")
             await self.drop_connection()
 
-        self._spawn(reboot())
+        self.spawn(reboot())
         return "Accepted"

@@ -75,6 +75,7 @@ class ChargePointSession:
         self._detached = asyncio.Event()
         self._detached.set()
         self._boot = asyncio.Event()
+        self._ready = asyncio.Event()
         self._setup_task: asyncio.Task[None] | None = None
         self._settings: dict[int, ProfileSettings] = {}
         self._desired: dict[int, float] = {}
@@ -107,6 +108,16 @@ class ChargePointSession:
         """The charger's command queue (read-only use: diagnostics, tests)."""
         return self._queue
 
+    @property
+    def ready(self) -> bool:
+        """Connected and set up (configuration read, floor and profiles queued)."""
+        return self._ready.is_set()
+
+    async def wait_ready(self, timeout: float = 10.0) -> None:
+        """Wait until connected and set up (TimeoutError otherwise)."""
+        async with asyncio.timeout(timeout):
+            await self._ready.wait()
+
     async def serve(self, connection: Any) -> None:
         """Run one websocket connection of this charger until it closes."""
         if self._connection is not None:
@@ -136,6 +147,7 @@ class ChargePointSession:
         if self._cp is not cp:
             return
         self._cp, self._connection = None, None
+        self._ready.clear()
         if self._setup_task is not None:
             self._setup_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -157,6 +169,7 @@ class ChargePointSession:
                     await self._detached.wait()
 
     def _start_setup(self) -> None:
+        self._ready.clear()
         self._queue.start(held=True)
         self._setup_task = asyncio.get_running_loop().create_task(
             self._setup(), name=f"ocpp-setup-{self.cpid}"
@@ -177,6 +190,7 @@ class ChargePointSession:
         for connector_id in sorted(self._desired):
             self._queue_profile(connector_id)
         self._queue.release()
+        self._ready.set()
         self.notify()
 
     async def _call(self, payload: Any) -> Any:
