@@ -168,6 +168,31 @@ def subentry_name_taken(entry: ConfigEntry, name: str, own_id: str | None) -> bo
 
 NEW_CIRCUIT_ID = "\0new"
 
+_Circuits = dict[str, tuple[str | None, list[str]]]  # id -> (parent, members)
+
+
+def _contains(circuits: _Circuits) -> dict[str, set[str]]:
+    """Circuit -> circuits directly inside it (by members or by their parent)."""
+    contains: dict[str, set[str]] = {cid: set() for cid in circuits}
+    for cid, (cparent, cmembers) in circuits.items():
+        contains[cid].update(m for m in cmembers if m in circuits)
+        if cparent in contains:
+            contains[cparent].add(cid)
+    return contains
+
+
+def _reaches(contains: dict[str, set[str]], start: str, goal: str) -> bool:
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        node = todo.pop()
+        if node == goal:
+            return True
+        if node not in seen:
+            seen.add(node)
+            todo.extend(contains.get(node, ()))
+    return False
+
 
 def circuit_errors(
     entry: ConfigEntry,
@@ -179,42 +204,35 @@ def circuit_errors(
 
     Rejects a circuit that would contain itself (directly, through its parent
     chain or through member circuits) and a circuit that would end up inside two
-    different circuits. Returns field -> error code.
+    different circuits. The error goes on the field whose change closes the
+    loop (the members when both changed). Returns field -> error code.
     """
     me = own_id or NEW_CIRCUIT_ID
     members = [m for m in members if m]
-    circuits: dict[str, tuple[str | None, list[str]]] = {
+    circuits: _Circuits = {
         sid: (sub.data.get(CONF_PARENT), list(sub.data.get(CONF_MEMBERS, [])))
         for sid, sub in entry.subentries.items()
-        if sub.subentry_type == SUBENTRY_CIRCUIT and sid != me
+        if sub.subentry_type == SUBENTRY_CIRCUIT
     }
-    circuits[me] = (parent, members)
-
-    contains: dict[str, set[str]] = {cid: set() for cid in circuits}
-    for cid, (cparent, cmembers) in circuits.items():
-        contains[cid].update(m for m in cmembers if m in circuits)
-        if cparent in contains:
-            contains[cparent].add(cid)
-
-    def reaches(start: str, goal: str) -> bool:
-        seen: set[str] = set()
-        todo = [start]
-        while todo:
-            node = todo.pop()
-            if node == goal:
-                return True
-            if node not in seen:
-                seen.add(node)
-                todo.extend(contains.get(node, ()))
-        return False
+    old_parent, old_members = circuits.pop(me, (None, []))
 
     errors: dict[str, str] = {}
-    if parent is not None and (parent == me or reaches(me, parent)):
+    # the new parent with the members as they were
+    graph = _contains({**circuits, me: (parent, old_members)})
+    if parent is not None and (parent == me or _reaches(graph, me, parent)):
         errors[CONF_PARENT] = ERR_CIRCUIT_CYCLE
-    if any(m == me or (m in circuits and reaches(m, me)) for m in members):
+    # the new members with the parent as it was, then both changes together
+    graph = _contains({**circuits, me: (old_parent, members)})
+    both = _contains({**circuits, me: (parent, members)})
+    if (
+        me in members
+        or any(m in graph and (_reaches(graph, m, me) or _reaches(both, m, me)) for m in members)
+        or (CONF_PARENT not in errors and parent is not None and _reaches(both, me, parent))
+    ):
         errors[CONF_MEMBERS] = ERR_CIRCUIT_CYCLE
 
     # every circuit may sit inside one circuit only
+    circuits[me] = (parent, members)
     holders: dict[str, set[str]] = {}
     for cid, (cparent, cmembers) in circuits.items():
         if cparent is not None:

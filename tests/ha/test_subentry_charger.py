@@ -1,0 +1,475 @@
+"""Charger subentry flow: discovery, manual entry, built-in server, errors, reconfigure."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import voluptuous as vol
+from homeassistant.config_entries import SOURCE_USER, ConfigSubentryData
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.dynamic_ocpp_evse.const import DOMAIN
+from tests.ha.test_config_flow import suggested
+from tests.ha.test_ocpp_discovery import FakeOcpp, fake_ocpp
+
+STRINGS = json.loads(
+    (Path(__file__).parents[2] / "custom_components" / DOMAIN / "strings.json").read_text()
+)["config_subentries"]["charger"]
+
+HUB = {
+    "name": "Home",
+    "grid_sensor_a": "sensor.grid_l1",
+    "grid_sensor_b": "sensor.grid_l2",
+    "grid_sensor_c": "sensor.grid_l3",
+    "main_breaker_a": 25,
+    "voltage": 230,
+    "ocpp_server_enabled": False,
+}
+DETAILS = {
+    "name": "Garage",
+    "phases": "B,C,A",
+    "min_current_a": 6,
+    "max_current_a": 16,
+    "priority": 2,
+    "mode": "solar",
+}
+PROFILE = {
+    "rate_unit": "A",
+    "profile_kind": "tx_default",
+    "stack_level": 3,
+    "validity": "relative",
+    "profile_validity_s": 180,
+    "min_send_interval_s": 20,
+    "failsafe_floor": "zero",
+    "compliance_cycles": 4,
+}
+
+
+def hub(hass: HomeAssistant, subentries: list[ConfigSubentryData] | None = None, **data: Any):
+    entry = MockConfigEntry(
+        domain=DOMAIN, title="Home", data={**HUB, **data}, subentries_data=subentries or []
+    )
+    entry.add_to_hass(hass)
+    return entry
+
+
+def with_states(fake: FakeOcpp, cpid: str, connectors: int = 1) -> dict[int, dict[str, str]]:
+    """Add a charger and give its sensors states with the integration's units."""
+    found = fake.add_charger(cpid, connectors)
+    for metrics in found.values():
+        for metric, entity_id in metrics.items():
+            unit = {"current.import": "A", "current.offered": "A"}.get(metric)
+            value = {"status.connector": "Available", "transaction.id": "0"}.get(metric, "0.0")
+            fake.hass.states.async_set(
+                entity_id, value, {"unit_of_measurement": unit} if unit else {}
+            )
+    return found
+
+
+def assert_translated(kind: str, code: str) -> None:
+    assert code in STRINGS[kind], code
+
+
+async def start(hass: HomeAssistant, entry: MockConfigEntry, backend: str) -> dict[str, Any]:
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "charger"), context={"source": SOURCE_USER}
+    )
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == ["ocpp_integration", "builtin_server"]
+    return await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"next_step_id": backend}
+    )
+
+
+async def configure(hass: HomeAssistant, result: dict[str, Any], answers: dict[str, Any]):
+    return await hass.config_entries.subentries.async_configure(result["flow_id"], answers)
+
+
+def options(result: dict[str, Any], key: str) -> list[str]:
+    for marker, selector in result["data_schema"].schema.items():
+        if marker == key:
+            return [o["value"] if isinstance(o, dict) else o for o in selector.config["options"]]
+    raise KeyError(key)
+
+
+async def test_add_discovered_connector(hass: HomeAssistant) -> None:
+    fake = fake_ocpp(hass)
+    fake.register_get_configuration()
+    fake.rate_unit = "Power"
+    entities = with_states(fake, "CP_GARAGE")[1]
+    entry = hub(hass)
+
+    result = await start(hass, entry, "ocpp_integration")
+    assert result["step_id"] == "ocpp_integration"
+    assert options(result, "target") == ["CP_GARAGE-1", "manual"]
+    result = await configure(hass, result, {"target": "CP_GARAGE-1"})
+    # the charger was asked for its rate unit, by its own id
+    assert fake.calls == [
+        {"devid": "CP_GARAGE", "ocpp_key": "ChargingScheduleAllowedChargingRateUnit"}
+    ]
+    assert result["step_id"] == "connection"
+    assert suggested(result, "charge_point_id") == "CP_GARAGE"
+    assert suggested(result, "current_entity") == entities["current.import"]
+    assert suggested(result, "status_entity") == entities["status.connector"]
+    assert suggested(result, "offered_entity") == entities["current.offered"]
+    assert suggested(result, "transaction_entity") == entities["transaction.id"]
+    connection = {
+        "charge_point_id": "CP_GARAGE",
+        "connector_id": 1,
+        "connector_count": 1,
+        "current_entity": entities["current.import"],
+        "status_entity": entities["status.connector"],
+        "offered_entity": entities["current.offered"],
+        "transaction_entity": entities["transaction.id"],
+    }
+    result = await configure(hass, result, connection)
+    assert result["step_id"] == "details"
+    assert suggested(result, "name") == "CP_GARAGE"
+    assert suggested(result, "phases") == "A,B,C"
+    assert "B,C,A" in options(result, "phases") and "C" in options(result, "phases")
+    assert "unit_max_current_a" not in result["data_schema"].schema  # single connector
+    result = await configure(hass, result, DETAILS)
+    assert result["step_id"] == "profile"
+    assert suggested(result, "rate_unit") == "W"  # from the charger
+    result = await configure(hass, result, {**PROFILE, "rate_unit": "W", "profile_kind": "tx"})
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    (subentry,) = entry.subentries.values()
+    assert subentry.title == "Garage"
+    assert subentry.unique_id == "CP_GARAGE-1"
+    assert dict(subentry.data) == {
+        "backend": "ocpp_integration",
+        **connection,
+        **DETAILS,
+        "phases": ["B", "C", "A"],
+        "unit_max_current_a": 16,
+        "unit_concurrent": True,
+        **PROFILE,
+        "rate_unit": "W",
+        "profile_kind": "tx",
+    }
+    assert isinstance(subentry.data["stack_level"], int)
+    assert isinstance(subentry.data["priority"], int)
+
+
+async def test_multi_connector_unit_settings_are_shared(hass: HomeAssistant) -> None:
+    fake = fake_ocpp(hass)  # no get_configuration service: rate unit stays unknown
+    entities = with_states(fake, "CP_DUAL", connectors=2)
+    entry = hub(hass)
+
+    async def add(connector: int, unit_max: float, concurrent: bool | None) -> dict[str, Any]:
+        result = await start(hass, entry, "ocpp_integration")
+        result = await configure(hass, result, {"target": f"CP_DUAL-{connector}"})
+        result = await configure(
+            hass,
+            result,
+            {
+                "charge_point_id": "CP_DUAL",
+                "connector_id": connector,
+                "connector_count": 2,
+                "current_entity": entities[connector]["current.import"],
+                "status_entity": entities[connector]["status.connector"],
+            },
+        )
+        assert suggested(result, "name") == f"CP_DUAL {connector}"
+        if connector == 2:  # pre-filled from connector 1
+            assert suggested(result, "unit_max_current_a") == 32
+            assert suggested(result, "unit_concurrent") is False
+        details = {**DETAILS, "name": f"Port {connector}", "unit_max_current_a": unit_max}
+        if concurrent is not None:
+            details["unit_concurrent"] = concurrent
+        result = await configure(hass, result, details)
+        assert suggested(result, "rate_unit") == "A"
+        return await configure(hass, result, PROFILE)
+
+    assert (await add(1, 32, False))["type"] is FlowResultType.CREATE_ENTRY
+    result = await start(hass, entry, "ocpp_integration")
+    assert options(result, "target") == ["CP_DUAL-2", "manual"]  # connector 1 is taken
+    assert (await add(2, 24, True))["type"] is FlowResultType.CREATE_ENTRY
+
+    by_connector = {s.data["connector_id"]: s.data for s in entry.subentries.values()}
+    for data in by_connector.values():
+        assert data["unit_max_current_a"] == 24
+        assert data["unit_concurrent"] is True
+        assert data["connector_count"] == 2
+    assert by_connector[2]["current_entity"] == entities[2]["current.import"]
+
+
+async def test_abort_when_ocpp_integration_missing(hass: HomeAssistant) -> None:
+    entry = hub(hass)
+    result = await start(hass, entry, "ocpp_integration")
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "ocpp_not_installed"
+    fake_ocpp(hass)  # loaded, but no charger has ever been set up
+    result = await start(hass, entry, "ocpp_integration")
+    assert result["reason"] == "ocpp_not_installed"
+    assert_translated("abort", "ocpp_not_installed")
+
+
+async def test_manual_entry_errors_then_success(hass: HomeAssistant) -> None:
+    fake = fake_ocpp(hass)
+    entities = with_states(fake, "CP_GARAGE")[1]
+    hass.states.async_set("sensor.wallbox_power", "1200", {"unit_of_measurement": "W"})
+    entry = hub(hass)
+    result = await start(hass, entry, "ocpp_integration")
+    result = await configure(hass, result, {"target": "manual"})
+    assert result["step_id"] == "connection"
+    assert suggested(result, "charge_point_id") is vol.UNDEFINED  # nothing pre-filled
+    good = {
+        "charge_point_id": "CP_GARAGE",
+        "connector_id": 1,
+        "connector_count": 1,
+        "current_entity": entities["current.import"],
+        "status_entity": entities["status.connector"],
+    }
+    cases = [
+        ({"current_entity": "sensor.missing"}, "current_entity", "entity_not_found"),
+        ({"current_entity": "sensor.wallbox_power"}, "current_entity", "wrong_unit"),
+        ({"offered_entity": entities["status.connector"]}, "offered_entity", "not_numeric"),
+        ({"connector_id": 2}, "connector_id", "connector_above_count"),
+        ({"connector_count": 11}, "connector_count", "out_of_range"),
+        ({"charge_point_id": "my charger"}, "charge_point_id", "invalid_charge_point_id"),
+    ]
+    for changes, field, error in cases:
+        result = await configure(hass, result, {**good, **changes})
+        assert result["errors"] == {field: error}, changes
+        assert_translated("error", error)
+    result = await configure(hass, result, good)
+    assert result["step_id"] == "details"
+
+
+async def test_same_connector_twice_is_refused(hass: HomeAssistant) -> None:
+    fake = fake_ocpp(hass)
+    entities = with_states(fake, "CP_GARAGE")[1]
+    existing = ConfigSubentryData(
+        data={"backend": "ocpp_integration", "charge_point_id": "CP_GARAGE", "connector_id": 1},
+        subentry_type="charger",
+        title="Garage",
+        unique_id="CP_GARAGE-1",
+    )
+    entry = hub(hass, [existing])
+    result = await start(hass, entry, "ocpp_integration")
+    assert options(result, "target") == ["manual"]
+    result = await configure(hass, result, {"target": "manual"})
+    result = await configure(
+        hass,
+        result,
+        {
+            "charge_point_id": "CP_GARAGE",
+            "connector_id": 1,
+            "connector_count": 1,
+            "current_entity": entities["current.import"],
+            "status_entity": entities["status.connector"],
+        },
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert_translated("abort", "already_configured")
+
+
+async def builtin_to_details(hass: HomeAssistant, entry: MockConfigEntry, count: int = 1):
+    result = await start(hass, entry, "builtin_server")
+    return await configure(
+        hass,
+        result,
+        {"charge_point_id": "wallbox1", "connector_id": 1, "connector_count": count},
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "error"),
+    [
+        ({"min_current_a": 20}, "min_current_a", "min_above_max"),
+        ({"max_current_a": 90}, "max_current_a", "out_of_range"),
+        ({"priority": 0}, "priority", "out_of_range"),
+        ({"name": "heater"}, "name", "name_exists"),
+        ({"max_current_a": 40, "unit_max_current_a": 32}, "max_current_a", "above_unit_max"),
+    ],
+)
+async def test_details_errors(
+    hass: HomeAssistant, changes: dict[str, Any], field: str, error: str
+) -> None:
+    plug = ConfigSubentryData(data={}, subentry_type="plug", title="Heater", unique_id=None)
+    entry = hub(hass, [plug], ocpp_server_enabled=True)
+    result = await builtin_to_details(hass, entry, count=2)
+    assert result["step_id"] == "details"
+    result = await configure(
+        hass, result, {**DETAILS, "unit_max_current_a": 32, "unit_concurrent": True, **changes}
+    )
+    assert result["errors"] == {field: error}
+    assert_translated("error", error)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "error"),
+    [
+        ({"stack_level": 0}, "stack_level", "out_of_range"),
+        ({"profile_validity_s": 10}, "profile_validity_s", "out_of_range"),
+        ({"min_send_interval_s": 0}, "min_send_interval_s", "out_of_range"),
+        ({"compliance_cycles": 0}, "compliance_cycles", "out_of_range"),
+    ],
+)
+async def test_profile_errors(
+    hass: HomeAssistant, changes: dict[str, Any], field: str, error: str
+) -> None:
+    entry = hub(hass, ocpp_server_enabled=True)
+    result = await builtin_to_details(hass, entry)
+    result = await configure(hass, result, DETAILS)
+    result = await configure(hass, result, {**PROFILE, **changes})
+    assert result["step_id"] == "profile"
+    assert result["errors"] == {field: error}
+
+
+async def test_tx_profile_needs_transaction_sensor(hass: HomeAssistant) -> None:
+    fake = fake_ocpp(hass)
+    entities = with_states(fake, "CP_GARAGE")[1]
+    entry = hub(hass)
+    result = await start(hass, entry, "ocpp_integration")
+    result = await configure(hass, result, {"target": "manual"})
+    result = await configure(
+        hass,
+        result,
+        {
+            "charge_point_id": "CP_GARAGE",
+            "connector_id": 1,
+            "connector_count": 1,
+            "current_entity": entities["current.import"],
+            "status_entity": entities["status.connector"],
+        },
+    )
+    result = await configure(hass, result, DETAILS)
+    result = await configure(hass, result, {**PROFILE, "profile_kind": "tx"})
+    assert result["errors"] == {"profile_kind": "transaction_entity_required"}
+    assert_translated("error", "transaction_entity_required")
+    result = await configure(hass, result, PROFILE)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_builtin_server_charger(hass: HomeAssistant) -> None:
+    entry = hub(hass)
+    result = await start(hass, entry, "builtin_server")
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "builtin_server_disabled"
+    assert_translated("abort", "builtin_server_disabled")
+
+    hass.config_entries.async_update_entry(entry, data={**HUB, "ocpp_server_enabled": True})
+    result = await start(hass, entry, "builtin_server")
+    assert result["step_id"] == "builtin_server"
+    answers = {"charge_point_id": "wallbox/1", "connector_id": 1, "connector_count": 1}
+    result = await configure(hass, result, answers)
+    assert result["errors"] == {"charge_point_id": "invalid_charge_point_id"}
+    result = await configure(
+        hass, result, {**answers, "charge_point_id": "wallbox1", "password": "s3cret"}
+    )
+    assert suggested(result, "name") == "wallbox1"
+    result = await configure(hass, result, {**DETAILS, "phases": "C"})
+    result = await configure(hass, result, PROFILE)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    (subentry,) = entry.subentries.values()
+    assert subentry.unique_id == "wallbox1-1"
+    assert subentry.data["backend"] == "builtin_server"
+    assert subentry.data["password"] == "s3cret"
+    assert subentry.data["phases"] == ["C"]
+    assert "current_entity" not in subentry.data
+
+
+async def test_reconfigure_ocpp_charger(hass: HomeAssistant) -> None:
+    fake = fake_ocpp(hass)
+    entities = with_states(fake, "CP_GARAGE")[1]
+    data = {
+        "backend": "ocpp_integration",
+        "charge_point_id": "CP_GARAGE",
+        "connector_id": 1,
+        "connector_count": 1,
+        "current_entity": entities["current.import"],
+        "status_entity": entities["status.connector"],
+        "offered_entity": entities["current.offered"],
+        **DETAILS,
+        "phases": ["A", "B", "C"],
+        "unit_max_current_a": 16,
+        "unit_concurrent": True,
+        **PROFILE,
+    }
+    sub = ConfigSubentryData(
+        data=data, subentry_type="charger", title="Garage", unique_id="CP_GARAGE-1"
+    )
+    entry = hub(hass, [sub])
+    (subentry_id,) = entry.subentries
+    result = await entry.start_subentry_reconfigure_flow(hass, "charger", subentry_id)
+    assert result["step_id"] == "reconfigure"
+    assert result["description_placeholders"] == {
+        "charge_point_id": "CP_GARAGE",
+        "connector_id": "1",
+    }
+    assert suggested(result, "offered_entity") == entities["current.offered"]
+    result = await configure(
+        hass,
+        result,
+        {
+            "connector_count": 1,
+            "current_entity": entities["current.import"],
+            "status_entity": "sensor.gone",
+        },
+    )
+    assert result["errors"] == {"status_entity": "entity_not_found"}
+    result = await configure(
+        hass,
+        result,
+        {
+            "connector_count": 1,
+            "current_entity": entities["current.import"],
+            "status_entity": entities["status.connector"],
+        },
+    )
+    assert suggested(result, "phases") == "A,B,C"
+    assert suggested(result, "name") == "Garage"
+    result = await configure(hass, result, {**DETAILS, "name": "Carport", "max_current_a": 20})
+    assert suggested(result, "stack_level") == 3
+    result = await configure(hass, result, {**PROFILE, "stack_level": 5})
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+
+    subentry = entry.subentries[subentry_id]
+    assert subentry.title == "Carport"
+    assert subentry.unique_id == "CP_GARAGE-1"
+    assert subentry.data["max_current_a"] == 20
+    assert subentry.data["unit_max_current_a"] == 20
+    assert subentry.data["stack_level"] == 5
+    assert "offered_entity" not in subentry.data  # cleared by the user
+
+
+async def test_reconfigure_builtin_charger(hass: HomeAssistant) -> None:
+    data = {
+        "backend": "builtin_server",
+        "charge_point_id": "wallbox1",
+        "connector_id": 2,
+        "connector_count": 2,
+        "password": "old",
+        **DETAILS,
+        "phases": ["A"],
+        "unit_max_current_a": 32,
+        "unit_concurrent": False,
+        **PROFILE,
+    }
+    sub = ConfigSubentryData(
+        data=data, subentry_type="charger", title="Garage", unique_id="wallbox1-2"
+    )
+    entry = hub(hass, [sub], ocpp_server_enabled=True)
+    (subentry_id,) = entry.subentries
+    result = await entry.start_subentry_reconfigure_flow(hass, "charger", subentry_id)
+    assert "current_entity" not in result["data_schema"].schema
+    result = await configure(hass, result, {"connector_count": 1, "password": "new"})
+    assert result["errors"] == {"connector_count": "connector_above_count"}
+    result = await configure(hass, result, {"connector_count": 2, "password": "new"})
+    assert suggested(result, "unit_concurrent") is False
+    result = await configure(
+        hass, result, {**DETAILS, "phases": "A", "unit_max_current_a": 32, "unit_concurrent": False}
+    )
+    result = await configure(hass, result, PROFILE)
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.subentries[subentry_id].data["password"] == "new"

@@ -1,0 +1,121 @@
+"""Plug subentry flow: adding, every validation error, reconfiguring."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from homeassistant.config_entries import SOURCE_USER, ConfigSubentryData
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.dynamic_ocpp_evse.const import DOMAIN
+from tests.ha.test_config_flow import suggested
+
+ERRORS = json.loads(
+    (Path(__file__).parents[2] / "custom_components" / DOMAIN / "strings.json").read_text()
+)["config_subentries"]["plug"]["error"]
+
+HUB = {"name": "Home", "grid_sensor_a": "sensor.grid_l1", "grid_sensor_c": "sensor.grid_l3"}
+PLUG = {
+    "name": "Water heater",
+    "switch_entity": "switch.water_heater",
+    "power_w": 2000,
+    "phase": "C",
+    "power_entity": "sensor.water_heater_power",
+    "priority": 3,
+    "mode": "solar",
+}
+
+
+@pytest.fixture
+def entry(hass: HomeAssistant) -> MockConfigEntry:
+    hass.states.async_set("switch.water_heater", "off")
+    hass.states.async_set("switch.dryer", "on")
+    hass.states.async_set("sensor.water_heater_power", "0", {"unit_of_measurement": "W"})
+    hass.states.async_set("sensor.water_heater_energy", "12", {"unit_of_measurement": "kWh"})
+    existing = ConfigSubentryData(
+        data={"switch_entity": "switch.dryer", "phases": ["A"]},
+        subentry_type="plug",
+        title="Dryer",
+        unique_id=None,
+    )
+    hub = MockConfigEntry(domain=DOMAIN, title="Home", data=HUB, subentries_data=[existing])
+    hub.add_to_hass(hass)
+    return hub
+
+
+async def start(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str, Any]:
+    return await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "plug"), context={"source": SOURCE_USER}
+    )
+
+
+async def test_add_plug(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    result = await start(hass, entry)
+    assert result["step_id"] == "user"
+    phase_selector = result["data_schema"].schema["phase"]
+    assert phase_selector.config["options"] == ["A", "C"]  # only the site's phases
+    assert suggested(result, "phase") == "A"
+    assert suggested(result, "mode") == "continuous"
+    result = await hass.config_entries.subentries.async_configure(result["flow_id"], PLUG)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    plug = next(s for s in entry.subentries.values() if s.title == "Water heater")
+    assert plug.subentry_type == "plug"
+    data = {k: v for k, v in PLUG.items() if k != "phase"}
+    assert dict(plug.data) == {**data, "phases": ["C"]}
+    assert isinstance(plug.data["priority"], int)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "error"),
+    [
+        ({"name": "DRYER"}, "name", "name_exists"),
+        ({"switch_entity": "switch.dryer"}, "switch_entity", "entity_in_use"),
+        ({"switch_entity": "switch.missing"}, "switch_entity", "entity_not_found"),
+        ({"power_entity": "sensor.water_heater_energy"}, "power_entity", "wrong_unit"),
+        ({"power_w": 0}, "power_w", "out_of_range"),
+        ({"priority": 100}, "priority", "out_of_range"),
+    ],
+)
+async def test_plug_errors(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    changes: dict[str, Any],
+    field: str,
+    error: str,
+) -> None:
+    result = await start(hass, entry)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {**PLUG, **changes}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {field: error}
+    assert error in ERRORS
+
+
+async def test_reconfigure_plug(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    dryer_id = next(sid for sid, s in entry.subentries.items() if s.title == "Dryer")
+    result = await entry.start_subentry_reconfigure_flow(hass, "plug", dryer_id)
+    assert result["step_id"] == "reconfigure"
+    assert suggested(result, "name") == "Dryer"
+    assert suggested(result, "switch_entity") == "switch.dryer"
+    assert suggested(result, "phase") == "A"
+    answers = {
+        "name": "Dryer",  # its own name is not a duplicate
+        "switch_entity": "switch.dryer",  # nor is its own switch
+        "power_w": 2500,
+        "phase": "C",
+        "priority": 5,
+        "mode": "excess",
+    }
+    result = await hass.config_entries.subentries.async_configure(result["flow_id"], answers)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    dryer = entry.subentries[dryer_id]
+    assert dryer.data["phases"] == ["C"]
+    assert dryer.data["power_w"] == 2500
+    assert dryer.data["mode"] == "excess"
