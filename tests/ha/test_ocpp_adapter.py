@@ -5,17 +5,6 @@ from __future__ import annotations
 import pytest
 from homeassistant.core import HomeAssistant
 
-try:
-    from .test_ocpp_adapter_standin import Clock, OcppStandIn, command, make_adapter, stand_in
-except ImportError:  # tests/ha is not a package
-    from test_ocpp_adapter_standin import (  # type: ignore[no-redef]
-        Clock,
-        OcppStandIn,
-        command,
-        make_adapter,
-        stand_in,
-    )
-
 from custom_components.dynamic_ocpp_evse.const import (
     CONF_FAILSAFE_FLOOR,
     CONF_PHASES,
@@ -23,6 +12,13 @@ from custom_components.dynamic_ocpp_evse.const import (
     CONF_RATE_UNIT,
     CONF_STACK_LEVEL,
     CONF_VALIDITY,
+)
+from tests.ha.test_ocpp_adapter_standin import (
+    Clock,
+    OcppStandIn,
+    command,
+    make_adapter,
+    stand_in,
 )
 
 

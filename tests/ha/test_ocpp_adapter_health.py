@@ -9,20 +9,16 @@ import pytest
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import issue_registry as ir
 
-try:
-    from .test_ocpp_adapter_standin import Clock, OcppStandIn, command, make_adapter, stand_in
-except ImportError:  # tests/ha is not a package
-    from test_ocpp_adapter_standin import (  # type: ignore[no-redef]
-        Clock,
-        OcppStandIn,
-        command,
-        make_adapter,
-        stand_in,
-    )
-
 from custom_components.dynamic_ocpp_evse.adapters import ocpp_unit
 from custom_components.dynamic_ocpp_evse.adapters.base import LoadReading
 from custom_components.dynamic_ocpp_evse.const import CONF_RATE_UNIT, DOMAIN
+from tests.ha.test_ocpp_adapter_standin import (
+    Clock,
+    OcppStandIn,
+    command,
+    make_adapter,
+    stand_in,
+)
 
 ISSUE = "charger_non_compliant_CP1"
 
