@@ -136,6 +136,7 @@ async def test_add_discovered_connector(hass: HomeAssistant) -> None:
     result = await configure(hass, result, DETAILS)
     assert result["step_id"] == "profile"
     assert suggested(result, "rate_unit") == "W"  # from the charger
+    assert suggested(result, "validity") == "absolute"  # relative would expire per session
     result = await configure(hass, result, {**PROFILE, "rate_unit": "W", "profile_kind": "tx"})
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
