@@ -87,11 +87,11 @@ async def test_absolute_dynamic_profile_carries_its_validity_window(
         "stackLevel": 2,
         "chargingProfilePurpose": "TxDefaultProfile",
         "chargingProfileKind": "Absolute",
-        "validFrom": "2026-01-01T12:00:00Z",
+        "validFrom": "2026-01-01T11:59:00Z",  # a minute early: for chargers that lag
         "validTo": "2026-01-01T12:02:00Z",
         "chargingSchedule": {
-            "startSchedule": "2026-01-01T12:00:00Z",
-            "duration": 120,
+            "startSchedule": "2026-01-01T11:59:00Z",
+            "duration": 180,
             **_schedule(10.0),
         },
     }

@@ -63,6 +63,7 @@ _LOGGER = logging.getLogger(__name__)
 
 COMPLIANCE_TOLERANCE_A = 0.5
 REFRESH_FRACTION = 0.4  # refresh well before half of the validity has elapsed
+CLOCK_MARGIN_S = 60.0  # absolute profiles start this much in the past (lagging clocks)
 
 RateUnit = Literal["A", "W"]
 
@@ -288,6 +289,9 @@ class OcppIntegrationAdapter:
         decrease = self._sent_a is not None and amps < self._sent_a
         if since is not None and since < self._min_send and not force and not decrease:
             return True  # retried next cycle: the target still differs from what was sent
+        # Absolute: start a little in the past so a charger whose clock lags still
+        # applies it at once; it still ends at now + validity.
+        margin = CLOCK_MARGIN_S if self._validity == "absolute" and self._validity_s > 0 else 0.0
         profile = build_profile(
             self._connector,
             amps,
@@ -298,8 +302,8 @@ class OcppIntegrationAdapter:
             kind=self._kind,
             stack_level=self._stack,
             validity=self._validity,
-            validity_s=self._validity_s,
-            now=now,
+            validity_s=self._validity_s + margin,
+            now=now - timedelta(seconds=margin),
             transaction_id=tx,
         )
         if not await self._set_profile(profile):
