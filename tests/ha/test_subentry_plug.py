@@ -10,6 +10,7 @@ import pytest
 from homeassistant.config_entries import SOURCE_USER, ConfigSubentryData
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.dynamic_ocpp_evse.const import DOMAIN
@@ -119,3 +120,39 @@ async def test_reconfigure_plug(hass: HomeAssistant, entry: MockConfigEntry) -> 
     assert dryer.data["phases"] == ["C"]
     assert dryer.data["power_w"] == 2500
     assert dryer.data["mode"] == "excess"
+
+
+async def test_removing_a_plug_removes_its_device(hass: HomeAssistant) -> None:
+    """No stale devices: a load's device goes away with its subentry."""
+    hass.states.async_set("sensor.grid_l1", "1.0", {"unit_of_measurement": "A"})
+    hass.states.async_set("switch.heater", "off")
+    plug = ConfigSubentryData(
+        data={
+            "name": "Heater",
+            "switch_entity": "switch.heater",
+            "power_w": 1000,
+            "phases": ["A"],
+            "priority": 1,
+            "mode": "continuous",
+        },
+        subentry_type="plug",
+        title="Heater",
+        unique_id=None,
+    )
+    hub = MockConfigEntry(
+        domain=DOMAIN,
+        title="Home",
+        data={**HUB, "main_breaker_a": 25, "voltage": 230},
+        subentries_data=[plug],
+    )
+    hub.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(hub.entry_id)
+    await hass.async_block_till_done()
+    (plug_id,) = hub.subentries
+    devices = dr.async_get(hass)
+    assert devices.async_get_device(identifiers={(DOMAIN, plug_id)}) is not None
+
+    hass.config_entries.async_remove_subentry(hub, plug_id)
+    await hass.async_block_till_done()
+    assert devices.async_get_device(identifiers={(DOMAIN, plug_id)}) is None
+    await hass.config_entries.async_unload(hub.entry_id)
