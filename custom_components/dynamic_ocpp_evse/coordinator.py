@@ -90,8 +90,10 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
         self._controller: Controller | None = None
         self._controller_config: dict[str, Any] | None = None
         self._started = False
+        self._import_limit_w: float | None = None
         self._pending: dict[str, LoadCommand] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
+        self._setups: dict[str, asyncio.Task[None]] = {}
         self._unsubs: list[CALLBACK_TYPE] = []
         self._debouncer: Debouncer[None] = Debouncer(
             hass, _LOGGER, cooldown=DEBOUNCE_S, immediate=True, function=self.async_recompute
@@ -112,10 +114,11 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
     # -- lifecycle -----------------------------------------------------------------
     async def async_start(self) -> None:
         """Prepare the adapters, subscribe to inputs and run the first cycle."""
-        results = await asyncio.gather(
-            *(self._guarded(a.async_setup(), f"setup {lid}") for lid, a in self.adapters.items()),
-        )
-        del results
+        for lid, adapter in self.adapters.items():
+            # In the background: a slow device must not hold up Home Assistant's start.
+            self._setups[lid] = self.config_entry.async_create_background_task(
+                self.hass, self._guarded(adapter.async_setup(), f"setup {lid}"), f"setup {lid}"
+            )
         self._unsubs.append(
             async_track_state_change_event(self.hass, self.input_entities, self._state_changed)
         )
@@ -141,9 +144,10 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
             unsub()
         self._unsubs.clear()
         self._debouncer.async_shutdown()
-        for task in list(self._workers.values()):
+        for task in [*self._workers.values(), *self._setups.values()]:
             task.cancel()
         self._workers.clear()
+        self._setups.clear()
         self.inputs.async_clear()
         await asyncio.gather(
             *(self._guarded(a.async_unload(), f"unload {lid}") for lid, a in self.adapters.items())
@@ -196,7 +200,10 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
 
     # -- the cycle ----------------------------------------------------------------------
     def _ensure_controller(self, site: SiteReading) -> Controller | None:
-        config = build_config(self.config_entry, self.settings, site.import_limit_w)
+        if site.import_limit_w is not None:
+            self._import_limit_w = site.import_limit_w
+        # An unreadable import limit entity keeps its last value rather than lifting the cap.
+        config = build_config(self.config_entry, self.settings, self._import_limit_w)
         if config == self._controller_config and self._controller is not None:
             return self._controller
         try:
@@ -310,6 +317,9 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
     async def _worker(self, lid: str) -> None:
         """Apply the latest command for one load until none is pending."""
         adapter = self.adapters[lid]
+        setup = self._setups.get(lid)
+        if setup is not None and not setup.done():
+            await asyncio.wait([setup])  # commands only once the device is prepared
         while (command := self._pending.pop(lid, None)) is not None:
             await self._guarded(adapter.async_apply(command), f"apply {lid}")
 

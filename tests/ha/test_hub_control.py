@@ -166,3 +166,34 @@ async def test_unavailable_grid_sensor_sets_status(hass: HomeAssistant) -> None:
     entry = hass.config_entries.async_entries("dynamic_ocpp_evse")[0]
     assert entry.runtime_data.coordinator.data.measurements["site"]["grid_current_a"]["B"] is None
     assert HEATER in entry.runtime_data.coordinator.data.loads
+
+
+async def test_import_limit_from_an_entity(hass: HomeAssistant) -> None:
+    """The import limit follows its entity; an unreadable entity keeps the last value."""
+    from custom_components.dynamic_ocpp_evse.const import (
+        CONF_IMPORT_LIMIT_ENTITY,
+        CONF_IMPORT_LIMIT_W,
+    )
+    from tests.ha.hub_fixtures import HUB_DATA
+
+    site = SiteModel(hass)  # the house imports 6 A x 230 V = 1380 W
+    calls = await register_switch(hass, site)
+    hass.states.async_set(PLUG1_SWITCH, "off")
+    hass.states.async_set(PLUG2_SWITCH, "off")
+    hass.states.async_set("number.import_cap", "2000", {"unit_of_measurement": "W"})
+    site.publish()
+    data = {k: v for k, v in HUB_DATA.items() if k != CONF_IMPORT_LIMIT_W}
+    await setup_hub(
+        hass, make_entry(hass, data={**data, CONF_IMPORT_LIMIT_ENTITY: "number.import_cap"})
+    )
+    assert switch_calls(calls) == []  # 620 W left: not enough for the 1000 W pump
+    assert hass.states.get("sensor.pump_reason").state == "import_limit"
+    assert hass.states.get("number.home_import_limit") is None  # not a fixed number
+
+    hass.states.async_set("number.import_cap", "unavailable")
+    await settle(hass)
+    assert switch_calls(calls) == []  # the last known 2000 W still applies
+
+    hass.states.async_set("number.import_cap", "3", {"unit_of_measurement": "kW"})
+    await settle(hass)
+    assert switch_calls(calls) == [("turn_on", PLUG2_SWITCH)]
