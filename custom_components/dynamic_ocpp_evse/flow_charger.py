@@ -29,54 +29,44 @@ from .const import (
     BACKEND_OCPP_INTEGRATION,
     CONF_BACKEND,
     CONF_CHARGE_POINT_ID,
-    CONF_COMPLIANCE_CYCLES,
     CONF_CONNECTOR_COUNT,
     CONF_CONNECTOR_ID,
     CONF_CURRENT_ENTITY,
-    CONF_FAILSAFE_FLOOR,
     CONF_MAX_CURRENT_A,
     CONF_MIN_CURRENT_A,
-    CONF_MIN_SEND_INTERVAL_S,
     CONF_MODE,
     CONF_NAME,
     CONF_OCPP_SERVER_ENABLED,
     CONF_OFFERED_ENTITY,
-    CONF_PASSWORD,
     CONF_PHASES,
     CONF_PRIORITY,
     CONF_PROFILE_KIND,
-    CONF_PROFILE_VALIDITY_S,
     CONF_RATE_UNIT,
-    CONF_STACK_LEVEL,
     CONF_STATUS_ENTITY,
     CONF_TRANSACTION_ENTITY,
     CONF_UNIT_CONCURRENT,
     CONF_UNIT_MAX_A,
-    CONF_VALIDITY,
-    DEFAULT_COMPLIANCE_CYCLES,
-    DEFAULT_FAILSAFE_FLOOR,
     DEFAULT_MAX_CURRENT_A,
     DEFAULT_MIN_CURRENT_A,
-    DEFAULT_MIN_SEND_INTERVAL_S,
     DEFAULT_MODE_CHARGER,
     DEFAULT_PRIORITY,
-    DEFAULT_PROFILE_KIND,
-    DEFAULT_PROFILE_VALIDITY_S,
-    DEFAULT_RATE_UNIT,
-    DEFAULT_STACK_LEVEL,
-    DEFAULT_VALIDITY,
-    FAILSAFE_FLOORS,
     LOAD_MODES_CHARGER,
-    PROFILE_KINDS,
-    RATE_UNITS,
     SUBENTRY_CHARGER,
-    VALIDITY_KINDS,
+)
+from .flow_charger_forms import (
+    BUILTIN_SCHEMA,
+    CONF_TARGET,
+    CONNECTION_SCHEMA,
+    MANUAL,
+    PROFILE_SCHEMA,
+    RECONFIGURE_BUILTIN_SCHEMA,
+    RECONFIGURE_OCPP_SCHEMA,
+    connection_values,
 )
 from .flow_helpers import (
     boolean,
     choice,
     clean_input,
-    entity,
     merge_step,
     number,
     text,
@@ -84,11 +74,6 @@ from .flow_helpers import (
     wiring_value,
 )
 from .ocpp_discovery import (
-    KEY_CURRENT_IMPORT,
-    KEY_CURRENT_OFFERED,
-    KEY_POWER_OFFERED,
-    KEY_STATUS_CONNECTOR,
-    KEY_TRANSACTION_ID,
     DiscoveredConnector,
     async_get_rate_unit,
     discover_connectors,
@@ -104,76 +89,6 @@ from .validation import (
     site_phases,
     subentry_name_taken,
 )
-
-MANUAL = "manual"
-CONF_TARGET = "target"  # form-only field of the ocpp_integration step
-_SENSOR = ["sensor"]
-
-CONNECTION_ENTITY_FIELDS = {
-    vol.Required(CONF_CURRENT_ENTITY): entity(_SENSOR),
-    vol.Required(CONF_STATUS_ENTITY): entity(_SENSOR),
-    vol.Optional(CONF_OFFERED_ENTITY): entity(_SENSOR),
-    vol.Optional(CONF_TRANSACTION_ENTITY): entity(_SENSOR),
-}
-CONNECTION_SCHEMA = vol.Schema(
-    {
-        vol.Required(CONF_CHARGE_POINT_ID): text(),
-        vol.Required(CONF_CONNECTOR_ID, default=1): number(),
-        vol.Required(CONF_CONNECTOR_COUNT, default=1): number(),
-        **CONNECTION_ENTITY_FIELDS,
-    }
-)
-BUILTIN_SCHEMA = vol.Schema(
-    {
-        vol.Required(CONF_CHARGE_POINT_ID): text(),
-        vol.Optional(CONF_PASSWORD): text(password=True),
-        vol.Required(CONF_CONNECTOR_ID, default=1): number(),
-        vol.Required(CONF_CONNECTOR_COUNT, default=1): number(),
-    }
-)
-RECONFIGURE_OCPP_SCHEMA = vol.Schema(
-    {vol.Required(CONF_CONNECTOR_COUNT): number(), **CONNECTION_ENTITY_FIELDS}
-)
-RECONFIGURE_BUILTIN_SCHEMA = vol.Schema(
-    {vol.Optional(CONF_PASSWORD): text(password=True), vol.Required(CONF_CONNECTOR_COUNT): number()}
-)
-PROFILE_SCHEMA = vol.Schema(
-    {
-        vol.Required(CONF_RATE_UNIT, default=DEFAULT_RATE_UNIT): choice(RATE_UNITS, "rate_unit"),
-        vol.Required(CONF_PROFILE_KIND, default=DEFAULT_PROFILE_KIND): choice(
-            PROFILE_KINDS, "profile_kind"
-        ),
-        vol.Required(CONF_STACK_LEVEL, default=DEFAULT_STACK_LEVEL): number(),
-        vol.Required(CONF_VALIDITY, default=DEFAULT_VALIDITY): choice(VALIDITY_KINDS, "validity"),
-        vol.Required(CONF_PROFILE_VALIDITY_S, default=DEFAULT_PROFILE_VALIDITY_S): number("s"),
-        vol.Required(CONF_MIN_SEND_INTERVAL_S, default=DEFAULT_MIN_SEND_INTERVAL_S): number("s"),
-        vol.Required(CONF_FAILSAFE_FLOOR, default=DEFAULT_FAILSAFE_FLOOR): choice(
-            FAILSAFE_FLOORS, "failsafe_floor"
-        ),
-        vol.Required(CONF_COMPLIANCE_CYCLES, default=DEFAULT_COMPLIANCE_CYCLES): number(),
-    }
-)
-
-
-def _connection_values(found: DiscoveredConnector) -> dict[str, Any]:
-    """Pre-fill of the connection step from a discovered connector."""
-    values: dict[str, Any] = {
-        CONF_CHARGE_POINT_ID: found.cpid,
-        CONF_CONNECTOR_ID: found.connector_id,
-        CONF_CONNECTOR_COUNT: found.connector_count,
-    }
-    pairs = (
-        (CONF_CURRENT_ENTITY, (KEY_CURRENT_IMPORT,)),
-        (CONF_STATUS_ENTITY, (KEY_STATUS_CONNECTOR,)),
-        (CONF_OFFERED_ENTITY, (KEY_CURRENT_OFFERED, KEY_POWER_OFFERED)),
-        (CONF_TRANSACTION_ENTITY, (KEY_TRANSACTION_ID,)),
-    )
-    for conf, keys in pairs:
-        for key in keys:
-            if key in found.entities:
-                values[conf] = found.entities[key]
-                break
-    return values
 
 
 class ChargerSubentryFlow(ConfigSubentryFlow):
@@ -258,7 +173,7 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
             target = user_input[CONF_TARGET]
             if target in self._found:
                 found = self._found[target]
-                self._prefill = _connection_values(found)
+                self._prefill = connection_values(found)
                 self._prefill[CONF_NAME] = found.title
                 if rate_unit := await async_get_rate_unit(self.hass, found.cpid):
                     self._prefill[CONF_RATE_UNIT] = rate_unit

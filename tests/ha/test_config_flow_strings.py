@@ -11,7 +11,8 @@ import pytest
 import voluptuous as vol
 from homeassistant.helpers.selector import SelectSelector
 
-from custom_components.dynamic_ocpp_evse import config_flow, flow_charger
+from custom_components.dynamic_ocpp_evse import config_flow
+from custom_components.dynamic_ocpp_evse import flow_charger_forms as flow_charger
 
 PACKAGE = Path(__file__).parents[2] / "custom_components" / "dynamic_ocpp_evse"
 SECTIONS = ("config", "config_subentries", "selector")

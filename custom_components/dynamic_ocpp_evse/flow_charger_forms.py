@@ -1,0 +1,126 @@
+"""The forms of the charger subentry flow: schemas and discovery pre-fill.
+
+Only field definitions live here; the steps and their checks are in
+``flow_charger.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import voluptuous as vol
+
+from .const import (
+    CONF_CHARGE_POINT_ID,
+    CONF_COMPLIANCE_CYCLES,
+    CONF_CONNECTOR_COUNT,
+    CONF_CONNECTOR_ID,
+    CONF_CURRENT_ENTITY,
+    CONF_FAILSAFE_FLOOR,
+    CONF_MIN_SEND_INTERVAL_S,
+    CONF_OFFERED_ENTITY,
+    CONF_PASSWORD,
+    CONF_PROFILE_KIND,
+    CONF_PROFILE_VALIDITY_S,
+    CONF_RATE_UNIT,
+    CONF_STACK_LEVEL,
+    CONF_STATUS_ENTITY,
+    CONF_TRANSACTION_ENTITY,
+    CONF_VALIDITY,
+    DEFAULT_COMPLIANCE_CYCLES,
+    DEFAULT_FAILSAFE_FLOOR,
+    DEFAULT_MIN_SEND_INTERVAL_S,
+    DEFAULT_PROFILE_KIND,
+    DEFAULT_PROFILE_VALIDITY_S,
+    DEFAULT_RATE_UNIT,
+    DEFAULT_STACK_LEVEL,
+    DEFAULT_VALIDITY,
+    FAILSAFE_FLOORS,
+    PROFILE_KINDS,
+    RATE_UNITS,
+    VALIDITY_KINDS,
+)
+from .flow_helpers import (
+    choice,
+    entity,
+    number,
+    text,
+)
+from .ocpp_discovery import (
+    KEY_CURRENT_IMPORT,
+    KEY_CURRENT_OFFERED,
+    KEY_POWER_OFFERED,
+    KEY_STATUS_CONNECTOR,
+    KEY_TRANSACTION_ID,
+    DiscoveredConnector,
+)
+
+MANUAL = "manual"
+CONF_TARGET = "target"  # form-only field of the ocpp_integration step
+_SENSOR = ["sensor"]
+
+CONNECTION_ENTITY_FIELDS = {
+    vol.Required(CONF_CURRENT_ENTITY): entity(_SENSOR),
+    vol.Required(CONF_STATUS_ENTITY): entity(_SENSOR),
+    vol.Optional(CONF_OFFERED_ENTITY): entity(_SENSOR),
+    vol.Optional(CONF_TRANSACTION_ENTITY): entity(_SENSOR),
+}
+CONNECTION_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_CHARGE_POINT_ID): text(),
+        vol.Required(CONF_CONNECTOR_ID, default=1): number(),
+        vol.Required(CONF_CONNECTOR_COUNT, default=1): number(),
+        **CONNECTION_ENTITY_FIELDS,
+    }
+)
+BUILTIN_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_CHARGE_POINT_ID): text(),
+        vol.Optional(CONF_PASSWORD): text(password=True),
+        vol.Required(CONF_CONNECTOR_ID, default=1): number(),
+        vol.Required(CONF_CONNECTOR_COUNT, default=1): number(),
+    }
+)
+RECONFIGURE_OCPP_SCHEMA = vol.Schema(
+    {vol.Required(CONF_CONNECTOR_COUNT): number(), **CONNECTION_ENTITY_FIELDS}
+)
+RECONFIGURE_BUILTIN_SCHEMA = vol.Schema(
+    {vol.Optional(CONF_PASSWORD): text(password=True), vol.Required(CONF_CONNECTOR_COUNT): number()}
+)
+PROFILE_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_RATE_UNIT, default=DEFAULT_RATE_UNIT): choice(RATE_UNITS, "rate_unit"),
+        vol.Required(CONF_PROFILE_KIND, default=DEFAULT_PROFILE_KIND): choice(
+            PROFILE_KINDS, "profile_kind"
+        ),
+        vol.Required(CONF_STACK_LEVEL, default=DEFAULT_STACK_LEVEL): number(),
+        vol.Required(CONF_VALIDITY, default=DEFAULT_VALIDITY): choice(VALIDITY_KINDS, "validity"),
+        vol.Required(CONF_PROFILE_VALIDITY_S, default=DEFAULT_PROFILE_VALIDITY_S): number("s"),
+        vol.Required(CONF_MIN_SEND_INTERVAL_S, default=DEFAULT_MIN_SEND_INTERVAL_S): number("s"),
+        vol.Required(CONF_FAILSAFE_FLOOR, default=DEFAULT_FAILSAFE_FLOOR): choice(
+            FAILSAFE_FLOORS, "failsafe_floor"
+        ),
+        vol.Required(CONF_COMPLIANCE_CYCLES, default=DEFAULT_COMPLIANCE_CYCLES): number(),
+    }
+)
+
+
+def connection_values(found: DiscoveredConnector) -> dict[str, Any]:
+    """Pre-fill of the connection step from a discovered connector."""
+    values: dict[str, Any] = {
+        CONF_CHARGE_POINT_ID: found.cpid,
+        CONF_CONNECTOR_ID: found.connector_id,
+        CONF_CONNECTOR_COUNT: found.connector_count,
+    }
+    pairs = (
+        (CONF_CURRENT_ENTITY, (KEY_CURRENT_IMPORT,)),
+        (CONF_STATUS_ENTITY, (KEY_STATUS_CONNECTOR,)),
+        (CONF_OFFERED_ENTITY, (KEY_CURRENT_OFFERED, KEY_POWER_OFFERED)),
+        (CONF_TRANSACTION_ENTITY, (KEY_TRANSACTION_ID,)),
+    )
+    for conf, keys in pairs:
+        for key in keys:
+            if key in found.entities:
+                values[conf] = found.entities[key]
+                break
+    return values
