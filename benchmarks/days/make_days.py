@@ -236,6 +236,15 @@ def household(seed: int, season: str) -> dict[str, Curve]:
     return house
 
 
+SITE = """\
+site:
+  voltage: 230
+  main_breaker_a: 25
+  grid_current_a: {A: 0, B: 0, C: 0}   # phases present (values ignored)
+  distribution: priority
+  stale_after_s: 60
+  refresh_s: 60
+"""
 OPTIONS = """\
 options:
   seed: {seed}                    # seeds sensor noise, dropouts and charger delays
@@ -283,14 +292,7 @@ def sunny() -> None:
 # 10 kWh battery, one car on `solar` at a 3-phase 6-16 A charger from 08:30 to 19:30.
 name: Sunny summer day, one car on solar
 step_s: 5
-site:
-  voltage: 230
-  main_breaker_a: 25
-  grid_current_a: {{A: 0, B: 0, C: 0}}   # phases present (values ignored)
-  distribution: priority
-  stale_after_s: 60
-  refresh_s: 60
-loads:
+{SITE}loads:
   - {{id: car, kind: evse, mode: solar, priority: 1, min_a: 6, max_a: 16, phases: [A, B, C],
      pause_s: 180, grace_s: 300, ramp_up_a_per_s: 1.0, deadband_a: 0.5}}
 battery: {{capacity_kwh: 10, soc: 45, min_soc: 10, target_soc: 80, max_charge_w: 5000,
@@ -329,14 +331,7 @@ def cloudy() -> None:
 # one 20 A garage circuit of a 25 A 3-phase site: `eco` from 13:30, `standard` from 17:40.
 name: Cloudy spring day, two cars (eco + standard) on a 20 A garage circuit
 step_s: 5
-site:
-  voltage: 230
-  main_breaker_a: 25
-  grid_current_a: {{A: 0, B: 0, C: 0}}   # phases present (values ignored)
-  distribution: priority
-  stale_after_s: 60
-  refresh_s: 60
-loads:
+{SITE}loads:
   - {{id: car_std, kind: evse, mode: standard, priority: 1, min_a: 6, max_a: 16,
      phases: [A, B, C], pause_s: 180, grace_s: 300, ramp_up_a_per_s: 1.0, deadband_a: 0.5}}
   - {{id: car_eco, kind: evse, mode: eco, priority: 2, min_a: 6, max_a: 16,
@@ -378,14 +373,7 @@ def winter() -> None:
 # a 3-phase car from 17:20 and a 1-phase car on phase C from 18:45, both `standard`.
 name: Winter evening, cooking spikes while two cars charge
 step_s: 5
-site:
-  voltage: 230
-  main_breaker_a: 25
-  grid_current_a: {{A: 0, B: 0, C: 0}}   # phases present (values ignored)
-  distribution: priority
-  stale_after_s: 60
-  refresh_s: 60
-loads:
+{SITE}loads:
   - {{id: car, kind: evse, mode: standard, priority: 1, min_a: 6, max_a: 16, phases: [A, B, C],
      pause_s: 180, grace_s: 300, ramp_up_a_per_s: 1.0, deadband_a: 0.5}}
   - {{id: car_1ph, kind: evse, mode: standard, priority: 2, min_a: 6, max_a: 16, phases: [C],
