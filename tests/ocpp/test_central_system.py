@@ -19,7 +19,7 @@ from custom_components.dynamic_ocpp_evse.ocpp_server.session import CommandRejec
 from custom_components.dynamic_ocpp_evse.ocpp_server.state import ChargerState
 from tools.cp_simulator import Misbehaviour
 
-from .conftest import FakeClock
+from .conftest import FakeClock, until
 
 
 async def _connected(make_system: Any, make_sim: Any, cpid: str = "CP1", **sim_kw: Any):
@@ -249,14 +249,9 @@ async def test_disconnect_marks_charger_offline_and_fails_commands(
 ) -> None:
     _system, sim, session = await _connected(make_system, make_sim, auto_reconnect=False)
     await sim.stop()
-    await asyncio.wait_for(_until(lambda: not session.state.connected), 5)
+    await until(lambda: not session.state.connected)
     with pytest.raises(CommandFailed):
         await (await session.set_limit(1, 10.0))
-
-
-async def _until(predicate: Any) -> None:
-    while not predicate():
-        await asyncio.sleep(0.01)
 
 
 async def test_reset_clears_and_reinstalls(make_system: Any, make_sim: Any) -> None:
@@ -288,9 +283,9 @@ def _foreign_profile() -> dict[str, Any]:
 async def test_remote_start_and_stop(make_system: Any, make_sim: Any) -> None:
     _system, sim, session = await _connected(make_system, make_sim)
     assert await (await session.remote_start(1, "TAG1")) == "Accepted"
-    await sim.wait_for(lambda: session.state.connector(1).transaction_id is not None)
+    await until(lambda: session.state.connector(1).transaction_id is not None)
     assert session.state.connector(1).id_tag == "TAG1"
     assert await (await session.remote_stop(1)) == "Accepted"
-    await sim.wait_for(lambda: session.state.connector(1).transaction_id is None)
+    await until(lambda: session.state.connector(1).transaction_id is None)
     with pytest.raises(CommandFailed, match="no transaction"):
         await (await session.remote_stop(1))

@@ -50,6 +50,8 @@ class SimChargePoint(OcppChargePoint16):  # type: ignore[misc]
             # from receiving the answers to its own requests
             self._sim.spawn(super().route_message(raw_msg))
             return
+        if isinstance(message, list) and len(message) == 3 and message[0] == 3:
+            self._sim.start_confirmed(message[1], message[2])
         await super().route_message(raw_msg)
 
     def _payload(self, unique_id: str) -> dict[str, Any]:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
+import uuid
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any
@@ -98,6 +100,7 @@ class Simulator:
         self._runner: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._changed = asyncio.Event()
+        self._pending_starts: dict[str, tuple[int, str, datetime]] = {}
 
     # ------------------------------------------------------------- plumbing
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
@@ -232,11 +235,13 @@ class Simulator:
             await self.send(call.Heartbeat())
 
     async def _meter_loop(self) -> None:
+        first = True
         while True:
-            interval = self.meter_interval_s or float(
-                self.station.config["MeterValueSampleInterval"]
-            )
-            await asyncio.sleep(max(0.05, interval))
+            configured = float(self.station.config["MeterValueSampleInterval"])
+            interval = max(0.05, self.meter_interval_s or configured)
+            # real chargers are not synchronised: start at a random phase of the interval
+            await asyncio.sleep(random.uniform(0, interval) if first else interval)
+            first = False
             for conn in self.connectors.values():
                 if conn.transaction_id is not None:
                     await self.send_meter_values(conn.connector_id)
@@ -312,22 +317,42 @@ class Simulator:
         if auth.id_tag_info["status"] != "Accepted":
             return None
         now = self.clock()
-        result = await self.send(
-            call.StartTransaction(
-                connector_id=connector_id,
-                id_tag=id_tag,
-                meter_start=int(conn.car.energy_wh),
-                timestamp=iso(now),
+        unique_id = str(uuid.uuid4())
+        self._pending_starts[unique_id] = (connector_id, id_tag, now)
+        if self._cp is None:
+            raise ConnectionError(f"{self.cpid} is not connected")
+        try:
+            await self._cp.call(
+                call.StartTransaction(
+                    connector_id=connector_id,
+                    id_tag=id_tag,
+                    meter_start=int(conn.car.energy_wh),
+                    timestamp=iso(now),
+                ),
+                suppress=False,
+                unique_id=unique_id,
             )
-        )
-        if result.id_tag_info["status"] != "Accepted":
+        finally:
+            self._pending_starts.pop(unique_id, None)
+        if conn.transaction_id is None:
             return None
-        conn.transaction_id = int(result.transaction_id)
-        conn.tx_started_at = now
-        conn.id_tag = id_tag
-        conn.car.update(now, None, False)
         await self.refresh_status(connector_id)
         return conn.transaction_id
+
+    def start_confirmed(self, unique_id: str, payload: dict[str, Any]) -> None:
+        """Apply a StartTransaction.conf the moment it arrives (before later frames),
+        as a charger handling its messages in order would."""
+        pending = self._pending_starts.get(unique_id)
+        if pending is None:
+            return
+        connector_id, id_tag, started = pending
+        if payload.get("idTagInfo", {}).get("status") != "Accepted":
+            return
+        conn = self.connectors[connector_id]
+        conn.transaction_id = int(payload["transactionId"])
+        conn.tx_started_at = started
+        conn.id_tag = id_tag
+        conn.car.update(started, None, False)
 
     async def unplug(self, connector_id: int, reason: str = "EVDisconnected") -> None:
         """Stop the transaction (if any) and unplug the car."""

@@ -35,6 +35,25 @@ class ChargerOffline(CommandFailed):
     """The charger is not connected (or disconnected while the command was in flight)."""
 
 
+class SendPacer:
+    """Shared by all chargers: at most ``burst`` requests start per event-loop iteration.
+
+    When Home Assistant changes the limits of 100 chargers in one go, their queues
+    would otherwise all serialise and send in the same loop iteration; the pacer
+    spreads that work over a few iterations so the loop never stalls for long. It
+    only paces the start of a request, never the wait for the answer, so a slow
+    charger cannot hold anybody up.
+    """
+
+    def __init__(self, burst: int = 10) -> None:
+        self._slots = asyncio.Semaphore(burst)
+
+    async def turn(self) -> None:
+        """Wait for a slot; it frees itself on the next loop iteration."""
+        await self._slots.acquire()
+        asyncio.get_running_loop().call_soon(self._slots.release)
+
+
 def _consume(fut: asyncio.Future[Any]) -> None:
     """Mark a failure as retrieved so unawaited futures do not log 'never retrieved'."""
     if not fut.cancelled():

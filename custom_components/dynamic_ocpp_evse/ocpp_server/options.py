@@ -26,6 +26,7 @@ class ServerOptions:
     measurands: str = DEFAULT_MEASURANDS  # MeterValuesSampledData set on connect
     boot_wait_s: float = 5.0  # wait this long for a BootNotification before setup
     authorize_tags: frozenset[str] | None = None  # None: accept every id tag
+    send_burst: int = 10  # requests started per event-loop iteration, all chargers together
     unknown_notify_interval_s: float = 300.0  # rate limit of on_unknown_charger per id
     profile_defaults: ProfileSettings = field(default_factory=ProfileSettings)
     clock: Callable[[], datetime] = utc_now

@@ -19,6 +19,7 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import NegotiationError
 from websockets.typing import Subprotocol
 
+from .command_queue import SendPacer
 from .options import ServerOptions
 from .security import Authenticator, OnUnknownCharger, cpid_from_path
 from .session import ChargePointSession
@@ -72,6 +73,7 @@ class CentralSystem:
         )
         seed = max(1, int((self.options.clock() - _TX_EPOCH).total_seconds()))
         self._transaction_ids = itertools.count(seed)
+        self._pacer = SendPacer(self.options.send_burst)
         self._sessions: dict[str, ChargePointSession] = {}
         self._server: Server | None = None
         for cpid in known:
@@ -83,6 +85,7 @@ class CentralSystem:
             options=self.options,
             on_state_change=self._on_state_change,
             transaction_ids=lambda: next(self._transaction_ids),
+            pacer=self._pacer,
         )
 
     @property
@@ -130,6 +133,7 @@ class CentralSystem:
                 subprotocols=[SUBPROTOCOL],
                 select_subprotocol=select_subprotocol,
                 process_request=self._auth.process_request,
+                compression=None,  # OCPP frames are small; deflate only costs CPU
             )
         except OSError as err:
             if err.errno == errno.EADDRINUSE or "address already in use" in str(err).lower():
