@@ -18,6 +18,7 @@ def config(mode: str = "standard", **load_keys: Any) -> dict[str, Any]:
             "main_breaker_a": 25,
             "grid_current_a": {"A": 0, "B": 0, "C": 0},
             "distribution": "priority",
+            "margin_a": 0,
         },
         "loads": [load],
     }
@@ -61,6 +62,13 @@ def test_refresh_resends_after_refresh_interval() -> None:
     sends = [loop.step(5.0, dt=10)["send"] for _ in range(7)]
     # sent at t=0, then again once 30 s have passed (t=30), and at t=60
     assert sends == [True, False, False, True, False, False, True]
+
+
+def test_margin_keeps_amps_free_below_the_breaker() -> None:
+    cfg = config()
+    cfg["site"]["margin_a"] = 1.0
+    loop = Loop(cfg)
+    assert loop.step(15.0)["current_a"] == 9.0  # 25 - 1 margin - 15 house
 
 
 def test_overload_is_corrected_in_the_very_next_step() -> None:
@@ -112,11 +120,33 @@ def test_pause_after_stop_and_restart_needs_margin() -> None:
     assert loop.step(-10.0)["current_a"] == 10.0  # 10 A surplus per phase
     stopped = loop.step(-3.0)  # surplus below the 6 A minimum
     assert stopped["current_a"] == 0 and stopped["pause_s"] == 60
-    paused = loop.step(-10.0, dt=30)  # surplus back, but still paused
+    paused = loop.step(-10.0, dt=5)  # surplus back, but still paused
     assert paused["current_a"] == 0 and paused["reason"] == "paused"
-    loop.step(-6.2, dt=30)  # pause over; 6.2 A is not min + margin (6.6 A)
-    assert loop.draw == 0
-    assert loop.step(-7.0)["current_a"] == 7.0
+    # After the pause, 6.2 A is not min + margin (6.6 A): stays off
+    for _ in range(13):
+        short = loop.step(-6.2, dt=5)
+    assert short["current_a"] == 0 and short["reason"] == "restart_margin"
+    assert loop.step(-7.0)["current_a"] == 0  # 6.2 A was seen in the last minute
+    for _ in range(12):
+        loop.step(-7.0, dt=5)
+    assert loop.draw == 7.0  # a whole pause window with room for min + margin
+
+
+def test_restart_waits_for_a_cycling_load_to_calm_down() -> None:
+    """A hob cycling on and off does not toggle a car every pause."""
+    cfg = config("standard", pause_s=60)
+    loop = Loop(cfg)
+    assert loop.step(5.0)["current_a"] == 16.0
+    starts = 0
+    for _minute in range(20):  # hob on (22 A house) for 30 s, off for 30 s
+        for second in range(0, 60, 5):
+            before = loop.draw
+            loop.step(22.0 if second < 30 else 5.0)
+            starts += before == 0 and loop.draw > 0
+    assert starts == 0
+    for _ in range(15):
+        loop.step(5.0)
+    assert loop.draw > 0  # calm for a whole window: charging again
 
 
 def test_solar_grace_keeps_minimum_then_stops() -> None:

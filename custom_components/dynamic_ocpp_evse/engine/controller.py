@@ -18,10 +18,10 @@ from typing import Any
 
 from .allocate import allocate_scenario
 from .distribute import floor_tenth
-from .headroom import house_current
-from .models import Battery, Load, Mode, Scenario
+from .inputs import InputTracker
+from .models import Load, Mode, Scenario
 from .scenario import parse_scenario
-from .timing import BatteryMemory, LoadMemory, LoadTiming, SiteTiming, load_timings, site_timing
+from .timing import LoadMemory, LoadTiming, SiteTiming, load_timings, site_timing
 
 # Reasons that mean "the load's own surplus ceiling", not a hard limit.
 CEILING_REASONS = frozenset(
@@ -33,22 +33,12 @@ SURPLUS_LOSS_REASONS = frozenset(
 GRACE_MODES = frozenset({Mode.SOLAR, Mode.EXCESS})
 
 
-def _num(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value) if math.isfinite(value) else None
-
-
 class Controller:
     """Stateful, deterministic controller around the pure allocation engine."""
 
     def __init__(self, config: Mapping[str, Any]) -> None:
         self._memory: dict[str, LoadMemory] = {}
-        self._battery = BatteryMemory()
-        self._house: dict[str, float] = {}
-        self._grid_seen: dict[str, float] = {}
-        self._grid_last: dict[str, float] = {}
-        self._solar_w: float | None = None
+        self._inputs = InputTracker()
         self._last_now: float | None = None
         self._started = False
         self._config_changed = False
@@ -57,10 +47,11 @@ class Controller:
     # -- configuration ------------------------------------------------------------
     def update_config(self, config: Mapping[str, Any]) -> None:
         """Apply a new configuration (modes, limits, timing) from the next step on."""
-        scenario = parse_scenario(config)
+        parsed = parse_scenario(config)
         raw_loads = config.get("loads") or []
-        self._scenario: Scenario = scenario
         self._site_timing: SiteTiming = site_timing(config["site"])
+        scenario = self._with_margin(parsed, self._site_timing.margin_a)
+        self._scenario: Scenario = scenario
         self._timing: dict[str, LoadTiming] = load_timings(
             raw_loads, {load.id: load for load in scenario.loads}
         )
@@ -76,89 +67,26 @@ class Controller:
             del self._memory[gone]
         self._config_changed = True
 
-    # -- inputs ----------------------------------------------------------------------
-    def _read_inputs(self, measurements: Mapping[str, Any], now: float) -> list[str]:
-        """Update remembered inputs; return the phases whose grid reading is stale."""
-        site = measurements.get("site") or {}
-        grid = site.get("grid_current_a") or {}
-        for phase in self._scenario.site.phases:
-            value = _num(grid.get(phase)) if isinstance(grid, Mapping) else None
-            if value is not None:
-                self._grid_last[phase] = value
-                self._grid_seen[phase] = now
-        solar = _num(site.get("solar_w"))
-        if solar is not None:
-            self._solar_w = solar
-        battery = site.get("battery") or {}
-        if isinstance(battery, Mapping):
-            soc, power = _num(battery.get("soc")), _num(battery.get("power_w"))
-            if soc is not None:
-                self._battery.soc = soc
-            if power is not None:
-                self._battery.power_w = power
-        loads = measurements.get("loads") or {}
-        for load in self._scenario.loads:
-            raw = loads.get(load.id) if isinstance(loads, Mapping) else None
-            memory = self._memory[load.id]
-            if not isinstance(raw, Mapping):
-                continue
-            draw = raw.get("draw_a")
-            if isinstance(draw, list | tuple) and len(draw) == load.leg_count:
-                values = [_num(v) for v in draw]
-                if all(v is not None for v in values):
-                    memory.draw_a = tuple(max(0.0, v) for v in values if v is not None)
-            active = raw.get("active")
-            if isinstance(active, bool):
-                memory.active = active
-        limit = self._site_timing.stale_after_s
-        return [
-            p
-            for p in self._scenario.site.phases
-            if p not in self._grid_seen or now - self._grid_seen[p] >= limit
-        ]
-
-    def _battery_for_engine(self) -> Battery | None:
-        """The battery as the engine should see it, with SOC hysteresis applied."""
-        base = self._scenario.site.battery
-        if base is None:
-            return None
-        mem = self._battery
-        soc = mem.soc if mem.soc is not None else base.min_soc
-        hyst = self._site_timing.soc_hysteresis
-        if soc > base.min_soc + hyst:
-            mem.above_min = True
-        elif soc <= base.min_soc:
-            mem.above_min = False
-        if soc >= base.target_soc:
-            mem.at_target = True
-        elif soc < base.target_soc - hyst:
-            mem.at_target = False
-        min_soc = base.min_soc if mem.above_min else base.min_soc + hyst
-        target = max(min_soc, base.target_soc - hyst) if mem.at_target else base.target_soc
-        power = mem.power_w if mem.power_w is not None else 0.0
-        return replace(base, soc=soc, power_w=power, min_soc=min_soc, target_soc=target)
-
-    def _smoothed_grid(self, loads: tuple[Load, ...], dt: float) -> dict[str, float]:
-        """Grid per phase with the house part smoothed: rises at once, falls slowly."""
-        site = replace(self._scenario.site, grid_current_a=dict(self._grid_last))
-        raw_house = house_current(site, loads)
-        tau = self._site_timing.smoothing_s
-        alpha = 1.0 if tau <= 0 or self._config_changed else 1.0 - math.exp(-dt / tau)
-        for phase, value in raw_house.items():
-            old = self._house.get(phase)
-            self._house[phase] = (
-                value if old is None or value >= old else old + alpha * (value - old)
-            )
-        grid = {p: self._house[p] for p in raw_house}
-        for load in loads:
-            for phase, amps in zip(load.phases, load.draw_a, strict=True):
-                grid[phase] += amps
-        return grid
+    @staticmethod
+    def _with_margin(scenario: Scenario, margin: float) -> Scenario:
+        """Keep ``margin`` amps free below the breaker and every circuit limit."""
+        if margin <= 0:
+            return scenario
+        site = replace(
+            scenario.site, main_breaker_a=max(0.0, scenario.site.main_breaker_a - margin)
+        )
+        circuits = tuple(
+            replace(c, limit_a={p: max(0.0, a - margin) for p, a in c.limit_a.items()})
+            for c in scenario.circuits
+        )
+        return replace(scenario, site=site, circuits=circuits)
 
     # -- the step ----------------------------------------------------------------------
     def step(self, measurements: Mapping[str, Any], now: float) -> dict[str, Any]:
         """Run one control step at time ``now`` (seconds, monotonic)."""
-        stale = self._read_inputs(measurements, now)
+        stale = self._inputs.read(
+            self._scenario, self._memory, measurements, now, self._site_timing.stale_after_s
+        )
         dt = 0.0 if self._last_now is None else max(0.0, now - self._last_now)
         self._last_now = now
         result = self._stale_step(now, stale) if stale else self._control_step(now, dt)
@@ -176,13 +104,26 @@ class Controller:
 
     def _control_step(self, now: float, dt: float) -> dict[str, Any]:
         loads = self._measured_loads()
+        window = max((t.pause_s for t in self._timing.values()), default=0.0)
+        grid, worst_grid = self._inputs.grids(
+            self._scenario,
+            loads,
+            now,
+            dt,
+            self._site_timing,
+            reset=self._config_changed,
+            window_s=window,
+        )
         site = replace(
             self._scenario.site,
-            grid_current_a=self._smoothed_grid(loads, dt),
-            solar_w=self._solar_w,
-            battery=self._battery_for_engine(),
+            grid_current_a=grid,
+            solar_w=self._inputs.solar_w,
+            battery=self._inputs.battery_for_engine(
+                self._scenario.site.battery, self._site_timing.soc_hysteresis
+            ),
         )
         base = replace(self._scenario, site=site, loads=loads)
+        worst = replace(base, site=replace(site, grid_current_a=worst_grid))
         held: set[str] = set()
         graced: set[str] = set()
         restarting = {
@@ -195,14 +136,15 @@ class Controller:
         for load in loads:
             if load.active and now < self._memory[load.id].pause_until:
                 held.add(load.id)
-        # Pass 1: restart candidates must fit with a margin.
-        first = allocate_scenario(self._variant(base, held, graced, restarting))
+        # Restart candidates must fit with a margin, against the worst house
+        # current of the last pause window (so a cycling hob does not toggle them).
+        if restarting:
+            trial = allocate_scenario(self._variant(worst, held, graced, restarting))
+            held |= {i for i in restarting if trial["loads"][i]["current_a"] <= 0}
+        first = allocate_scenario(self._variant(base, held, graced, set()))
         for load in loads:
-            memory = self._memory[load.id]
             got = first["loads"][load.id]
-            if load.id in restarting and got["current_a"] <= 0:
-                held.add(load.id)
-            elif self._wants_grace(load, memory, got, now):
+            if self._wants_grace(load, self._memory[load.id], got, now):
                 graced.add(load.id)
         final = allocate_scenario(self._variant(base, held, graced, set()))
         return self._commands(loads, final, held, graced, now, dt)

@@ -92,7 +92,8 @@ def site_budget(site: Site, loads: tuple[Load, ...]) -> SiteBudget:
             boost_w = through_inverter(spare_w)
         below_target = battery.soc < battery.target_soc
         if not below_target:
-            battery_parts_w = through_inverter(charging_w + spare_w)
+            offered = spare_w if battery.spare_to_surplus else 0.0
+            battery_parts_w = through_inverter(charging_w + offered)
 
     import_cap: float | None = site.max_import_w
     if not site.allow_grid_charging:

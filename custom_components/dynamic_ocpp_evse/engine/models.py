@@ -61,6 +61,9 @@ class Battery:
     target_soc: float = 80.0
     max_charge_w: float = 5000.0
     max_discharge_w: float = 5000.0
+    spare_to_surplus: bool = True
+    """Whether spare discharge counts as surplus at/above target (the controller
+    turns this off near the target so solar loads do not drain the battery)."""
 
 
 @dataclass(frozen=True, slots=True)

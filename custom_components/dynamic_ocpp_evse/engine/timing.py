@@ -21,6 +21,7 @@ SITE_DEFAULTS: dict[str, float] = {
     "refresh_s": 60.0,
     "smoothing_s": 10.0,
     "soc_hysteresis": 3.0,
+    "margin_a": 1.0,
 }
 LOAD_DEFAULTS: dict[str, float] = {
     "pause_s": 180.0,
@@ -38,6 +39,8 @@ class SiteTiming:
     refresh_s: float
     smoothing_s: float
     soc_hysteresis: float
+    margin_a: float
+    """Kept free below the main breaker and every circuit limit (noise, delays)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +75,7 @@ class BatteryMemory:
 
     above_min: bool = False
     at_target: bool = False
+    spare_ok: bool = False
     soc: float | None = None
     power_w: float | None = None
 

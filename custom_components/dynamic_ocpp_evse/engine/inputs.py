@@ -1,0 +1,162 @@
+"""What the controller knows about the site between steps.
+
+Owns the remembered measurements (last grid value and when it was seen, solar,
+battery, each load's draw and state), the house-current smoothing that never
+hides a rise, the recent peak of house current per phase (for restart
+decisions), and the battery SOC hysteresis.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from .headroom import house_current
+from .models import Battery, Load, Scenario
+from .timing import BatteryMemory, LoadMemory, SiteTiming
+
+
+def number(value: Any) -> float | None:
+    """A finite float, or None for anything else (missing, None, text, NaN)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+class InputTracker:
+    """Remembers and conditions the controller's inputs."""
+
+    def __init__(self) -> None:
+        self.battery = BatteryMemory()
+        self.solar_w: float | None = None
+        self._grid_seen: dict[str, float] = {}
+        self._grid_last: dict[str, float] = {}
+        self._house: dict[str, float] = {}
+        self._history: deque[tuple[float, dict[str, float]]] = deque()
+
+    def read(
+        self,
+        scenario: Scenario,
+        memory: Mapping[str, LoadMemory],
+        measurements: Mapping[str, Any],
+        now: float,
+        stale_after_s: float,
+    ) -> list[str]:
+        """Take in one set of measurements; return the phases whose grid is stale."""
+        site = measurements.get("site") or {}
+        grid = site.get("grid_current_a") or {}
+        for phase in scenario.site.phases:
+            value = number(grid.get(phase)) if isinstance(grid, Mapping) else None
+            if value is not None:
+                self._grid_last[phase] = value
+                self._grid_seen[phase] = now
+        solar = number(site.get("solar_w"))
+        if solar is not None:
+            self.solar_w = solar
+        battery = site.get("battery") or {}
+        if isinstance(battery, Mapping):
+            soc, power = number(battery.get("soc")), number(battery.get("power_w"))
+            if soc is not None:
+                self.battery.soc = soc
+            if power is not None:
+                self.battery.power_w = power
+        loads = measurements.get("loads") or {}
+        for load in scenario.loads:
+            raw = loads.get(load.id) if isinstance(loads, Mapping) else None
+            if isinstance(raw, Mapping):
+                _read_load(load, memory[load.id], raw)
+        return [
+            p
+            for p in scenario.site.phases
+            if p not in self._grid_seen or now - self._grid_seen[p] >= stale_after_s
+        ]
+
+    def grids(
+        self,
+        scenario: Scenario,
+        loads: tuple[Load, ...],
+        now: float,
+        dt: float,
+        timing: SiteTiming,
+        *,
+        reset: bool,
+        window_s: float,
+    ) -> tuple[dict[str, float], dict[str, float]]:
+        """Grid per phase for the engine: (smoothed, worst over the last ``window_s``).
+
+        The house part (grid minus managed draws) rises at once and falls with
+        time constant ``smoothing_s``; the second map uses the highest house
+        current seen in the window, so a restart only happens when the minimum
+        would have fitted all along.
+        """
+        site = replace(scenario.site, grid_current_a=dict(self._grid_last))
+        raw_house = house_current(site, loads)
+        tau = timing.smoothing_s
+        alpha = 1.0 if tau <= 0 or reset else 1.0 - math.exp(-dt / tau)
+        for phase, value in raw_house.items():
+            old = self._house.get(phase, value)
+            self._house[phase] = value if value >= old else old + alpha * (value - old)
+        self._history.append((now, dict(raw_house)))
+        while self._history and self._history[0][0] < now - window_s:
+            self._history.popleft()
+        peak = {p: max(h[p] for _, h in self._history) for p in raw_house}
+        return _with_draws(self._house, loads), _with_draws(peak, loads)
+
+    def battery_for_engine(self, base: Battery | None, hysteresis: float) -> Battery | None:
+        """The battery as the engine should see it, with SOC hysteresis applied.
+
+        "Above min" switches on above min + h and off at min; "at target" on at
+        target and off below target - h; spare discharge is offered as surplus
+        only from target + h down to target, so solar loads never drain the
+        battery below its target.
+        """
+        if base is None:
+            return None
+        mem = self.battery
+        soc = mem.soc if mem.soc is not None else base.min_soc
+        if soc > base.min_soc + hysteresis:
+            mem.above_min = True
+        elif soc <= base.min_soc:
+            mem.above_min = False
+        if soc >= base.target_soc:
+            mem.at_target = True
+        elif soc < base.target_soc - hysteresis:
+            mem.at_target = False
+        if soc >= base.target_soc + hysteresis:
+            mem.spare_ok = True
+        elif soc <= base.target_soc:
+            mem.spare_ok = False
+        min_soc = base.min_soc if mem.above_min else base.min_soc + hysteresis
+        target = base.target_soc
+        if mem.at_target:
+            target = max(min_soc, base.target_soc - hysteresis)
+        return replace(
+            base,
+            soc=soc,
+            power_w=mem.power_w if mem.power_w is not None else 0.0,
+            min_soc=min_soc,
+            target_soc=target,
+            spare_to_surplus=mem.spare_ok,
+        )
+
+
+def _read_load(load: Load, memory: LoadMemory, raw: Mapping[str, Any]) -> None:
+    draw = raw.get("draw_a")
+    if isinstance(draw, list | tuple) and len(draw) == load.leg_count:
+        values = [number(v) for v in draw]
+        if all(v is not None for v in values):
+            memory.draw_a = tuple(max(0.0, v) for v in values if v is not None)
+    active = raw.get("active")
+    if isinstance(active, bool):
+        memory.active = active
+
+
+def _with_draws(house: Mapping[str, float], loads: tuple[Load, ...]) -> dict[str, float]:
+    grid = dict(house)
+    for load in loads:
+        for phase, amps in zip(load.phases, load.draw_a, strict=True):
+            grid[phase] += amps
+    return grid
