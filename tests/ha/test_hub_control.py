@@ -197,3 +197,28 @@ async def test_import_limit_from_an_entity(hass: HomeAssistant) -> None:
     hass.states.async_set("number.import_cap", "3", {"unit_of_measurement": "kW"})
     await settle(hass)
     assert switch_calls(calls) == [("turn_on", PLUG2_SWITCH)]
+
+
+async def test_input_boolean_plug_and_its_power_sensor(hass: HomeAssistant) -> None:
+    """An input_boolean plug is driven through its own services; its power sensor is its draw."""
+    from pytest_homeassistant_custom_component.common import async_mock_service
+
+    from custom_components.dynamic_ocpp_evse.const import CONF_POWER_ENTITY
+    from tests.ha.hub_fixtures import plug
+
+    turn_on = async_mock_service(hass, "input_boolean", "turn_on")
+    hass.states.async_set("input_boolean.kettle", "off")
+    hass.states.async_set("sensor.kettle_power", "0", {"unit_of_measurement": "W"})
+    SiteModel(hass).publish()
+    kettle = plug("sub_kettle", "Kettle", "input_boolean.kettle", 2000.0, "C", "continuous", 1)
+    kettle["data"] = {**kettle["data"], CONF_POWER_ENTITY: "sensor.kettle_power"}
+    entry = make_entry(hass, plugs=False, extra=[kettle])
+    await setup_hub(hass, entry)
+    assert [c.data for c in turn_on] == [{"entity_id": "input_boolean.kettle"}]
+
+    hass.states.async_set("input_boolean.kettle", "on")
+    hass.states.async_set("sensor.kettle_power", "1.5", {"unit_of_measurement": "kW"})
+    await settle(hass)
+    draw = entry.runtime_data.coordinator.data.measurements["loads"]["sub_kettle"]["draw_a"]
+    assert draw == [1500 / 230]
+    assert len(turn_on) == 1

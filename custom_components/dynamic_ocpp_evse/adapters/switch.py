@@ -1,7 +1,7 @@
-"""Plug adapter: a Home Assistant ``switch`` entity that runs a load at its rated power.
+"""Plug adapter: a ``switch`` (or ``input_boolean``) entity running a load at its rated power.
 
 Reads the plug's draw from its power sensor (or from the switch state and the
-rated power) and turns the switch on or off through the ``switch`` services,
+rated power) and turns it on or off through its domain's ``turn_on``/``turn_off``,
 only when the wanted state changes (or a failed call must be retried, or the
 controller's periodic refresh finds the switch out of step). The controller
 already encodes its pause in ``current_a``: the adapter just follows
@@ -36,6 +36,8 @@ class SwitchPlugAdapter:
     ) -> None:
         self._hass = hass
         self._switch: str = str(subentry.data.get(CONF_SWITCH_ENTITY, ""))
+        # switch.* or input_boolean.*: both offer turn_on / turn_off.
+        self._domain = self._switch.partition(".")[0] or "switch"
         power_entity = subentry.data.get(CONF_POWER_ENTITY)
         self._power_entity: str | None = str(power_entity) if power_entity else None
         self._legs = len(load_phases(subentry, site_phases(hub_data)))
@@ -109,7 +111,7 @@ class SwitchPlugAdapter:
         try:
             async with asyncio.timeout(SERVICE_TIMEOUT_S):
                 await self._hass.services.async_call(
-                    "switch", service, {"entity_id": self._switch}, blocking=True
+                    self._domain, service, {"entity_id": self._switch}, blocking=True
                 )
         except Exception as err:  # any failure: report, retry next cycle
             if not self._failed:
