@@ -91,6 +91,7 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
         self._controller_config: dict[str, Any] | None = None
         self._started = False
         self._import_limit_w: float | None = None
+        self._grid_seen = False
         self._pending: dict[str, LoadCommand] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._setups: dict[str, asyncio.Task[None]] = {}
@@ -251,7 +252,10 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
         if self.config_error is not None:
             status, reason = "config_error", self.config_error
         else:
-            status, reason = hub_status(site, result, result is not None)
+            if all(v is not None for v in site.grid_a.values()):
+                self._grid_seen = True
+            # Until every grid phase has been read once the hub is still starting up.
+            status, reason = hub_status(site, result, result is not None and self._grid_seen)
         views: dict[str, LoadView] = {}
         for lid, adapter in self.adapters.items():
             command = (result or {}).get("loads", {}).get(lid) if lid in managed else None

@@ -222,3 +222,15 @@ async def test_input_boolean_plug_and_its_power_sensor(hass: HomeAssistant) -> N
     draw = entry.runtime_data.coordinator.data.measurements["loads"]["sub_kettle"]["draw_a"]
     assert draw == [1500 / 230]
     assert len(turn_on) == 1
+
+
+async def test_status_initializing_until_the_grid_is_read(hass: HomeAssistant) -> None:
+    """At start-up, before the meter has reported, the hub says it is initializing."""
+    await register_switch(hass)
+    hass.states.async_set(PLUG1_SWITCH, "off")
+    hass.states.async_set(PLUG2_SWITCH, "off")
+    await setup_hub(hass, make_entry(hass))
+    assert hass.states.get("sensor.home_status").state == "initializing"
+    SiteModel(hass).publish()
+    await settle(hass)
+    assert hass.states.get("sensor.home_status").state == "ok"
