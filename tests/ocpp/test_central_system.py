@@ -289,3 +289,34 @@ async def test_remote_start_and_stop(make_system: Any, make_sim: Any) -> None:
     await until(lambda: session.state.connector(1).transaction_id is None)
     with pytest.raises(CommandFailed, match="no transaction"):
         await (await session.remote_stop(1))
+
+
+async def test_authorize_list_refuses_other_tags(
+    make_system: Any, make_sim: Any, options: ServerOptions
+) -> None:
+    system = make_system(
+        {"CP1": None}, options=replace(options, authorize_tags=frozenset({"GOOD"}))
+    )
+    await system.start()
+    sim = make_sim("CP1", connectors=2)
+    await sim.start()
+    assert await sim.plug_in(1, id_tag="BAD") is None
+    assert await sim.plug_in(2, id_tag="GOOD") is not None
+    state = system.charger("CP1").state
+    assert state.connector(1).transaction_id is None
+    assert state.connector(2).transaction_id == sim.connectors[2].transaction_id
+
+
+async def test_accept_but_ignore_shows_in_the_measured_current(
+    make_system: Any, make_sim: Any, clock: FakeClock
+) -> None:
+    _system, sim, session = await _connected(
+        make_system, make_sim, misbehaviour=Misbehaviour(ignore_profiles=True), car_max_a=16.0
+    )
+    await sim.plug_in(1)
+    assert await (await session.set_limit(1, 8.0)) == "Accepted"
+    clock.advance(30)
+    await sim.send_meter_values(1)
+    conn = session.state.connector(1)
+    assert conn.offered_limit_a == 8.0  # what the charger claims
+    assert conn.current_a == [16.0, 16.0, 16.0]  # what it does: the compliance check's input

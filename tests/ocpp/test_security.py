@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from typing import Any
 
@@ -12,6 +13,8 @@ from websockets.headers import build_authorization_basic
 
 from custom_components.dynamic_ocpp_evse.ocpp_server.security import cpid_from_path
 from custom_components.dynamic_ocpp_evse.ocpp_server.server import CentralSystem, PortInUseError
+
+from .conftest import until
 
 
 async def _status_of(
@@ -100,3 +103,16 @@ async def test_port_in_use_is_a_clear_error(unused_port: int) -> None:
 )
 def test_cpid_from_path(path: str, cpid: str | None) -> None:
     assert cpid_from_path(path) == cpid
+
+
+async def test_second_connection_replaces_the_first(make_system: Any, unused_port: int) -> None:
+    system = make_system({"CP1": None})
+    await system.start()
+    url = f"ws://127.0.0.1:{unused_port}/CP1"
+    protocols: Any = ["ocpp1.6"]
+    async with (
+        connect(url, subprotocols=protocols) as first,
+        connect(url, subprotocols=protocols),  # entered second: replaces the first
+    ):
+        await asyncio.wait_for(first.wait_closed(), 5)
+        await until(lambda: system.charger("CP1").state.connected)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol, cast
 
-from ocpp.routing import on
+from ocpp.routing import after, on
 from ocpp.v16 import ChargePoint as OcppChargePoint16
 from ocpp.v16 import call_result, datatypes
 from ocpp.v16.enums import (
@@ -30,6 +30,11 @@ from .state import ChargerState
 def handles[F: Callable[..., Any]](action: Action) -> Callable[[F], F]:
     """``ocpp.routing.on`` with a type mypy understands."""
     return cast(Callable[[F], F], on(action))
+
+
+def answered[F: Callable[..., Any]](action: Action) -> Callable[[F], F]:
+    """``ocpp.routing.after``: runs once the answer to ``action`` has been sent."""
+    return cast(Callable[[F], F], after(action))
 
 
 class SessionHooks(Protocol):
@@ -83,13 +88,17 @@ class CentralSystemChargePoint(OcppChargePoint16):  # type: ignore[misc]
         )
         state.firmware = kwargs.get("firmware_version")
         state.booted = True
-        self._hooks.booted()
         self._hooks.notify()
         return call_result.BootNotification(
             current_time=now,
             interval=self._hooks.options.heartbeat_interval_s,
             status=RegistrationStatus.accepted,
         )
+
+    @answered(Action.boot_notification)
+    def after_boot_notification(self, **kwargs: Any) -> None:
+        # only now may the setup send requests: the charger knows it is accepted
+        self._hooks.booted()
 
     @handles(Action.heartbeat)
     def on_heartbeat(self) -> call_result.Heartbeat:
@@ -141,9 +150,14 @@ class CentralSystemChargePoint(OcppChargePoint16):  # type: ignore[misc]
             if conn.energy_wh is None or conn.energy_wh < meter_start:
                 conn.energy_wh = float(meter_start)
             conn.session_energy_wh = 0.0
-            self._hooks.transaction_started(connector_id)
             self._hooks.notify()
         return call_result.StartTransaction(transaction_id=transaction_id, id_tag_info=info)
+
+    @answered(Action.start_transaction)
+    def after_start_transaction(self, connector_id: int, **kwargs: Any) -> None:
+        # a TxProfile sent before the charger has the transaction id would be rejected
+        if self._hooks.state.connector(connector_id).transaction_id is not None:
+            self._hooks.transaction_started(connector_id)
 
     @handles(Action.stop_transaction)
     def on_stop_transaction(
