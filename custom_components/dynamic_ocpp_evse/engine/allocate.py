@@ -6,6 +6,7 @@ every load's share (reason and available current). Stateless and deterministic.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -50,12 +51,16 @@ def _explain(solver: Solver, i: int) -> tuple[str, float, float]:
 
 def _site_report(scenario: Scenario, budget: SiteBudget, currents: list[float]) -> dict[str, Any]:
     phases = scenario.site.phases
-    allocated = dict.fromkeys(phases, 0.0)
-    total_w = 0.0
+    per_phase: dict[str, list[float]] = {p: [] for p in phases}
     for load, amps in zip(scenario.loads, currents, strict=True):
         for phase in load.phases:
-            allocated[phase] += amps
-        total_w += amps * load.leg_count * budget.voltage
+            per_phase[phase].append(amps)
+    # fsum: exactly rounded, so the report does not depend on the order of loads
+    allocated = {p: math.fsum(per_phase[p]) for p in phases}
+    total_w = math.fsum(
+        amps * load.leg_count * budget.voltage
+        for load, amps in zip(scenario.loads, currents, strict=True)
+    )
     return {
         "voltage": budget.voltage,
         "phases": list(phases),

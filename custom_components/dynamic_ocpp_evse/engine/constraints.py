@@ -77,7 +77,12 @@ class Problem:
         pool_of = [res.pool for res in self.resources]
         none = Pool.NONE
         self.own_pool = [POOL_OF_MODE.get(load.mode) for load in self.loads]
-        self.hard = [[(r, c) for r, c in u if pool_of[r] is none] for u in self.uses]
+        # Most specific limit first (fewest members), so ties name e.g. the inner circuit.
+        size = [len(res.members) for res in self.resources]
+        self.hard = [
+            sorted(((r, c) for r, c in u if pool_of[r] is none), key=lambda rc: size[rc[0]])
+            for u in self.uses
+        ]
         self.pooled = [
             [(r, c, pool_of[r]) for r, c in u if pool_of[r] is not none] for u in self.uses
         ]

@@ -51,6 +51,7 @@ class Solver:
         self.hard = problem.hard
         self.pooled = problem.pooled
         self.claimed: dict[str, int] = {}
+        self.reserved: set[int] = set()
         self.running: dict[Pool, set[int]] = {
             Pool.ECO: set(),
             Pool.SOLAR: set(),
@@ -157,6 +158,10 @@ class Solver:
             room, _ = self.headroom(i)
             if room >= self.p.loads[i].min_a - EPS:
                 self.assign(i, self.p.loads[i].min_a)
+                self.reserved.add(i)
+                unit = self.p.unit_of[i]
+                if unit is not None:
+                    self.claimed.setdefault(unit, i)
 
     def raise_in_order(
         self, *, strict: bool = False, probe: dict[int, float] | None = None
@@ -199,7 +204,7 @@ class Solver:
         """Max-min fair raise, tier by tier, from the reserved minimums."""
         tiers = sorted({self.p.loads[i].tier for i in self.order})
         for tier in tiers:
-            members = [i for i in self.order if self.p.loads[i].tier == tier and self.x[i] > 0]
+            members = [i for i in self.order if self.p.loads[i].tier == tier and i in self.reserved]
             self._fill(members, self.active_pools() | self._own_pools(members))
         for i in self.order:
             if not self.p.loads[i].binary and self.x[i] > 0:

@@ -7,6 +7,7 @@ export above the excess threshold and what the home battery may add.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from .models import Load, Site
@@ -38,11 +39,11 @@ class SiteBudget:
 
 def house_current(site: Site, loads: tuple[Load, ...]) -> dict[str, float]:
     """Grid current per phase minus every managed load's own measured draw."""
-    house = dict(site.grid_current_a)
+    draws: dict[str, list[float]] = {p: [] for p in site.grid_current_a}
     for load in loads:
         for phase, amps in zip(load.phases, load.draw_a, strict=True):
-            house[phase] -= amps
-    return house
+            draws[phase].append(amps)
+    return {p: grid - math.fsum(draws[p]) for p, grid in site.grid_current_a.items()}
 
 
 def _inverter_room(site: Site, solar_w: float) -> float | None:
