@@ -79,6 +79,19 @@ def test_overload_is_corrected_in_the_very_next_step() -> None:
     assert car["reason"] == "breaker_phase_A"
 
 
+def test_after_an_overload_the_house_peak_is_held() -> None:
+    cfg = config()
+    cfg["site"].update(smoothing_s=0, overload_hold_s=120)
+    loop = Loop(cfg)
+    assert loop.step(5.0)["current_a"] == 16.0
+    assert loop.step(15.0)["current_a"] == 10.0  # oven on: 31 A on the meter, cut now
+    held = [loop.step(5.0, dt=10)["current_a"] for _ in range(11)]  # oven off again
+    assert held == [10.0] * 11  # no raise back into the next oven cycle
+    for _ in range(3):
+        loop.step(5.0, dt=10)
+    assert loop.draw == 16.0  # hold over: back to full current
+
+
 def test_increase_is_smoothed_and_ramped_per_second() -> None:
     loop = Loop(config())
     loop.step(15.0)  # 10 A free -> 10 A
@@ -102,6 +115,16 @@ def test_ramp_depends_on_elapsed_time_not_on_calls() -> None:
     slow_result = slow.step(5.0, dt=4.0)
     # 4 s at 0.5 A/s = +2 A in both cases
     assert fast.draw == slow_result["current_a"] == 12.0
+
+
+def test_start_begins_at_minimum_and_ramps() -> None:
+    cfg = config()
+    cfg["site"]["smoothing_s"] = 0
+    loop = Loop(cfg)
+    loop.step(5.0, active=False)
+    starts = [loop.step(5.0, dt=4.0)["current_a"] for _ in range(4)]
+    # 1 A/s: start at 6 A (the minimum), then +4 A per 4 s step up to 16 A
+    assert starts == [6.0, 10.0, 14.0, 16.0]
 
 
 def test_small_increase_within_deadband_is_not_sent() -> None:
@@ -129,7 +152,8 @@ def test_pause_after_stop_and_restart_needs_margin() -> None:
     assert loop.step(-7.0)["current_a"] == 0  # 6.2 A was seen in the last minute
     for _ in range(12):
         loop.step(-7.0, dt=5)
-    assert loop.draw == 7.0  # a whole pause window with room for min + margin
+    assert loop.draw == 6.0  # a whole pause window with room: restarts at its minimum
+    assert loop.step(-7.0)["current_a"] == 7.0  # then ramps to the surplus
 
 
 def test_restart_waits_for_a_cycling_load_to_calm_down() -> None:

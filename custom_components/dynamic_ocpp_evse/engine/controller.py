@@ -113,6 +113,7 @@ class Controller:
             self._site_timing,
             reset=self._config_changed,
             window_s=window,
+            breaker_a=self._scenario.site.main_breaker_a + self._site_timing.margin_a,
         )
         site = replace(
             self._scenario.site,
@@ -233,10 +234,14 @@ class Controller:
     ) -> float:
         """Apply ramp and deadband to a target; decreases for limits are immediate."""
         previous = memory.commanded_a
-        if target <= 0 or previous <= 0 or load.binary or self._config_changed:
+        if target <= 0 or load.binary or self._config_changed:
             return target
+        if previous <= 0:  # a start: at least the minimum, then the ramp
+            return min(target, max(load.min_a, floor_tenth(timing.ramp_up_a_per_s * dt)))
         if target > previous:
-            if target - previous <= timing.deadband_a and reason != "at_max":
+            # Following a surplus needs finer steps than following a limit.
+            band = timing.surplus_deadband_a if reason in CEILING_REASONS else timing.deadband_a
+            if target - previous <= band and reason != "at_max":
                 return previous
             ramped = floor_tenth(previous + timing.ramp_up_a_per_s * dt)
             return min(target, max(previous, ramped))

@@ -36,6 +36,7 @@ class InputTracker:
         self._grid_last: dict[str, float] = {}
         self._house: dict[str, float] = {}
         self._history: deque[tuple[float, dict[str, float]]] = deque()
+        self._overload_floor: dict[str, tuple[float, float]] = {}
 
     def read(
         self,
@@ -84,6 +85,7 @@ class InputTracker:
         *,
         reset: bool,
         window_s: float,
+        breaker_a: float,
     ) -> tuple[dict[str, float], dict[str, float]]:
         """Grid per phase for the engine: (smoothed, worst over the last ``window_s``).
 
@@ -91,6 +93,10 @@ class InputTracker:
         time constant ``smoothing_s``; the second map uses the highest house
         current seen in the window, so a restart only happens when the minimum
         would have fitted all along.
+
+        After an overload on a phase (grid above ``breaker_a``), the house current
+        seen then is held as a floor for ``overload_hold_s``, renewed by every new
+        overload, so a cycling oven causes one overload, not one per cycle.
         """
         site = replace(scenario.site, grid_current_a=dict(self._grid_last))
         raw_house = house_current(site, loads)
@@ -99,6 +105,12 @@ class InputTracker:
         for phase, value in raw_house.items():
             old = self._house.get(phase, value)
             self._house[phase] = value if value >= old else old + alpha * (value - old)
+        for phase, value in raw_house.items():
+            if self._grid_last.get(phase, 0.0) > breaker_a:
+                self._overload_floor[phase] = (value, now + timing.overload_hold_s)
+            held = self._overload_floor.get(phase)
+            if held is not None and now < held[1]:
+                self._house[phase] = max(self._house[phase], held[0])
         self._history.append((now, dict(raw_house)))
         while self._history and self._history[0][0] < now - window_s:
             self._history.popleft()

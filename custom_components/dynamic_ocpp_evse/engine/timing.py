@@ -22,12 +22,14 @@ SITE_DEFAULTS: dict[str, float] = {
     "smoothing_s": 10.0,
     "soc_hysteresis": 3.0,
     "margin_a": 1.0,
+    "overload_hold_s": 300.0,
 }
 LOAD_DEFAULTS: dict[str, float] = {
     "pause_s": 180.0,
     "grace_s": 300.0,
     "ramp_up_a_per_s": 1.0,
     "deadband_a": 0.5,
+    "surplus_deadband_a": 0.2,
 }
 
 
@@ -40,6 +42,8 @@ class SiteTiming:
     smoothing_s: float
     soc_hysteresis: float
     margin_a: float
+    overload_hold_s: float
+    """After an overload, the house current then seen is a floor for this long."""
     """Kept free below the main breaker and every circuit limit (noise, delays)."""
 
 
@@ -51,6 +55,7 @@ class LoadTiming:
     grace_s: float
     ramp_up_a_per_s: float
     deadband_a: float
+    surplus_deadband_a: float
     restart_margin_a: float
 
 
