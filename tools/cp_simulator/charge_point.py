@@ -70,7 +70,9 @@ class SimChargePoint(OcppChargePoint16):  # type: ignore[misc]
     ) -> call_result.SetChargingProfile:
         await self._misbehave("SetChargingProfile")
         raw = self._payload(call_unique_id).get("csChargingProfiles", {})
-        return call_result.SetChargingProfile(status=self._sim.set_profile(connector_id, raw))
+        status = self._sim.station.set_profile(connector_id, raw)
+        self._sim.refresh_all()
+        return call_result.SetChargingProfile(status=status)
 
     @handles(Action.clear_charging_profile)
     async def on_clear_charging_profile(
@@ -78,12 +80,13 @@ class SimChargePoint(OcppChargePoint16):  # type: ignore[misc]
     ) -> call_result.ClearChargingProfile:
         await self._misbehave("ClearChargingProfile")
         self._payload(call_unique_id)
-        status = self._sim.clear_profiles(
+        status = self._sim.station.clear_profiles(
             profile_id=kwargs.get("id"),
             connector_id=kwargs.get("connector_id"),
             purpose=kwargs.get("charging_profile_purpose"),
             stack_level=kwargs.get("stack_level"),
         )
+        self._sim.refresh_all()
         return call_result.ClearChargingProfile(status=status)
 
     @handles(Action.get_configuration)
@@ -92,7 +95,7 @@ class SimChargePoint(OcppChargePoint16):  # type: ignore[misc]
     ) -> call_result.GetConfiguration:
         await self._misbehave("GetConfiguration")
         self._payload(call_unique_id)
-        conf = self._sim.configuration()
+        conf = self._sim.station.configuration()
         wanted = key if key else list(conf)
         known = [
             {"key": k, "readonly": conf[k][1], "value": conf[k][0]} for k in wanted if k in conf
@@ -106,7 +109,8 @@ class SimChargePoint(OcppChargePoint16):  # type: ignore[misc]
     ) -> call_result.ChangeConfiguration:
         await self._misbehave("ChangeConfiguration")
         self._payload(call_unique_id)
-        return call_result.ChangeConfiguration(status=self._sim.change_configuration(key, value))
+        status = self._sim.station.change_configuration(key, value)
+        return call_result.ChangeConfiguration(status=status)
 
     @handles(Action.remote_start_transaction)
     async def on_remote_start(
@@ -114,8 +118,22 @@ class SimChargePoint(OcppChargePoint16):  # type: ignore[misc]
     ) -> call_result.RemoteStartTransaction:
         await self._misbehave("RemoteStartTransaction")
         self._payload(call_unique_id)
-        status = self._sim.remote_start(kwargs.get("connector_id"), id_tag)
-        return call_result.RemoteStartTransaction(status=status)
+        sim = self._sim
+        target = kwargs.get("connector_id") or next(
+            (n for n, c in sim.connectors.items() if c.transaction_id is None), None
+        )
+        conn = sim.connectors.get(target) if target is not None else None
+        if target is None or conn is None or conn.transaction_id is not None:
+            return call_result.RemoteStartTransaction(status="Rejected")
+
+        async def start() -> None:
+            if not conn.plugged:
+                conn.plugged = True
+                await sim.send_status(target, "Preparing")
+            await sim.start_transaction(target, id_tag)
+
+        sim.spawn(start())
+        return call_result.RemoteStartTransaction(status="Accepted")
 
     @handles(Action.remote_stop_transaction)
     async def on_remote_stop(
@@ -123,10 +141,22 @@ class SimChargePoint(OcppChargePoint16):  # type: ignore[misc]
     ) -> call_result.RemoteStopTransaction:
         await self._misbehave("RemoteStopTransaction")
         self._payload(call_unique_id)
-        return call_result.RemoteStopTransaction(status=self._sim.remote_stop(transaction_id))
+        for conn in self._sim.connectors.values():
+            if conn.transaction_id == transaction_id:
+                self._sim.spawn(self._sim.stop_transaction(conn.connector_id, "Remote"))
+                return call_result.RemoteStopTransaction(status="Accepted")
+        return call_result.RemoteStopTransaction(status="Rejected")
 
     @handles(Action.reset)
     async def on_reset(self, type: str, call_unique_id: str) -> call_result.Reset:
         await self._misbehave("Reset")
         self._payload(call_unique_id)
-        return call_result.Reset(status=self._sim.reset(type))
+        sim = self._sim
+
+        async def reboot() -> None:
+            for n in sim.connectors:
+                await sim.stop_transaction(n, f"{type}Reset")
+            await sim.drop_connection()
+
+        sim.spawn(reboot())
+        return call_result.Reset(status="Accepted")

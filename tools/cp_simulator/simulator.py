@@ -213,9 +213,9 @@ class Simulator:
                 self.boots += 1
                 heartbeat_s = float(boot.interval)
                 self.station.config["HeartbeatInterval"] = str(boot.interval)
-                await self._send_status(0, "Available")
+                await self.send_status(0, "Available")
                 for conn in self.connectors.values():
-                    await self._send_status(conn.connector_id, conn.status)
+                    await self.send_status(conn.connector_id, conn.status)
             self.connected.set()
             self._notify()
             loop = asyncio.get_running_loop()
@@ -270,7 +270,8 @@ class Simulator:
         """Advance the car to the clock's now and return its draw per phase (A)."""
         return self.station.draw_a(connector_id)
 
-    async def _send_status(self, connector_id: int, status: str) -> None:
+    async def send_status(self, connector_id: int, status: str) -> None:
+        """Send a StatusNotification (0 = the whole unit)."""
         if connector_id:
             self.connectors[connector_id].status = status
         await self.send(
@@ -288,7 +289,7 @@ class Simulator:
         self.draw_a(connector_id)
         status = self.station.status_for(connector_id)
         if status != conn.status and self._cp is not None:
-            await self._send_status(connector_id, status)
+            await self.send_status(connector_id, status)
         self._notify()
 
     async def send_meter_values(self, connector_id: int) -> None:
@@ -308,10 +309,11 @@ class Simulator:
         """Plug a car in and start a transaction; return its id (None if refused)."""
         conn = self.connectors[connector_id]
         conn.plugged = True
-        await self._send_status(connector_id, "Preparing")
-        return await self._start_transaction(connector_id, id_tag or self.id_tag)
+        await self.send_status(connector_id, "Preparing")
+        return await self.start_transaction(connector_id, id_tag or self.id_tag)
 
-    async def _start_transaction(self, connector_id: int, id_tag: str) -> int | None:
+    async def start_transaction(self, connector_id: int, id_tag: str) -> int | None:
+        """Authorize and StartTransaction on a plugged connector; return the id or None."""
         conn = self.connectors[connector_id]
         auth = await self.send(call.Authorize(id_tag=id_tag))
         if auth.id_tag_info["status"] != "Accepted":
@@ -356,13 +358,14 @@ class Simulator:
 
     async def unplug(self, connector_id: int, reason: str = "EVDisconnected") -> None:
         """Stop the transaction (if any) and unplug the car."""
-        await self._stop_transaction(connector_id, reason)
+        await self.stop_transaction(connector_id, reason)
         conn = self.connectors[connector_id]
         conn.plugged = False
-        await self._send_status(connector_id, "Available")
+        await self.send_status(connector_id, "Available")
         self._notify()
 
-    async def _stop_transaction(self, connector_id: int, reason: str) -> None:
+    async def stop_transaction(self, connector_id: int, reason: str) -> None:
+        """StopTransaction (if one runs); the car stops drawing, TxProfiles are dropped."""
         conn = self.connectors[connector_id]
         if conn.transaction_id is None:
             return
@@ -378,66 +381,11 @@ class Simulator:
             )
         )
         self.profiles.end_transaction(transaction_id)
-        await self._send_status(connector_id, "Finishing" if conn.plugged else "Available")
+        await self.send_status(connector_id, "Finishing" if conn.plugged else "Available")
 
-    # -------------------------------------------- requests from the central system
-    def configuration(self) -> dict[str, tuple[str, bool]]:
-        """All configuration keys: value and read-only flag."""
-        return self.station.configuration()
-
-    def change_configuration(self, key: str, value: str) -> str:
-        """ChangeConfiguration: status."""
-        return self.station.change_configuration(key, value)
-
-    def set_profile(self, connector_id: int, profile: dict[str, Any]) -> str:
-        """SetChargingProfile: status; statuses are refreshed in the background."""
-        status = self.station.set_profile(connector_id, profile)
-        self._refresh_all()
-        return status
-
-    def clear_profiles(self, **criteria: Any) -> str:
-        """ClearChargingProfile: status."""
-        status = self.station.clear_profiles(**criteria)
-        self._refresh_all()
-        return status
-
-    def _refresh_all(self) -> None:
+    def refresh_all(self) -> None:
+        """Re-evaluate every connector's status in the background (after a profile change)."""
         if self._cp is not None:
             for n in self.connectors:
                 self.spawn(self.refresh_status(n))
         self._notify()
-
-    def remote_start(self, connector_id: int | None, id_tag: str) -> str:
-        target = connector_id or next(
-            (n for n, c in self.connectors.items() if c.transaction_id is None), None
-        )
-        if target is None or target not in self.connectors:
-            return "Rejected"
-        conn = self.connectors[target]
-        if conn.transaction_id is not None:
-            return "Rejected"
-
-        async def start() -> None:
-            if not conn.plugged:
-                conn.plugged = True
-                await self._send_status(target, "Preparing")
-            await self._start_transaction(target, id_tag)
-
-        self.spawn(start())
-        return "Accepted"
-
-    def remote_stop(self, transaction_id: int) -> str:
-        for conn in self.connectors.values():
-            if conn.transaction_id == transaction_id:
-                self.spawn(self._stop_transaction(conn.connector_id, "Remote"))
-                return "Accepted"
-        return "Rejected"
-
-    def reset(self, kind: str) -> str:
-        async def reboot() -> None:
-            for n in self.connectors:
-                await self._stop_transaction(n, f"{kind}Reset")
-            await self.drop_connection()
-
-        self.spawn(reboot())
-        return "Accepted"

@@ -8,6 +8,7 @@ starts) is handed to the session through ``SessionHooks``, which queues it.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any, Protocol, cast
 
@@ -63,6 +64,18 @@ class CentralSystemChargePoint(OcppChargePoint16):  # type: ignore[misc]
         # The library's own timeout is a safety net; the command queue enforces ours.
         super().__init__(cpid, connection, response_timeout=hooks.options.response_timeout_s + 5)
         self._hooks = hooks
+        # set while no charger message is being handled: requests wait for it, so nothing
+        # we send can overtake our answer to what the charger just said (e.g. a TxProfile
+        # or a RemoteStop for a transaction whose StartTransaction.conf is not out yet)
+        self.idle = asyncio.Event()
+        self.idle.set()
+
+    async def route_message(self, raw_msg: str) -> None:
+        self.idle.clear()
+        try:
+            await super().route_message(raw_msg)
+        finally:
+            self.idle.set()
 
     def _touch(self) -> str:
         now = self._hooks.options.clock()

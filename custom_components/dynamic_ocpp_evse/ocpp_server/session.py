@@ -23,6 +23,7 @@ from ocpp.exceptions import OCPPError
 from ocpp.v16 import call
 from ocpp.v16.enums import ResetType
 
+from .capabilities import CONFIG_KEYS, adapt, floor_profile, record_configuration, wanted_changes
 from .charge_point import CentralSystemChargePoint
 from .command_queue import (
     ChargerOffline,
@@ -32,19 +33,10 @@ from .command_queue import (
     SendPacer,
 )
 from .options import ServerOptions
-from .profiles import ProfileSettings, build_floor_profile, offered_limit_a
+from .profiles import ProfileSettings, offered_limit_a
 from .state import ChargerState
 
 _LOGGER = logging.getLogger(__name__)
-
-CONFIG_KEYS = (
-    "NumberOfConnectors",
-    "ChargingScheduleAllowedChargingRateUnit",
-    "ChargeProfileMaxStackLevel",
-    "MeterValueSampleInterval",
-    "MeterValuesSampledData",
-)
-_UNITS = {"Current": "A", "Power": "W"}
 
 
 class CommandRejected(CommandFailed):
@@ -53,10 +45,6 @@ class CommandRejected(CommandFailed):
     def __init__(self, what: str, status: str) -> None:
         super().__init__(f"{what}: {status}")
         self.status = status
-
-
-def _csl(value: str) -> list[str]:
-    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 class ChargePointSession:
@@ -209,6 +197,7 @@ class ChargePointSession:
         await self._pacer.turn()
         try:
             async with asyncio.timeout(self.options.response_timeout_s):
+                await cp.idle.wait()
                 # we build every request ourselves (tests check them against the schema
                 # at the simulator); validating them again here only costs CPU
                 return await cp.call(payload, suppress=False, skip_schema_validation=True)
@@ -219,33 +208,13 @@ class ChargePointSession:
 
     async def _read_configuration(self) -> None:
         result = await self._call(call.GetConfiguration(key=list(CONFIG_KEYS)))
-        state = self.state
-        for item in result.configuration_key or []:
-            if item.get("value") is not None:
-                state.configuration[item["key"]] = str(item["value"])
-        conf = state.configuration
-        with contextlib.suppress(KeyError, ValueError):
-            state.number_of_connectors = int(conf["NumberOfConnectors"])
-            for connector_id in range(1, state.number_of_connectors + 1):
-                state.connector(connector_id)
-        with contextlib.suppress(KeyError, ValueError):
-            state.max_stack_level = int(conf["ChargeProfileMaxStackLevel"])
-        if "ChargingScheduleAllowedChargingRateUnit" in conf:
-            units = _csl(conf["ChargingScheduleAllowedChargingRateUnit"])
-            state.rate_units = tuple(_UNITS[u] for u in units if u in _UNITS) or None
+        record_configuration(self.state, result.configuration_key or [])
 
     async def _apply_configuration(self) -> None:
-        conf = self.state.configuration
-        wanted = {
-            "MeterValueSampleInterval": str(self.options.meter_interval_s),
-            "MeterValuesSampledData": self.options.measurands,
-        }
-        for key, value in wanted.items():
-            if key in conf and set(_csl(conf[key])) == set(_csl(value)):
-                continue  # already right: do not wear the charger's flash
+        for key, value in wanted_changes(self.state, self.options).items():
             result = await self._call(call.ChangeConfiguration(key=key, value=value))
             if result.status in ("Accepted", "RebootRequired"):
-                conf[key] = value
+                self.state.configuration[key] = value
             else:
                 _LOGGER.warning("%s: ChangeConfiguration %s: %s", self.cpid, key, result.status)
 
@@ -256,17 +225,8 @@ class ChargePointSession:
         self.state.connector(connector_id)
 
     def effective(self, connector_id: int) -> ProfileSettings:
-        """The settings adapted to what the charger reported (unit, max stack level)."""
-        settings = self._settings.get(connector_id, self.options.profile_defaults)
-        units = self.state.rate_units
-        if units and settings.unit not in units:
-            settings = replace(settings, unit="A" if units[0] == "A" else "W")
-        max_level = self.state.max_stack_level
-        if max_level is not None and settings.stack_level > max_level:
-            settings = replace(settings, stack_level=max_level)
-        if settings.stack_level == 0 and settings.floor_a is not None:
-            settings = replace(settings, kind="tx")  # floor and TxDefault share level 0
-        return settings
+        """This connector's settings adapted to what the charger reported."""
+        return adapt(self._settings.get(connector_id, self.options.profile_defaults), self.state)
 
     async def set_limit(
         self, connector_id: int, limit_a: float, settings: ProfileSettings | None = None
@@ -294,23 +254,8 @@ class ChargePointSession:
     def _queue_floor(self, connector_id: int) -> asyncio.Future[Any]:
         return self._queue.submit(("floor", connector_id), lambda: self._send_floor(connector_id))
 
-    def _floor_profile(self, connector_id: int) -> dict[str, Any] | None:
-        settings = self.effective(connector_id)
-        if settings.floor_a is None:
-            return None
-        if settings.stack_level == 0:
-            return build_floor_profile(
-                connector_id,
-                settings.floor_a,
-                phases=settings.phases,
-                voltage=settings.voltage,
-                unit=settings.unit,
-                stack_level=0,
-            )
-        return settings.build_floor(connector_id)
-
     async def _send_floor(self, connector_id: int) -> str:
-        profile = self._floor_profile(connector_id)
+        profile = floor_profile(connector_id, self.effective(connector_id))
         if profile is None:
             return "NoFloor"
         status = await self._set_profile(connector_id, profile)
