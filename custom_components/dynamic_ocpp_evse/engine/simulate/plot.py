@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .plant import WANTS_CHARGE
+from .series import parse_time
 from .trace import Trace
 
 COLORS = {"A": "#1f77b4", "B": "#d62728", "C": "#2ca02c"}
@@ -77,7 +78,8 @@ def plot_day(trace: Trace, path: str | Path, metrics: dict[str, Any] | None = No
     step_hours = [t / 3600 for t in trace.step_t]
     groups = _group_flows(trace)
     n_panels = 3 + (1 if groups else 0) + len(scenario.loads)
-    heights = [2.2, 1.8, 1.2] + ([1.4] if groups else []) + [1.6] * len(scenario.loads)
+    heights = [2.2, 1.8, 1.2 if day.battery is not None else 0.5]
+    heights += ([1.4] if groups else []) + [1.6] * len(scenario.loads)
     fig, axes = plt.subplots(
         n_panels,
         1,
@@ -99,18 +101,29 @@ def plot_day(trace: Trace, path: str | Path, metrics: dict[str, Any] | None = No
             label=f"phase {phase}",
         )
     ax.axhline(breaker, color="black", ls="--", lw=1.0, label=f"breaker {breaker:g} A")
-    over = [
-        max(abs(c[k]) for c in trace.grid_a.values()) > breaker + 1e-6
-        for k in range(0, len(trace.t), every)
-    ]
+    peaks = [max(abs(c[k]) for c in trace.grid_a.values()) for k in range(len(trace.t))]
+    over = [max(peaks[i : i + every]) > breaker + 1e-6 for i in range(0, len(peaks), every)]
     _shade(ax, hours, over, color="red", alpha=0.25)
+    long_starts = [
+        parse_time(e["start"], "start") / 3600
+        for e in (metrics or {}).get("safety", {}).get("long_episodes", [])
+    ]
+    if long_starts:
+        ax.plot(
+            long_starts,
+            [breaker * 1.12] * len(long_starts),
+            "v",
+            color="red",
+            ms=5,
+            label="episode > 15 s",
+        )
     ax.set_ylabel("A")
     ax.set_title(
         "Grid current per phase (+ import, - export; red: above the breaker)",
         fontsize=9,
         loc="left",
     )
-    ax.legend(loc="upper left", fontsize=7, ncol=4)
+    ax.legend(loc="upper left", fontsize=7, ncol=6)
 
     ax = axes[1]
     house = [sum(v) / 1000 for v in zip(*trace.house_w.values(), strict=True)]
