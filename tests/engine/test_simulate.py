@@ -29,7 +29,7 @@ WINDOWS = {
 HELD_READING = (
     "a phase reading drops out at 18:29:10; the controller keeps using its last value (and "
     "raises the car on it), so a 4.5 A overload on that phase from 18:29:18 goes unanswered "
-    "for 22 s (/work/notes/engine-findings.md, simulator finding 9)"
+    "for 22 s (fix: no raises and a peak-held house current while a phase reading is missing)"
 )
 _RUNS: dict[str, tuple[Any, dict[str, Any]]] = {}
 
