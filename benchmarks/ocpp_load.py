@@ -101,7 +101,6 @@ async def run_simulators(port: int, count: int, lines: asyncio.Queue[str] | None
         sims.append(sim)
     await asyncio.gather(*(sim.start(timeout=60) for sim in sims))
     await asyncio.gather(*(sim.plug_in(1) for sim in sims))
-    print("READY", flush=True) if lines is None else None
     if lines is None:
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, sys.stdin.readline)
@@ -171,6 +170,7 @@ async def main(args: argparse.Namespace) -> int:
             stdout=asyncio.subprocess.PIPE,
         )
         assert proc.stdout is not None and proc.stdin is not None
+        child_in, child_out = proc.stdin, proc.stdout
     sessions = [system.charger(cpid) for cpid in chargers]
     await asyncio.gather(*(s.wait_ready(timeout=120) for s in sessions if s is not None))
     connect_s = time.monotonic() - started
@@ -201,11 +201,11 @@ async def main(args: argparse.Namespace) -> int:
         await lines.put("dump")
         arrivals = await sim_task
     else:
-        proc.stdin.write(b"dump\n")
-        await proc.stdin.drain()
+        child_in.write(b"dump\n")
+        await child_in.drain()
         out = b""
         while True:
-            line = await proc.stdout.readline()
+            line = await child_out.readline()
             if not line:
                 break
             out = line
