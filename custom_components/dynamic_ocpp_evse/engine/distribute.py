@@ -155,8 +155,8 @@ class Solver:
         for i in self.order:
             if not self.runnable(i):
                 continue
-            room, _ = self.headroom(i)
-            if room >= self.p.loads[i].min_a - EPS:
+            room, bound = self.headroom(i)
+            if bound != -2 and room >= self.p.loads[i].min_a - EPS:
                 self.assign(i, self.p.loads[i].min_a)
                 self.reserved.add(i)
                 unit = self.p.unit_of[i]
