@@ -7,10 +7,20 @@ bookkeeping) and checks a result against it. The scenario suite reuses it.
 
 from __future__ import annotations
 
+import copy
 import math
+import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from custom_components.dynamic_ocpp_evse.engine import allocate
+
+from .strategies import scenarios, standard_scenarios
 
 TOL_A = 1e-6
 TOL_W = 1e-6
@@ -258,3 +268,202 @@ def assert_hard_limits(scenario: Mapping[str, Any], result: Mapping[str, Any]) -
     if any(amps[lv.id] > 0 for lv in view.loads if lv.mode == "excess"):
         used = watts(view, amps)
         assert used <= view.excess_w + TOL_W, f"excess runs on {used} W > {view.excess_w}"
+
+
+# -- helpers for the reason and fairness properties ---------------------------
+
+
+def _running_coeff(view: SiteView, amps: Mapping[str, float], members: set[str]) -> float:
+    """Sum of the coefficients of running members (for the 0.1 A rounding slack)."""
+    return sum(1.0 for lv in view.loads if lv.id in members and amps[lv.id] > 0)
+
+
+def _need(lv: LoadView, x: float) -> float:
+    """How much more load ``lv`` needed: its minimum from 0, else one 0.1 A step."""
+    return lv.min_a if x == 0 else 0.1
+
+
+def _phase_slack(view: SiteView, amps: Mapping[str, float], phase: str, ids: set[str] | None):
+    """(remaining amps, running members) of the breaker (ids None) or a load set on a phase."""
+    members = {lv.id for lv in view.loads if phase in lv.phases and (ids is None or lv.id in ids)}
+    used = sum(amps[m] for m in members)
+    return used, members
+
+
+def tight_resources(view: SiteView, amps: Mapping[str, float], lv: LoadView) -> set[tuple]:
+    """The hard limits that leave load ``lv`` no room to grow, as (name, phase) pairs.
+
+    Names use the engine's reason vocabulary; phase is None for the import limit.
+    A limit is tight when its room is below what ``lv`` needed (its minimum from 0,
+    else one 0.1 A step) plus the 0.1 A rounding of each running member.
+    """
+    x = amps[lv.id]
+    need = _need(lv, x)
+    tight: set[tuple] = set()
+
+    def check(key: tuple, room: float, members: set[str], coeff: float = 1.0) -> None:
+        rounding = 0.1 * _running_coeff(view, amps, members) * coeff
+        if room < coeff * need + rounding + TOL_A:
+            tight.add(key)
+
+    for p in lv.phases:
+        used, members = _phase_slack(view, amps, p, None)
+        check((f"breaker_phase_{p}", p), view.headroom_a[p] - used, members)
+        for cid, loads in view.circuit_loads.items():
+            if lv.id in loads and p in view.circuit_limits[cid]:
+                used, members = _phase_slack(view, amps, p, loads)
+                check((f"circuit:{cid}", p), view.circuit_limits[cid][p] - used, members)
+        if lv.charger is not None:
+            unit = {m.id for m in view.loads if m.charger == lv.charger}
+            used, members = _phase_slack(view, amps, p, unit)
+            check((f"charger:{lv.charger}", p), view.units[lv.charger][0] - used, members)
+    if view.import_cap_w is not None:
+        room_w = view.import_cap_w - view.house_w - watts(view, amps)
+        if lv.mode in STANDARD_LIKE:
+            room_w += view.boost_w
+        everyone = {m.id for m in view.loads}
+        legs = max((m.legs for m in view.loads), default=1)
+        check(("import_limit", None), room_w / view.voltage, everyone, coeff=legs)
+    return tight
+
+
+def _order_key(lv: LoadView) -> tuple[int, int, int]:
+    return (TIER[lv.mode], lv.priority, lv.index)
+
+
+def assert_standard_reasons(scenario: Mapping[str, Any], result: Mapping[str, Any]) -> None:
+    """An active standard load below its max names a constraint that really binds it."""
+    view = site_view(scenario)
+    amps = {i: r["current_a"] for i, r in result["loads"].items()}
+    by_id = {lv.id: lv for lv in view.loads}
+    for lv in view.loads:
+        x = amps[lv.id]
+        below = x == 0 if lv.binary else x < lv.max_a - 0.1 - 1e-9
+        if lv.mode != "standard" or not lv.active or not below:
+            continue
+        reason = result["loads"][lv.id]["reason"]
+        assert reason.startswith(BINDING_PREFIXES), f"{lv.id} at {x} A: reason {reason!r}"
+        kind, _, name = reason.partition(":")
+        if reason.startswith(("breaker_phase_", "circuit:", "charger:", "import_limit")):
+            tight = {name for name, _ in tight_resources(view, amps, lv)}
+            assert reason in tight, f"{lv.id} at {x} A names {reason}, but only {tight} bind"
+        elif kind == "sequential":
+            others = [m for m in view.loads if m.charger == name and m.id != lv.id]
+            assert lv.charger == name and not view.units[name][1]
+            assert any(amps[m.id] > 0 for m in others), f"{lv.id}: {reason} but unit idle"
+        elif kind == "waiting_for":
+            blocker = by_id[name]
+            assert amps[name] > 0 and _order_key(blocker) < _order_key(lv), f"{lv.id}: {reason}"
+        else:  # reserved_for_<mode>: a load of that mode must be running
+            mode = reason.removeprefix("reserved_for_")
+            assert any(m.mode == mode and amps[m.id] > 0 for m in view.loads), reason
+
+
+def assert_shared_fair(scenario: Mapping[str, Any], result: Mapping[str, Any]) -> None:
+    """Max-min fairness of ``shared`` between running standard/continuous loads.
+
+    For running non-binary tier-0 loads i and j with x_i < x_j - 0.2, where j was
+    raised above its minimum (a reserved minimum may legitimately exceed the fair
+    level), i must be at its max or held by a hard limit that j does not share.
+    """
+    view = site_view(scenario)
+    amps = {i: r["current_a"] for i, r in result["loads"].items()}
+    tier0 = [
+        lv
+        for lv in view.loads
+        if lv.mode in STANDARD_LIKE and not lv.binary and lv.active and amps[lv.id] > 0
+    ]
+    for i in tier0:
+        xi = amps[i.id]
+        if xi >= i.max_a - 0.1 - 1e-9:
+            continue
+        richer = [j for j in tier0 if amps[j.id] > xi + 0.2 and amps[j.id] > j.min_a + 0.1]
+        if not richer:
+            continue
+        tight = tight_resources(view, amps, i)
+        for j in richer:
+            # A per-phase limit is i's own unless j is a member on that same phase.
+            own = {
+                (name, p)
+                for name, p in tight
+                if p is not None
+                and (
+                    p not in j.phases
+                    or (name.startswith("circuit:") and j.id not in view.circuit_loads[name[8:]])
+                    or (name.startswith("charger:") and j.charger != name[8:])
+                )
+            }
+            assert own, (
+                f"{i.id} at {xi} A < {j.id} at {amps[j.id]} A, yet nothing of its own binds it"
+                f" (tight: {sorted(tight, key=str)})"
+            )
+
+
+def _total_w(scenario: Mapping[str, Any], result: Mapping[str, Any]) -> float:
+    view = site_view(scenario)
+    return watts(view, {i: r["current_a"] for i, r in result["loads"].items()})
+
+
+# -- the properties ------------------------------------------------------------
+
+FAST = settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@FAST
+@given(scenarios())
+def test_hard_limits_hold(scenario: dict[str, Any]) -> None:
+    """Breaker, circuits, units, import (with boost), [min, max], plugs, inactive, pools."""
+    assert_hard_limits(scenario, allocate(scenario))
+
+
+# xfail: engine bug, after the shared water-fill a load floored below its max can be reported
+# `at_max` (see /work/notes/engine-findings.md, item 5). Remove once fixed.
+@pytest.mark.xfail(strict=False, reason="see engine-findings")
+@FAST
+@given(scenarios())
+def test_standard_load_below_max_names_binding_constraint(scenario: dict[str, Any]) -> None:
+    assert_standard_reasons(scenario, allocate(scenario))
+
+
+@FAST
+@given(scenarios(distribution="shared"))
+def test_shared_is_max_min_fair(scenario: dict[str, Any]) -> None:
+    assert_shared_fair(scenario, allocate(scenario))
+
+
+@FAST
+@given(standard_scenarios(), st.data())
+def test_more_headroom_never_lowers_standard_total(scenario: dict[str, Any], data: Any) -> None:
+    """Lowering the grid current on one phase never lowers a standard-only site's total (W)."""
+    grid = scenario["site"]["grid_current_a"]
+    phase = data.draw(st.sampled_from(sorted(grid)))
+    more = copy.deepcopy(scenario)
+    more["site"]["grid_current_a"][phase] = grid[phase] - data.draw(
+        st.integers(1, 200).map(lambda n: n / 10)
+    )
+    before = _total_w(scenario, allocate(scenario))
+    after = _total_w(more, allocate(more))
+    assert after >= before - TOL_W, f"total fell from {before} W to {after} W"
+
+
+@FAST
+@given(scenarios(), st.randoms(use_true_random=False))
+def test_allocate_is_deterministic(scenario: dict[str, Any], rnd: random.Random) -> None:
+    """Same input, same output; also with the loads listed in another order.
+
+    Priorities are made unique first, so the input order is no tie-break.
+    """
+    first = allocate(scenario)
+    assert allocate(copy.deepcopy(scenario)) == first
+    for rank, load in enumerate(scenario["loads"]):
+        load["priority"] = rank
+    ranked = allocate(scenario)
+    shuffled = copy.deepcopy(scenario)
+    rnd.shuffle(shuffled["loads"])
+    again = allocate(shuffled)
+    assert again["loads"] == ranked["loads"]
+    assert again["site"] == ranked["site"]
