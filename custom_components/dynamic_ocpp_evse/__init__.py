@@ -1,7 +1,8 @@
 """Dynamic OCPP EVSE: share a site's limited power between chargers and loads.
 
-Sets up one hub per config entry: its coordinator (``entry.runtime_data``), its
-platforms, and a reload whenever the entry or one of its subentries changes,
+Sets up one hub per config entry: its built-in OCPP server when enabled
+(``ocpp_runtime``), its coordinator (``entry.runtime_data``), its platforms,
+and a reload whenever the entry or one of its subentries changes,
 so adding, removing or reconfiguring a load applies without a restart (user
 settings survive the reload, see ``settings.py``).
 """
@@ -17,11 +18,13 @@ from homeassistant.helpers.typing import ConfigType
 from .const import DOMAIN
 from .coordinator import DynamicOcppEvseConfigEntry, HubCoordinator, RuntimeData
 from .entity import device_info
+from .ocpp_runtime import async_start_ocpp_server
 from .repairs import async_clear_entry_issues
 from .services import async_setup_services
 from .settings import forget_settings
 
 PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
     Platform.BUTTON,
     Platform.NUMBER,
     Platform.SELECT,
@@ -39,8 +42,11 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 async def async_setup_entry(hass: HomeAssistant, entry: DynamicOcppEvseConfigEntry) -> bool:
     """Set up one hub: coordinator, hub device, platforms, then start the loop."""
-    coordinator = HubCoordinator(hass, entry)
-    entry.runtime_data = RuntimeData(coordinator=coordinator)
+    server = await async_start_ocpp_server(hass, entry)  # stopped with the entry
+    coordinator = HubCoordinator(hass, entry, central=server.system if server else None)
+    entry.runtime_data = RuntimeData(coordinator=coordinator, ocpp_server=server)
+    if server is not None:
+        server.attach(coordinator)
     dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, **device_info(entry, None)
     )

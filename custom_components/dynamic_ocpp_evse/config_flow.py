@@ -17,7 +17,6 @@ import voluptuous as vol
 from homeassistant.config_entries import (
     SOURCE_RECONFIGURE,
     ConfigEntry,
-    ConfigFlow,
     ConfigFlowResult,
     ConfigSubentryFlow,
 )
@@ -71,6 +70,7 @@ from .const import (
 )
 from .flow_charger import ChargerSubentryFlow
 from .flow_circuit import CircuitSubentryFlow
+from .flow_discovery import ChargerDiscoveryFlow
 from .flow_helpers import boolean, choice, clean_input, entity, merge_step, number, text
 from .flow_plug import PlugSubentryFlow
 from .validation import (
@@ -165,7 +165,7 @@ def suggest_inputs(hass: HomeAssistant) -> dict[str, Any]:
     return suggested
 
 
-class DynamicOcppEvseConfigFlow(ConfigFlow, domain=DOMAIN):
+class DynamicOcppEvseConfigFlow(ChargerDiscoveryFlow, domain=DOMAIN):
     """Create or reconfigure a hub."""
 
     VERSION = 1

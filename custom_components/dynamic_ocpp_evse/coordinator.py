@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, HomeAssistant, callback
@@ -49,6 +49,10 @@ from .scenario_config import GRID_SENSOR_KEYS, build_config, managed_load_ids, v
 from .settings import LOAD_SUBENTRY_TYPES, Settings, build_settings
 from .views import HubResult, LoadView, circuit_views, hub_status, load_status, reason_word
 
+if TYPE_CHECKING:
+    from .ocpp_runtime import OcppServerRuntime
+    from .ocpp_server.server import CentralSystem
+
 _LOGGER = logging.getLogger(__name__)
 
 DEBOUNCE_S = 0.1  # coalesces bursts (3 phases at once); 0.3 s cost ~250 ms at p95
@@ -61,6 +65,7 @@ class RuntimeData:
     """What a loaded hub keeps in ``entry.runtime_data``."""
 
     coordinator: HubCoordinator
+    ocpp_server: OcppServerRuntime | None = None  # the built-in central system, when enabled
 
 
 type DynamicOcppEvseConfigEntry = ConfigEntry[RuntimeData]
@@ -76,12 +81,13 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
         hass: HomeAssistant,
         entry: DynamicOcppEvseConfigEntry,
         clock: Callable[[], float] | None = None,
+        central: CentralSystem | None = None,
     ) -> None:
         super().__init__(hass, _LOGGER, config_entry=entry, name=f"{DOMAIN} {entry.title}")
         self._clock = clock
         self.settings: Settings = build_settings(hass, entry)
         self.adapters: dict[str, LoadAdapter] = {
-            sub_id: create_adapter(hass, entry.data, sub)
+            sub_id: create_adapter(hass, entry.data, sub, central=central)
             for sub_id, sub in entry.subentries.items()
             if sub.subentry_type in LOAD_SUBENTRY_TYPES
         }
@@ -191,6 +197,11 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
         """A user setting changed: apply it now (or with the first cycle)."""
         if self._started:
             self.async_recompute()
+
+    @callback
+    def async_schedule_recompute(self) -> None:
+        """Something outside the state machine changed (a built-in charger): recompute soon."""
+        self._debouncer.async_schedule_call()
 
     @callback
     def async_recompute(self) -> None:

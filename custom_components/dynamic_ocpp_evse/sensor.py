@@ -20,6 +20,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
+from .builtin_entities import builtin_sensors
 from .const import CONF_SOLAR_ENTITY, SUBENTRY_CIRCUIT
 from .coordinator import DynamicOcppEvseConfigEntry, HubCoordinator
 from .entity import DynamicEntity, add_entities
@@ -274,7 +275,7 @@ async def async_setup_entry(
     """Set up the sensors of a hub and its subentries."""
     coordinator = entry.runtime_data.coordinator
 
-    def build(sub: ConfigSubentry | None) -> list[DynamicSensor]:
+    def build(sub: ConfigSubentry | None) -> list[SensorEntity]:
         if sub is None:
             descriptions = tuple(d for d in _hub_sensors() if d.exists_fn(entry.data))
         elif sub.subentry_type in LOAD_SUBENTRY_TYPES:
@@ -283,6 +284,7 @@ async def async_setup_entry(
             descriptions = _circuit_sensors(entry.data)
         else:
             descriptions = ()
-        return [DynamicSensor(coordinator, d, sub) for d in descriptions]
+        own: list[SensorEntity] = [DynamicSensor(coordinator, d, sub) for d in descriptions]
+        return own + builtin_sensors(coordinator, sub)  # built-in OCPP server connectors
 
     add_entities(entry, async_add_entities, build)

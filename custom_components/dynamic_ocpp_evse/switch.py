@@ -17,6 +17,7 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .builtin_entities import builtin_switches
 from .coordinator import DynamicOcppEvseConfigEntry, HubCoordinator
 from .entity import SettingEntity, add_entities
 from .scenario_config import has_battery
@@ -91,9 +92,10 @@ async def async_setup_entry(
     """Set up the switches of a hub and its loads."""
     coordinator = entry.runtime_data.coordinator
 
-    def build(sub: ConfigSubentry | None) -> list[DynamicSwitch]:
-        return [
+    def build(sub: ConfigSubentry | None) -> list[SwitchEntity]:
+        own: list[SwitchEntity] = [
             DynamicSwitch(coordinator, d, sub) for d in SWITCHES if d.exists_fn(entry.data, sub)
         ]
+        return own + builtin_switches(coordinator, sub)  # start/stop on the built-in server
 
     add_entities(entry, async_add_entities, build)

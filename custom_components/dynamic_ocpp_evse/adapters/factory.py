@@ -1,22 +1,26 @@
 """Pick the output adapter for a load subentry.
 
 Plugs get the switch adapter. Chargers get the OCPP integration adapter when
-its module is available; otherwise (or for a backend not built yet) a read-only
-stand-in that reads nothing, commands nothing and says so once in the log.
+its module is available, or the built-in server adapter when the hub runs its own
+central system; otherwise a read-only stand-in that reads nothing, commands
+nothing and says so once in the log.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant
 
-from ..const import BACKEND_OCPP_INTEGRATION, CONF_BACKEND, SUBENTRY_PLUG
+from ..const import BACKEND_BUILTIN, BACKEND_OCPP_INTEGRATION, CONF_BACKEND, SUBENTRY_PLUG
 from .base import LoadAdapter, LoadCommand, LoadReading
 from .switch import SwitchPlugAdapter
+
+if TYPE_CHECKING:
+    from ..ocpp_server.server import CentralSystem
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -67,7 +71,11 @@ class StandInAdapter:
 
 
 def create_adapter(
-    hass: HomeAssistant, hub_data: Mapping[str, Any], subentry: ConfigSubentry
+    hass: HomeAssistant,
+    hub_data: Mapping[str, Any],
+    subentry: ConfigSubentry,
+    *,
+    central: CentralSystem | None = None,
 ) -> LoadAdapter:
     """The adapter for one load subentry (plug or charger connector)."""
     if subentry.subentry_type == SUBENTRY_PLUG:
@@ -82,4 +90,12 @@ def create_adapter(
             hass, hub_data, subentry.data, load_id=subentry.subentry_id
         )
         return adapter
+    if backend == BACKEND_BUILTIN and central is not None:
+        from .builtin_server import BuiltinServerAdapter
+
+        return BuiltinServerAdapter(
+            hass, hub_data, subentry.data, load_id=subentry.subentry_id, central=central
+        )
+    if backend == BACKEND_BUILTIN:
+        return StandInAdapter(subentry.title, "the hub's built-in OCPP server is turned off")
     return StandInAdapter(subentry.title, f"backend {backend!r} is not available yet")

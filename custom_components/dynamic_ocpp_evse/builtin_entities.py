@@ -1,0 +1,299 @@
+"""Entities of a connector on the built-in OCPP server (sensor, binary_sensor, switch).
+
+Per connector device: the OCPP connector status, current per phase, power, session
+energy, total energy (the meter register: energy-dashboard compatible), last seen,
+connected, and a switch that starts or stops charging (RemoteStart/RemoteStopTransaction).
+Values are read from the central system's state through the connector's
+``BuiltinServerAdapter``; the entities refresh with every coordinator cycle, which the
+central system triggers on every change. While the charger is not connected every
+entity but "connected" and "last seen" is unavailable. The platforms add these with
+``builtin_sensors`` / ``builtin_binary_sensors`` / ``builtin_switches``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from homeassistant.components.binary_sensor import (
+    BinarySensorDeviceClass,
+    BinarySensorEntity,
+    BinarySensorEntityDescription,
+)
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.config_entries import ConfigSubentry
+from homeassistant.const import (
+    EntityCategory,
+    UnitOfElectricCurrent,
+    UnitOfEnergy,
+    UnitOfPower,
+)
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.entity import EntityDescription
+
+from .adapters.builtin_reading import measured_currents, measured_power_w
+from .adapters.builtin_server import BuiltinServerAdapter
+from .const import DOMAIN
+from .coordinator import HubCoordinator
+from .entity import DynamicEntity
+from .ocpp_server.state import ChargerState, ConnectorState
+
+REMOTE_ID_TAG = "HomeAssistant"  # id tag of a charge started from the switch
+REMOTE_TIMEOUT_S = 30.0
+_STATUS_WORDS = {
+    "Available": "available",
+    "Preparing": "preparing",
+    "Charging": "charging",
+    "SuspendedEV": "suspended_ev",
+    "SuspendedEVSE": "suspended_evse",
+    "Finishing": "finishing",
+    "Reserved": "reserved",
+    "Unavailable": "unavailable",
+    "Faulted": "faulted",
+}
+CONNECTOR_STATUSES = tuple(_STATUS_WORDS.values())
+
+type ValueFn = Callable[[BuiltinServerAdapter, ChargerState, ConnectorState | None], Any]
+
+
+def status_word(status: str | None) -> str | None:
+    """OCPP status -> translation state ("SuspendedEVSE" -> "suspended_evse")."""
+    return None if status is None else _STATUS_WORDS.get(status)
+
+
+def _current(leg: int) -> ValueFn:
+    def value(
+        adapter: BuiltinServerAdapter, _state: ChargerState, conn: ConnectorState | None
+    ) -> float | None:
+        currents = measured_currents(conn, adapter.legs, adapter.settings.voltage)
+        return None if currents is None else currents[leg]
+
+    return value
+
+
+def _kwh(wh: float | None) -> float | None:
+    return None if wh is None else round(wh / 1000, 3)
+
+
+@dataclass(frozen=True, kw_only=True)
+class BuiltinSensorDescription(SensorEntityDescription):
+    """A connector sensor: how to read it from the central system's state."""
+
+    value_fn: ValueFn
+    always_available: bool = False
+
+
+def sensor_descriptions(legs: int) -> tuple[BuiltinSensorDescription, ...]:
+    """The sensors of one connector wired to ``legs`` phases."""
+    currents = tuple(
+        BuiltinSensorDescription(
+            key=f"charger_current_l{leg + 1}",
+            translation_key="charger_current",
+            translation_placeholders={"phase": f"L{leg + 1}"},
+            device_class=SensorDeviceClass.CURRENT,
+            state_class=SensorStateClass.MEASUREMENT,
+            native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
+            suggested_display_precision=1,
+            value_fn=_current(leg),
+        )
+        for leg in range(legs)
+    )
+    return (
+        BuiltinSensorDescription(
+            key="connector_status",
+            translation_key="connector_status",
+            device_class=SensorDeviceClass.ENUM,
+            options=list(CONNECTOR_STATUSES),
+            value_fn=lambda _a, _s, conn: status_word(conn.status if conn else None),
+        ),
+        *currents,
+        BuiltinSensorDescription(
+            key="charger_power",
+            translation_key="charger_power",
+            device_class=SensorDeviceClass.POWER,
+            state_class=SensorStateClass.MEASUREMENT,
+            native_unit_of_measurement=UnitOfPower.WATT,
+            suggested_display_precision=0,
+            value_fn=lambda _a, _s, conn: measured_power_w(conn),
+        ),
+        BuiltinSensorDescription(
+            key="session_energy",
+            translation_key="session_energy",
+            device_class=SensorDeviceClass.ENERGY,
+            native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+            suggested_display_precision=2,
+            value_fn=lambda _a, _s, conn: _kwh(conn.session_energy_wh if conn else None),
+        ),
+        BuiltinSensorDescription(
+            key="total_energy",
+            translation_key="total_energy",
+            device_class=SensorDeviceClass.ENERGY,
+            state_class=SensorStateClass.TOTAL_INCREASING,
+            native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+            suggested_display_precision=2,
+            value_fn=lambda _a, _s, conn: _kwh(conn.energy_wh if conn else None),
+        ),
+        BuiltinSensorDescription(
+            key="last_seen",
+            translation_key="last_seen",
+            device_class=SensorDeviceClass.TIMESTAMP,
+            entity_category=EntityCategory.DIAGNOSTIC,
+            always_available=True,
+            value_fn=lambda _a, state, _c: state.last_seen,
+        ),
+    )
+
+
+CONNECTED = BinarySensorEntityDescription(
+    key="charger_connected",
+    translation_key="charger_connected",
+    device_class=BinarySensorDeviceClass.CONNECTIVITY,
+    entity_category=EntityCategory.DIAGNOSTIC,
+)
+CHARGING = SwitchEntityDescription(key="charging", translation_key="charging")
+
+
+class BuiltinEntity(DynamicEntity):
+    """An entity of one connector on the built-in server."""
+
+    def __init__(
+        self,
+        coordinator: HubCoordinator,
+        description: EntityDescription,
+        subentry: ConfigSubentry,
+        adapter: BuiltinServerAdapter,
+        *,
+        always_available: bool = False,
+    ) -> None:
+        super().__init__(coordinator, description, subentry)
+        self.adapter = adapter
+        self.always_available = always_available
+
+    @property
+    def available(self) -> bool:
+        """Unavailable while the charger is not connected (unless always available)."""
+        if self.adapter.session is None:
+            return False
+        return self.always_available or self.adapter.connected
+
+    def _values(self) -> tuple[ChargerState, ConnectorState | None] | None:
+        session = self.adapter.session
+        if session is None:
+            return None
+        return session.state, self.adapter.connector
+
+
+class BuiltinSensor(BuiltinEntity, SensorEntity):
+    """A connector sensor read from the central system's state."""
+
+    entity_description: BuiltinSensorDescription
+
+    @property
+    def native_value(self) -> Any:
+        """The value as the charger last reported it."""
+        values = self._values()
+        if values is None:
+            return None
+        value: float | str | datetime | None = self.entity_description.value_fn(
+            self.adapter, *values
+        )
+        return value
+
+
+class ConnectedSensor(BuiltinEntity, BinarySensorEntity):
+    """Whether the charger is connected to the built-in server (always available)."""
+
+    @property
+    def is_on(self) -> bool:
+        """Connected now."""
+        return self.adapter.connected
+
+
+class ChargingSwitch(BuiltinEntity, SwitchEntity):
+    """Start (RemoteStartTransaction) or stop (RemoteStopTransaction) charging."""
+
+    @property
+    def is_on(self) -> bool | None:
+        """On while a transaction runs on the connector."""
+        conn = self.adapter.connector
+        return None if conn is None else conn.transaction_id is not None
+
+    async def _command(self, start: bool) -> None:
+        session = self.adapter.session
+        if session is None:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="remote_command_failed",
+                translation_placeholders={"error": "charger unknown"},
+            )
+        connector = self.adapter.connector_id
+        try:
+            if start:
+                fut = await session.remote_start(connector, REMOTE_ID_TAG)
+            else:
+                fut = await session.remote_stop(connector)
+            async with asyncio.timeout(REMOTE_TIMEOUT_S):
+                await asyncio.shield(fut)
+        except Exception as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="remote_command_failed",
+                translation_placeholders={"error": str(err) or type(err).__name__},
+            ) from err
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Ask the charger to start a transaction on this connector."""
+        await self._command(True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Ask the charger to stop the transaction on this connector."""
+        await self._command(False)
+
+
+def _adapter(
+    coordinator: HubCoordinator, sub: ConfigSubentry | None
+) -> BuiltinServerAdapter | None:
+    if sub is None:
+        return None
+    adapter = coordinator.adapters.get(sub.subentry_id)
+    return adapter if isinstance(adapter, BuiltinServerAdapter) else None
+
+
+def builtin_sensors(coordinator: HubCoordinator, sub: ConfigSubentry | None) -> list[BuiltinSensor]:
+    """The sensors of a built-in charger connector (none for other subentries)."""
+    adapter = _adapter(coordinator, sub)
+    if adapter is None or sub is None:
+        return []
+    return [
+        BuiltinSensor(coordinator, d, sub, adapter, always_available=d.always_available)
+        for d in sensor_descriptions(adapter.legs)
+    ]
+
+
+def builtin_binary_sensors(
+    coordinator: HubCoordinator, sub: ConfigSubentry | None
+) -> list[ConnectedSensor]:
+    """The connected sensor of a built-in charger connector."""
+    adapter = _adapter(coordinator, sub)
+    if adapter is None or sub is None:
+        return []
+    return [ConnectedSensor(coordinator, CONNECTED, sub, adapter, always_available=True)]
+
+
+def builtin_switches(
+    coordinator: HubCoordinator, sub: ConfigSubentry | None
+) -> list[ChargingSwitch]:
+    """The start/stop switch of a built-in charger connector."""
+    adapter = _adapter(coordinator, sub)
+    if adapter is None or sub is None:
+        return []
+    return [ChargingSwitch(coordinator, CHARGING, sub, adapter)]
