@@ -19,6 +19,7 @@ def config(mode: str = "standard", **load_keys: Any) -> dict[str, Any]:
             "grid_current_a": {"A": 0, "B": 0, "C": 0},
             "distribution": "priority",
             "margin_a": 0,
+            "raise_hold_s": 0,
         },
         "loads": [load],
     }
@@ -90,6 +91,24 @@ def test_after_an_overload_the_house_peak_is_held() -> None:
     for _ in range(3):
         loop.step(5.0, dt=10)
     assert loop.draw == 16.0  # hold over: back to full current
+
+
+def test_near_the_breaker_increases_wait_for_the_recent_peak() -> None:
+    cfg = config()
+    cfg["site"].update(smoothing_s=0, raise_hold_s=60)
+    loop = Loop(cfg)
+    assert loop.step(15.0)["current_a"] == 10.0  # an oven on phase A..C: 15 A house
+    held = [loop.step(5.0, dt=10)["current_a"] for _ in range(6)]  # oven off for 60 s
+    assert held == [10.0] * 6  # no raise into the oven's next cycle
+    assert loop.step(5.0)["current_a"] > 10.0  # a whole minute calm: raise
+
+
+def test_surplus_increases_are_not_held() -> None:
+    cfg = config("solar")
+    cfg["site"].update(smoothing_s=0, raise_hold_s=60)
+    loop = Loop(cfg)
+    assert loop.step(-8.0)["current_a"] == 8.0
+    assert loop.step(-12.0)["current_a"] == 12.0  # exporting phases: follow at once
 
 
 def test_increase_is_smoothed_and_ramped_per_second() -> None:
@@ -207,6 +226,18 @@ def test_stale_grid_falls_to_safe_value_and_recovers() -> None:
     assert stale["loads"]["car"]["reason"] == "stale_inputs"
     back = controller.step(measure(5.0, 6.0), 30)
     assert not back["site"]["stale"] and back["loads"]["car"]["current_a"] > 6.0
+
+
+def test_no_raise_while_a_grid_reading_is_missing() -> None:
+    cfg = config()
+    cfg["site"]["smoothing_s"] = 0
+    controller = Controller(cfg)
+    assert controller.step(measure(15.0, 0.0), 0)["loads"]["car"]["current_a"] == 10.0
+    dropout = measure(2.0, 10.0)
+    dropout["site"]["grid_current_a"]["C"] = None  # A and B say there is room now
+    car = controller.step(dropout, 5)["loads"]["car"]
+    assert car["current_a"] == 10.0  # C is judged on its recent worst: no raise
+    assert controller.step(measure(2.0, 10.0), 10)["loads"]["car"]["current_a"] > 10.0
 
 
 def test_never_seen_grid_is_stale_from_the_start() -> None:

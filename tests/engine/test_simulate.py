@@ -26,11 +26,6 @@ WINDOWS = {
     "cloudy_spring_two_cars": ("17:30", "19:30"),
     "winter_evening_cooking": ("17:30", "19:30"),
 }
-HELD_READING = (
-    "a phase reading drops out at 18:29:10; the controller keeps using its last value (and "
-    "raises the car on it), so a 4.5 A overload on that phase from 18:29:18 goes unanswered "
-    "for 22 s (fix: no raises and a peak-held house current while a phase reading is missing)"
-)
 _RUNS: dict[str, tuple[Any, dict[str, Any]]] = {}
 
 
@@ -72,9 +67,7 @@ def test_energy_to_each_car_is_what_the_plant_delivered(name: str) -> None:
     [
         "sunny_summer_solar",
         "cloudy_spring_two_cars",
-        pytest.param(
-            "winter_evening_cooking", marks=pytest.mark.xfail(strict=True, reason=HELD_READING)
-        ),
+        "winter_evening_cooking",
     ],
 )
 def test_no_overload_longer_than_15s_is_the_controllers_doing(name: str) -> None:

@@ -217,6 +217,9 @@ class Controller:
                 memory.pause_until = -math.inf
             limit_a = float(got.get("limit_a", target))
             command = self._shape(load, timing, memory, target, reason, limit_a, dt)
+            if self._inputs.missing_now and command > memory.commanded_a:
+                # A grid reading is missing: no raise on an old value; decreases still go.
+                command, reason = memory.commanded_a, "grid_reading_missing"
             out[load.id] = self._emit(memory, command, reason, target, got, now)
         site = dict(final["site"])
         site.update({"stale": False, "status": "ok", "stale_phases": []})

@@ -37,6 +37,8 @@ class InputTracker:
         self._house: dict[str, float] = {}
         self._history: deque[tuple[float, dict[str, float]]] = deque()
         self._overload_floor: dict[str, tuple[float, float]] = {}
+        self.missing_now: list[str] = []
+        """Grid phases without a reading in the latest measurements."""
 
     def read(
         self,
@@ -49,11 +51,14 @@ class InputTracker:
         """Take in one set of measurements; return the phases whose grid is stale."""
         site = measurements.get("site") or {}
         grid = site.get("grid_current_a") or {}
+        self.missing_now = []
         for phase in scenario.site.phases:
             value = number(grid.get(phase)) if isinstance(grid, Mapping) else None
             if value is not None:
                 self._grid_last[phase] = value
                 self._grid_seen[phase] = now
+            else:
+                self.missing_now.append(phase)
         solar = number(site.get("solar_w"))
         if solar is not None:
             self.solar_w = solar
@@ -94,8 +99,9 @@ class InputTracker:
         current seen in the window, so a restart only happens when the minimum
         would have fitted all along.
 
-        After an overload on a phase (grid above ``breaker_a``), the house current
-        seen then is held as a floor for ``overload_hold_s``, renewed by every new
+        While a phase has no fresh reading, its house current is taken as the
+        highest of the window. After an overload on a phase (grid above
+        ``breaker_a``), the house current seen then is held as a floor for ``overload_hold_s``, renewed by every new
         overload, so a cycling oven causes one overload, not one per cycle.
         """
         site = replace(scenario.site, grid_current_a=dict(self._grid_last))
@@ -115,7 +121,18 @@ class InputTracker:
         while self._history and self._history[0][0] < now - window_s:
             self._history.popleft()
         peak = {p: max(h[p] for _, h in self._history) for p in raw_house}
-        return _with_draws(self._house, loads), _with_draws(peak, loads)
+        recent = [h for t, h in self._history if t >= now - timing.raise_hold_s]
+        house = dict(self._house)
+        for phase, value in house.items():
+            # Where the house imports (breaker territory, not surplus), increases are
+            # judged on the highest house current of the last raise_hold_s.
+            held = max(h[phase] for h in recent)
+            if held > 0:
+                house[phase] = max(value, held)
+        for phase in self.missing_now:
+            # No fresh reading: assume the worst of the recent past on that phase.
+            house[phase] = max(house[phase], peak[phase])
+        return _with_draws(house, loads), _with_draws(peak, loads)
 
     def battery_for_engine(self, base: Battery | None, hysteresis: float) -> Battery | None:
         """The battery as the engine should see it, with SOC hysteresis applied.

@@ -23,6 +23,7 @@ SITE_DEFAULTS: dict[str, float] = {
     "soc_hysteresis": 3.0,
     "margin_a": 1.0,
     "overload_hold_s": 300.0,
+    "raise_hold_s": 120.0,
 }
 LOAD_DEFAULTS: dict[str, float] = {
     "pause_s": 180.0,
@@ -43,6 +44,8 @@ class SiteTiming:
     soc_hysteresis: float
     margin_a: float
     overload_hold_s: float
+    raise_hold_s: float
+    """Headroom for increases is judged on the highest house current of this window."""
     """After an overload, the house current then seen is a floor for this long."""
     """Kept free below the main breaker and every circuit limit (noise, delays)."""
 
