@@ -101,8 +101,8 @@ class InputTracker:
 
         While a phase has no fresh reading, its house current is taken as the
         highest of the window. After an overload on a phase (grid above
-        ``breaker_a``), the house current seen then is held as a floor for ``overload_hold_s``, renewed by every new
-        overload, so a cycling oven causes one overload, not one per cycle.
+        ``breaker_a``), the house current seen then is held as a floor for
+        ``overload_hold_s``, renewed by every new overload, so a cycling oven causes one overload, not one per cycle.
         """
         site = replace(scenario.site, grid_current_a=dict(self._grid_last))
         raw_house = house_current(site, loads)
@@ -126,9 +126,9 @@ class InputTracker:
         for phase, value in house.items():
             # Where the house imports (breaker territory, not surplus), increases are
             # judged on the highest house current of the last raise_hold_s.
-            held = max(h[phase] for h in recent)
-            if held > 0:
-                house[phase] = max(value, held)
+            recent_peak = max(h[phase] for h in recent)
+            if recent_peak > 0:
+                house[phase] = max(value, recent_peak)
         for phase in self.missing_now:
             # No fresh reading: assume the worst of the recent past on that phase.
             house[phase] = max(house[phase], peak[phase])
