@@ -102,7 +102,9 @@ class InputTracker:
         While a phase has no fresh reading, its house current is taken as the
         highest of the window. After an overload on a phase (grid above
         ``breaker_a``), the house current seen then is held as a floor for
-        ``overload_hold_s``, renewed by every new overload, so a cycling oven causes one overload, not one per cycle.
+        ``overload_hold_s``, renewed by every new overload, so a cycling oven
+        causes one overload, not one per cycle. Where a phase imports, increases
+        are judged on the highest house current of the last ``raise_hold_s``.
         """
         site = replace(scenario.site, grid_current_a=dict(self._grid_last))
         raw_house = house_current(site, loads)
