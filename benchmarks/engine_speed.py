@@ -37,6 +37,7 @@ from custom_components.dynamic_ocpp_evse.engine import (
 
 DISTRIBUTIONS = ("shared", "priority", "optimized", "strict")
 PHASES = ("A", "B", "C")
+Key = tuple[str, float, str]  # (distribution, inactive share, solver|full)
 LEAF_SIZE = 10  # loads per leaf circuit; 3 leaves per middle circuit, 3 middles per top
 
 
@@ -137,7 +138,9 @@ def machine() -> str:
     )
 
 
-def _cell(fn: Callable[[], object], n: int, key: tuple, seen: dict, args: Any) -> str:
+def _cell(
+    fn: Callable[[], object], n: int, key: Key, seen: dict[Key, tuple[int, float]], args: Any
+) -> str:
     """Time one table cell, or skip it when the last size projects beyond --max-call."""
     if key in seen:
         last_n, last_us = seen[key]
@@ -170,7 +173,7 @@ def main(argv: list[str] | None = None) -> None:
     print("solver = allocate_scenario (parsed once), full = allocate (parsing included)\n")
     head = f"{'loads':>6} {'distribution':<12}"
     print(f"{head} {'solver':>12} {'full':>12} {'solver 10% off':>15} {'full 10% off':>13}")
-    seen: dict[tuple, tuple[int, float]] = {}
+    seen: dict[Key, tuple[int, float]] = {}
     for n in sizes:
         for distribution in DISTRIBUTIONS:
             cells = []

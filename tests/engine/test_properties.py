@@ -26,6 +26,7 @@ TOL_A = 1e-6
 TOL_W = 1e-6
 STANDARD_LIKE = {"standard", "continuous"}
 TIER = {"standard": 0, "continuous": 0, "eco": 1, "solar": 2, "excess": 3}
+Limit = tuple[str, str | None]  # (reason name, phase or None)
 BINDING_PREFIXES = (
     "breaker_phase_",
     "import_limit",
@@ -203,7 +204,9 @@ def site_view(scenario: Mapping[str, Any]) -> SiteView:
     )
 
 
-def phase_sums(view: SiteView, amps: Mapping[str, float], ids: set[str] | None = None) -> dict:
+def phase_sums(
+    view: SiteView, amps: Mapping[str, float], ids: set[str] | None = None
+) -> dict[str, float]:
     """Allocated current per phase, over ``ids`` (default: every load)."""
     sums = dict.fromkeys(view.phases, 0.0)
     for lv in view.loads:
@@ -292,14 +295,16 @@ def _need(lv: LoadView, x: float) -> float:
     return lv.min_a if x == 0 else 0.1
 
 
-def _phase_slack(view: SiteView, amps: Mapping[str, float], phase: str, ids: set[str] | None):
-    """(remaining amps, running members) of the breaker (ids None) or a load set on a phase."""
+def _phase_slack(
+    view: SiteView, amps: Mapping[str, float], phase: str, ids: set[str] | None
+) -> tuple[float, set[str]]:
+    """(used amps, members) of the breaker (ids None) or a load set on a phase."""
     members = {lv.id for lv in view.loads if phase in lv.phases and (ids is None or lv.id in ids)}
     used = sum(amps[m] for m in members)
     return used, members
 
 
-def tight_resources(view: SiteView, amps: Mapping[str, float], lv: LoadView) -> set[tuple]:
+def tight_resources(view: SiteView, amps: Mapping[str, float], lv: LoadView) -> set[Limit]:
     """The hard limits that leave load ``lv`` no room to grow, as (name, phase) pairs.
 
     Names use the engine's reason vocabulary; phase is None for the import limit.
@@ -308,9 +313,9 @@ def tight_resources(view: SiteView, amps: Mapping[str, float], lv: LoadView) -> 
     """
     x = amps[lv.id]
     need = _need(lv, x)
-    tight: set[tuple] = set()
+    tight: set[Limit] = set()
 
-    def check(key: tuple, room: float, members: set[str], coeff: float = 1.0) -> None:
+    def check(key: Limit, room: float, members: set[str], coeff: float = 1.0) -> None:
         rounding = 0.1 * _running_coeff(view, amps, members) * coeff
         if room < coeff * need + rounding + TOL_A:
             tight.add(key)

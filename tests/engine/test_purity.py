@@ -36,8 +36,13 @@ def _dynamic_import(node: ast.AST) -> str | None:
     return None
 
 
-def _calls_open(node: ast.AST) -> bool:
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "open"
+def _open_calls(tree: ast.AST) -> list[int]:
+    """Lines calling the builtin ``open``."""
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "open"
+    ]
 
 
 def _imported_modules(path: Path) -> list[tuple[int, str]]:
@@ -49,7 +54,7 @@ def _imported_modules(path: Path) -> list[tuple[int, str]]:
             found.extend((node.lineno, alias.name.split(".")[0]) for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             found.append((node.lineno, node.module.split(".")[0]))
-        elif (name := _dynamic_import(node)) is not None:
+        elif isinstance(node, ast.Call) and (name := _dynamic_import(node)) is not None:
             found.append((node.lineno, name.split(".")[0]))
     return found
 
@@ -84,7 +89,7 @@ def test_core_does_no_io_and_draws_no_randomness(path: Path) -> None:
     assert not bad, f"{_rel(path)} imports {bad}"
     if path.name not in IO_ALLOWED:
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        opens = [node.lineno for node in ast.walk(tree) if _calls_open(node)]
+        opens = _open_calls(tree)
         assert not opens, f"{_rel(path)} calls open() on lines {opens}"
 
 
