@@ -25,3 +25,26 @@ ensure_venv() {
   fi
   echo "$want" > "$stamp"
 }
+
+# The live demo's extras (Home Assistant's frontend), resolved together with the test
+# requirements so both stay consistent. Call after ensure_venv.
+ensure_demo_requirements() {
+  local stamp=.venv/.demo-requirements-stamp
+  local want
+  want=$(cat requirements/test.txt requirements/demo.txt | sha256sum | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    return 0
+  fi
+  echo "Installing the demo's extra packages (Home Assistant frontend)..." >&2
+  local uv_bin
+  uv_bin=$(command -v uv || true)
+  if [ -z "$uv_bin" ] && [ -x .venv/bin/uv ]; then uv_bin=.venv/bin/uv; fi
+  if [ -n "$uv_bin" ]; then
+    "$uv_bin" pip install --quiet --python .venv/bin/python \
+      -r requirements/test.txt -r requirements/demo.txt
+  else
+    .venv/bin/pip install --quiet --disable-pip-version-check \
+      -r requirements/test.txt -r requirements/demo.txt
+  fi
+  echo "$want" > "$stamp"
+}
