@@ -126,11 +126,10 @@ class InputTracker:
         recent = [h for t, h in self._history if t >= now - timing.raise_hold_s]
         house = dict(self._house)
         for phase, value in house.items():
-            # Where the house imports (breaker territory, not surplus), increases are
+            # Where the house imports now (breaker territory, not surplus), increases are
             # judged on the highest house current of the last raise_hold_s.
-            recent_peak = max(h[phase] for h in recent)
-            if recent_peak > 0:
-                house[phase] = max(value, recent_peak)
+            if value > 0:
+                house[phase] = max(value, *(h[phase] for h in recent))
         for phase in self.missing_now:
             # No fresh reading: assume the worst of the recent past on that phase.
             house[phase] = max(house[phase], peak[phase])
