@@ -134,6 +134,7 @@ class BuiltinServerAdapter:
         self._sent_at: datetime | None = None
         self._send_seq = 0
         self._floor_problem: Problem | None = None
+        self._floor_at: datetime | None = None
         self._profile_problem: Problem | None = None
         self._non_compliant = False
         self._expect_a: float | None = None
@@ -197,8 +198,7 @@ class BuiltinServerAdapter:
                 self._warned_missing = True
                 _LOGGER.warning("%s is not known to the built-in OCPP server", self.cpid)
             return
-        fut = await self.session.install_floor(self.connector_id, self.settings)
-        fut.add_done_callback(self._floor_done)
+        await self._install_floor(self.session, self._now())
 
     async def async_apply(self, command: LoadCommand) -> None:
         """Hand the command's limit to the session when due; check compliance."""
@@ -207,6 +207,10 @@ class BuiltinServerAdapter:
         if self.session is None or not self.session.state.connected:
             return  # the session resends its last limit when the charger is back
         now = self._now()
+        if self._floor_problem is not None and (
+            self._floor_at is None or now - self._floor_at >= self._min_send
+        ):
+            await self._install_floor(self.session, now)  # retried like the ocpp adapter
         await self._send_dynamic(self.session, now)
         if self._check_compliance() and self._may_reset(now):
             _LOGGER.warning(
@@ -229,6 +233,11 @@ class BuiltinServerAdapter:
         self._set_compliant(True)
 
     # --- sending -------------------------------------------------------------------
+    async def _install_floor(self, session: ChargePointSession, now: datetime) -> None:
+        self._floor_at = now
+        fut = await session.install_floor(self.connector_id, self.settings)
+        fut.add_done_callback(self._floor_done)
+
     async def _send_dynamic(self, session: ChargePointSession, now: datetime) -> None:
         if self._target_a is None:
             return
