@@ -71,14 +71,20 @@ class Solver:
         extra = [(r, c) for r, c, pool in self.pooled[i] if pool is own or pool in active]
         return self.hard[i] + extra
 
-    def headroom(self, i: int, *, hard_only: bool = False) -> tuple[float, int]:
+    def headroom(
+        self, i: int, *, hard_only: bool = False, settled: bool = False
+    ) -> tuple[float, int]:
         """The most load i could have with every other load fixed, and the index of
         the binding resource (-1: its own target; -2: a sequential unit is taken).
 
-        ``hard_only`` ignores the surplus pools (physical limits only)."""
+        ``hard_only`` ignores the surplus pools (physical limits only);
+        ``settled`` (after solving) no longer counts a sequential unit as taken
+        by a connector that ended at 0 A."""
         unit = self.p.unit_of[i]
-        if unit is not None and self.claimed.get(unit, i) != i:
-            return 0.0, -2
+        if unit is not None:
+            holder = self.claimed.get(unit, i)
+            if holder != i and (self.x[holder] > 0 or not settled):
+                return 0.0, -2
         x = self.x[i]
         cap, used = self.cap, self.used
         best = self.p.target_a[i]
@@ -196,6 +202,22 @@ class Solver:
         targets[i] = saved
         return self.usable(i, room) if self.p.active_target_a[i] > 0 else 0.0
 
+    def release_idle_units(self) -> None:
+        """A sequential unit held by a connector that ended at 0 A (a 0 A minimum
+        reserved it) goes to the next connector in order that can run."""
+        idle = {unit for unit, i in self.claimed.items() if self.x[i] <= 0}
+        for unit in idle:
+            del self.claimed[unit]
+        for i in self.order:
+            held_by = self.p.unit_of[i]
+            if held_by not in idle or not self.runnable(i) or i in self.blocked_by:
+                continue
+            if self.x[i] <= 0 and self.claimed.get(held_by or "", i) == i:
+                room, _ = self.headroom(i)
+                amps = self.usable(i, room)
+                if amps > 0:
+                    self.assign(i, amps)
+
     def _mode_bound(self, i: int, r: int) -> bool:
         """Whether the binding limit is the load's own surplus ceiling (its target)."""
         return r >= 0 and self.p.resources[r].pool is self.own_pool[i] is not None
@@ -209,13 +231,35 @@ class Solver:
         for i in self.order:
             if not self.p.loads[i].binary and self.x[i] > 0:
                 self.assign(i, self.usable(i, self.x[i] + 1e-7))
+        self._hand_out_leftovers()
+
+    def _hand_out_leftovers(self) -> None:
+        """Rounding down to 0.1 A leaves up to 0.1 A per load unused: give it back
+        in 0.1 A steps, lowest current first (as water-filling in 0.1 A steps would)."""
+        loads = self.p.loads
+        rank = {i: k for k, i in enumerate(self.order)}
+        candidates = sorted(
+            (i for i in self.reserved if not loads[i].binary and self.x[i] < self.p.target_a[i]),
+            key=lambda i: (loads[i].tier, self.x[i], rank[i]),
+        )
+        for i in candidates:
+            room, _ = self.headroom(i)
+            more = floor_tenth(self.x[i] + 0.1 + 1e-7)
+            if room >= more - EPS and more <= loads[i].max_a + EPS:
+                self.assign(i, more)
 
     def _own_pools(self, members: list[int]) -> set[Pool]:
         pools = {POOL_OF_MODE.get(self.p.loads[i].mode) for i in members}
         return {p for p in pools if p is not None}
 
     def _fill(self, members: list[int], active: set[Pool]) -> None:
-        """Progressive filling: rising loads share one level until limits bind."""
+        """Progressive filling: rising loads share one level until limits bind.
+
+        Events (a load joins at its reserved level, reaches its target, or a
+        limit saturates) are handled in batches of equal level; each limit's
+        next saturation is queued once per batch, which keeps the queue short
+        when thousands of loads move together.
+        """
         p = self.p
         resources = p.resources
         frozen: set[int] = set()
@@ -224,11 +268,13 @@ class Solver:
         ref_level = [0.0] * len(resources)
         ref_used = list(self.used)
         version = [0] * len(resources)
+        dirty: set[int] = set()
         rising: set[int] = set()
         events: list[tuple[float, int, int, int]] = []  # (level, kind, id, version)
         JOIN, TARGET, SATURATE = 0, 1, 2
 
         uses = {i: self.enforced_uses(i, active) for i in members}
+        limited_by = {i: {r for r, _ in u} for i, u in uses.items()}
         level = 0.0
 
         def used_now(r: int) -> float:
@@ -238,10 +284,7 @@ class Solver:
             ref_used[r] = used_now(r)
             ref_level[r] = level
             slope[r] += delta
-            version[r] += 1
-            if slope[r] > EPS and r not in saturated:
-                at = level + (resources[r].capacity - ref_used[r]) / slope[r]
-                heapq.heappush(events, (max(at, level), SATURATE, r, version[r]))
+            dirty.add(r)
 
         def freeze(i: int, amps: float) -> None:
             frozen.add(i)
@@ -259,33 +302,38 @@ class Solver:
                 heapq.heappush(events, (self.x[i], JOIN, i, 0))
 
         while events:
-            at, kind, ident, ver = heapq.heappop(events)
-            if kind == SATURATE and ver != version[ident]:
-                continue
-            level = max(level, at)
-            if kind == JOIN:
-                if ident in frozen:
-                    continue
-                if any(
-                    r in saturated or used_now(r) >= resources[r].capacity - EPS
-                    for r, _ in uses[ident]
-                ):
-                    frozen.add(ident)
-                    continue
-                rising.add(ident)
-                for r, c in uses[ident]:
-                    change_slope(r, c)
-                heapq.heappush(events, (p.target_a[ident], TARGET, ident, 0))
-            elif kind == TARGET:
-                if ident in rising:
-                    freeze(ident, p.target_a[ident])
-            else:
-                saturated.add(ident)
-                for i, _ in resources[ident].members:
-                    if i in rising:
-                        freeze(i, level)
-                    elif i in uses:
-                        frozen.add(i)
+            level = max(level, events[0][0])
+            while events and events[0][0] <= level + EPS:
+                _, kind, ident, ver = heapq.heappop(events)
+                if kind == SATURATE:
+                    if ver != version[ident]:
+                        continue
+                    saturated.add(ident)
+                    for i, _ in resources[ident].members:
+                        if i in rising and ident in limited_by[i]:
+                            freeze(i, level)
+                        elif i in uses and ident in limited_by[i]:
+                            frozen.add(i)
+                elif kind == TARGET:
+                    if ident in rising:
+                        freeze(ident, p.target_a[ident])
+                elif ident not in frozen:
+                    if any(
+                        r in saturated or used_now(r) >= resources[r].capacity - EPS
+                        for r, _ in uses[ident]
+                    ):
+                        frozen.add(ident)
+                        continue
+                    rising.add(ident)
+                    for r, c in uses[ident]:
+                        change_slope(r, c)
+                    heapq.heappush(events, (p.target_a[ident], TARGET, ident, 0))
+            for r in dirty:
+                version[r] += 1
+                if slope[r] > EPS and r not in saturated:
+                    at = level + (resources[r].capacity - used_now(r)) / slope[r]
+                    heapq.heappush(events, (max(at, level), SATURATE, r, version[r]))
+            dirty.clear()
         for i in list(rising):
             freeze(i, level)
         # Book the new currents on every resource (enforced or not).
@@ -305,6 +353,7 @@ def solve(problem: Problem, distribution: Distribution) -> Solution:
         solver.water_fill()
     else:
         solver.raise_in_order(strict=distribution is Distribution.STRICT)
+    solver.release_idle_units()
     solver.blocked_by.pop(-1, None)
     return Solution(solver.x, solver.blocked_by, solver)
 
