@@ -181,7 +181,7 @@ class BuiltinEntity(DynamicEntity):
     @property
     def available(self) -> bool:
         """Unavailable while the charger is not connected (unless always available)."""
-        if self.adapter.session is None:
+        if self.adapter.session is None or not super().available:
             return False
         return self.always_available or self.adapter.connected
 
