@@ -32,6 +32,11 @@ class Pool(IntEnum):
     EXCESS = 3
 
 
+MODE_OF_POOL: dict[Pool, Mode] = {
+    Pool.ECO: Mode.ECO,
+    Pool.SOLAR: Mode.SOLAR,
+    Pool.EXCESS: Mode.EXCESS,
+}
 POOL_OF_MODE: dict[Mode, Pool] = {
     Mode.ECO: Pool.ECO,
     Mode.SOLAR: Pool.SOLAR,
@@ -79,10 +84,12 @@ class Problem:
         self.own_pool = [POOL_OF_MODE.get(load.mode) for load in self.loads]
         # Most specific limit first (fewest members), so ties name e.g. the inner circuit.
         size = [len(res.members) for res in self.resources]
-        self.hard = [
-            sorted(((r, c) for r, c in u if pool_of[r] is none), key=lambda rc: size[rc[0]])
-            for u in self.uses
-        ]
+        self.hard = []
+        for u in self.uses:
+            limits = [(r, c) for r, c in u if pool_of[r] is none]
+            if len(limits) > 1:
+                limits.sort(key=lambda rc: size[rc[0]])
+            self.hard.append(limits)
         self.pooled = [
             [(r, c, pool_of[r]) for r, c in u if pool_of[r] is not none] for u in self.uses
         ]
@@ -170,12 +177,12 @@ def build_problem(scenario: Scenario, budget: SiteBudget) -> Problem:
         Pool.SOLAR: budget.surplus_w,
         Pool.EXCESS: budget.excess_w,
     }
+    present = {load.mode for load in loads}
     for pool, watts in pools.items():
-        if watts is None:
+        mode = MODE_OF_POOL[pool]
+        if watts is None or mode not in present:
             continue
-        tier = MODE_TIER[Mode(pool.name.lower())]
-        if not any(load.mode is Mode(pool.name.lower()) for load in loads):
-            continue
+        tier = MODE_TIER[mode]
         consumers = [(i, float(loads[i].leg_count)) for i in everyone if loads[i].tier <= tier]
         add(Resource(pool.name.lower(), watts / volts, pool), consumers)
 
