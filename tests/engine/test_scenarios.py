@@ -17,7 +17,7 @@ import yaml
 
 from custom_components.dynamic_ocpp_evse.engine import allocate
 
-from .test_properties import assert_hard_limits
+from .test_properties import assert_hard_limits, assert_mode_rules
 
 SCENARIO_DIR = Path(__file__).resolve().parents[1] / "scenarios"
 FILES = sorted(SCENARIO_DIR.glob("*.yaml"))
@@ -53,3 +53,4 @@ def test_scenario(path: Path) -> None:
         got = loads[str(load_id)]["available_a"]
         assert got == pytest.approx(amps, abs=TOLERANCE_A), f"{load_id}: available {got} A"
     assert_hard_limits(scenario, result)
+    assert_mode_rules(scenario, result)
