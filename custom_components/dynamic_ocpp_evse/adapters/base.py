@@ -39,7 +39,7 @@ class LoadAdapter(Protocol):
 
     @property
     def status(self) -> str:
-        """"ok", or a short problem word (e.g. "non_compliant", "service_failed")."""
+        """ "ok", or a short problem word (e.g. "non_compliant", "service_failed")."""
 
     def read(self) -> LoadReading:
         """Read the load's state from Home Assistant (no I/O beyond the state machine)."""
