@@ -574,3 +574,55 @@ def test_allocate_is_deterministic(scenario: dict[str, Any], rnd: random.Random)
     again = allocate(shuffled)
     assert again["loads"] == ranked["loads"]
     assert again["site"] == ranked["site"]
+
+
+# -- the checkers themselves bite ---------------------------------------------
+
+_TWO_CARS: dict[str, Any] = {
+    "site": {
+        "voltage": 230,
+        "main_breaker_a": 25,
+        "grid_current_a": {"A": 5.0, "B": 5.0, "C": 5.0},
+        "max_import_w": 11040,
+        "distribution": "shared",
+    },
+    "chargers": [{"id": "solo", "max_a": 32, "concurrent": False}],
+    "circuits": [{"id": "garage", "limit_a": 12, "members": ["c1"]}],
+    "loads": [
+        {"id": "c1", "min_a": 6, "max_a": 16, "charger": "solo"},
+        {"id": "c2", "min_a": 6, "max_a": 16, "charger": "solo"},
+        {"id": "c3", "min_a": 6, "max_a": 16, "active": False},
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("currents", "broken"),
+    [
+        ({"c1": 12.0, "c2": 0.0, "c3": 6.0}, "inactive load got"),
+        ({"c1": 12.5, "c2": 0.0, "c3": 0.0}, "circuit garage"),
+        ({"c1": 6.0, "c2": 6.0, "c3": 0.0}, "sequential unit solo"),
+        ({"c1": 0.0, "c2": 10.05, "c3": 0.0}, "not a 0.1 A step"),
+        ({"c1": 0.0, "c2": 5.0, "c3": 0.0}, "c2: 5.0 A"),
+    ],
+)
+def test_hard_limit_checker_catches_violations(currents: dict[str, float], broken: str) -> None:
+    result = {"loads": {k: {"current_a": v, "available_a": 0.0} for k, v in currents.items()}}
+    with pytest.raises(AssertionError, match=broken):
+        assert_hard_limits(_TWO_CARS, result)
+
+
+def test_hard_limit_checker_catches_breaker_and_import() -> None:
+    site: dict[str, Any] = copy.deepcopy(_TWO_CARS)
+    del site["circuits"], site["chargers"]
+    for load in site["loads"]:
+        load.pop("charger", None)
+    over_breaker = {"c1": 16.0, "c2": 6.0, "c3": 0.0}  # 22 A > 20 A headroom
+    result = {"loads": {k: {"current_a": v, "available_a": 0.0} for k, v in over_breaker.items()}}
+    with pytest.raises(AssertionError, match="phase A"):
+        assert_hard_limits(site, result)
+    site["site"]["max_import_w"] = 6900  # house 3450 W -> 3450 W = 5 A on 3 phases
+    within_breaker = {"c1": 6.0, "c2": 0.0, "c3": 0.0}
+    result = {"loads": {k: {"current_a": v, "available_a": 0.0} for k, v in within_breaker.items()}}
+    with pytest.raises(AssertionError, match="import"):
+        assert_hard_limits(site, result)
