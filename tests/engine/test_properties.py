@@ -626,3 +626,50 @@ def test_hard_limit_checker_catches_breaker_and_import() -> None:
     result = {"loads": {k: {"current_a": v, "available_a": 0.0} for k, v in within_breaker.items()}}
     with pytest.raises(AssertionError, match="import"):
         assert_hard_limits(site, result)
+
+
+def _result(currents: dict[str, float], reasons: dict[str, str] | None = None) -> dict[str, Any]:
+    reasons = reasons or {}
+    return {
+        "loads": {
+            k: {"current_a": v, "available_a": v, "reason": reasons.get(k, "at_max")}
+            for k, v in currents.items()
+        }
+    }
+
+
+def _twenty_free(distribution: str) -> dict[str, Any]:
+    return {
+        "site": {
+            "voltage": 230,
+            "main_breaker_a": 25,
+            "grid_current_a": {"A": 5.0, "B": 5.0, "C": 5.0},
+            "distribution": distribution,
+        },
+        "loads": [{"id": "c1", "min_a": 6, "max_a": 16}, {"id": "c2", "min_a": 6, "max_a": 16}],
+    }
+
+
+def test_fairness_checker_catches_an_unfair_split() -> None:
+    with pytest.raises(AssertionError, match="nothing of its own binds it"):
+        assert_shared_fair(_twenty_free("shared"), _result({"c1": 6.0, "c2": 14.0}))
+    assert_shared_fair(_twenty_free("shared"), _result({"c1": 10.0, "c2": 10.0}))
+
+
+def test_order_checker_catches_a_later_load_served_first() -> None:
+    with pytest.raises(AssertionError, match="below max"):
+        assert_served_in_order(_twenty_free("optimized"), _result({"c1": 6.0, "c2": 14.0}))
+    with pytest.raises(AssertionError, match="strict"):
+        assert_served_in_order(_twenty_free("strict"), _result({"c1": 14.0, "c2": 6.0}))
+    assert_served_in_order(_twenty_free("priority"), _result({"c1": 14.0, "c2": 6.0}))
+
+
+def test_reason_checker_catches_wrong_reasons() -> None:
+    site = _twenty_free("priority")
+    with pytest.raises(AssertionError, match="reason 'at_max'"):
+        assert_standard_reasons(site, _result({"c1": 14.0, "c2": 6.0}))
+    loose = _result({"c1": 10.0, "c2": 6.0}, {"c1": "breaker_phase_A", "c2": "breaker_phase_A"})
+    with pytest.raises(AssertionError, match="only"):  # phase A still has 4 A free
+        assert_standard_reasons(site, loose)
+    tight = _result({"c1": 14.0, "c2": 6.0}, {"c1": "breaker_phase_A", "c2": "breaker_phase_A"})
+    assert_standard_reasons(site, tight)
