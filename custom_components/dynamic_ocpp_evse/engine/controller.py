@@ -147,7 +147,8 @@ class Controller:
             got = first["loads"][load.id]
             if self._wants_grace(load, self._memory[load.id], got, now):
                 graced.add(load.id)
-        final = allocate_scenario(self._variant(base, held, graced, set()))
+        # Only graced loads change the picture; without them the first split stands.
+        final = allocate_scenario(self._variant(base, held, graced, set())) if graced else first
         return self._commands(loads, final, held, graced, now, dt)
 
     def _wants_grace(
