@@ -12,7 +12,7 @@
 5. opens the dashboard in headless Chromium through the DevTools protocol with the
    access token in ``localStorage`` and saves a PNG (kept under 400 KB).
 
-Needs Chromium (Debian: ``apt-get install chromium``). Takes about three minutes.
+Needs Chromium (Debian: ``apt-get install chromium``). Takes about five minutes.
 """
 
 from __future__ import annotations
@@ -43,12 +43,17 @@ from tools.demo_site import ROOT, prepare
 
 MAX_BYTES = 400_000
 WIDTH, HEIGHT = 1400, 1000
-# (seconds to wait before, entity, value): the slider story shown in the history graphs
+# (seconds to wait before, entity, value): the slider story shown in the history graphs.
+# The house load on L1 rises in steps (each car gives way at once), then the sun comes
+# out (the cars take more once the controller's 2-minute raise hold has passed).
 STORY = (
-    (40, "input_number.house_load_l1", 16.0),
-    (40, "input_number.solar_production", 7500.0),
-    (40, "input_number.house_load_l1", 10.0),
+    (30, "input_number.house_load_l1", 7.0),
+    (15, "input_number.house_load_l1", 8.0),
+    (15, "input_number.house_load_l1", 9.0),
+    (15, "input_number.house_load_l1", 10.0),
+    (15, "input_number.solar_production", 6000.0),
 )
+SETTLE_S = 160
 
 
 def free_port() -> int:
@@ -116,7 +121,7 @@ def play_story(base: str, token: str) -> None:
         body = {"entity_id": entity, "value": value}
         request(f"{base}/api/services/input_number/set_value", body, token)
         print(f"set {entity} = {value}", flush=True)
-    time.sleep(30)
+    time.sleep(SETTLE_S)
 
 
 @contextlib.contextmanager
