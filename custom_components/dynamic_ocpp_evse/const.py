@@ -34,6 +34,7 @@ CONF_EXCESS_THRESHOLD_W: Final = "excess_threshold_w"
 CONF_DISTRIBUTION: Final = "distribution"  # shared | priority | optimized | strict
 CONF_ALLOW_GRID_CHARGING: Final = "allow_grid_charging"
 CONF_UPDATE_INTERVAL_S: Final = "update_interval_s"
+CONF_TIMING: Final = "timing"  # optional, not in the UI: controller timing keys
 CONF_OCPP_SERVER_ENABLED: Final = "ocpp_server_enabled"
 CONF_OCPP_SERVER_HOST: Final = "ocpp_server_host"
 CONF_OCPP_SERVER_PORT: Final = "ocpp_server_port"

@@ -33,6 +33,7 @@ from .const import (
     CONF_PARENT,
     CONF_PHASES,
     CONF_POWER_W,
+    CONF_TIMING,
     CONF_UNIT_CONCURRENT,
     CONF_UNIT_MAX_A,
     CONF_VOLTAGE,
@@ -45,6 +46,7 @@ from .const import (
     SUBENTRY_PLUG,
 )
 from .const import CONF_MAIN_BREAKER_A as CONF_BREAKER
+from .engine.timing import SITE_DEFAULTS
 from .settings import Settings
 
 GRID_SENSOR_KEYS: dict[str, str] = {
@@ -219,6 +221,9 @@ def _circuits(entry: ConfigEntry, phases: list[str], managed: list[str]) -> list
     return circuits
 
 
+SITE_TIMING_KEYS = frozenset(SITE_DEFAULTS)
+
+
 def build_config(
     entry: ConfigEntry,
     settings: Settings,
@@ -229,18 +234,25 @@ def build_config(
 
     ``import_limit_w`` is the value read from the import limit entity (when the
     limit is an entity); ``timing`` holds optional controller timing keys for
-    the site (``stale_after_s``, ``refresh_s``, ...).
+    the site (``stale_after_s``, ``refresh_s``, ...) or every load (``pause_s``,
+    ...); the hub's data may carry the same under ``timing`` (not in the UI: for the
+    demo and tests that need a faster controller).
     """
     data = entry.data
     phases = site_phases(data)
     managed = managed_load_ids(entry, settings)
     units = _units(entry, managed)
     site = _site(data, settings, import_limit_w)
-    if timing:
-        site.update(timing)
+    timing = {**(data.get(CONF_TIMING) or {}), **(timing or {})}
+    loads = [_load(entry.subentries[i], settings, phases, units) for i in managed]
+    for key, value in timing.items():
+        # Site keys go on the site; per-load keys (pause_s, ...) apply to every load.
+        targets = [site] if key in SITE_TIMING_KEYS else loads
+        for target in targets:
+            target[key] = value
     return {
         "site": site,
         "chargers": list(units.values()),
         "circuits": _circuits(entry, phases, managed),
-        "loads": [_load(entry.subentries[i], settings, phases, units) for i in managed],
+        "loads": loads,
     }

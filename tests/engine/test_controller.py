@@ -86,6 +86,7 @@ def test_after_an_overload_the_house_peak_is_held() -> None:
     loop = Loop(cfg)
     assert loop.step(5.0)["current_a"] == 16.0
     assert loop.step(15.0)["current_a"] == 10.0  # oven on: 31 A on the meter, cut now
+    assert loop.step(15.0)["current_a"] == 10.0  # still on 5 s later
     held = [loop.step(5.0, dt=10)["current_a"] for _ in range(11)]  # oven off again
     assert held == [10.0] * 11  # no raise back into the next oven cycle
     for _ in range(3):
@@ -109,6 +110,24 @@ def test_surplus_increases_are_not_held() -> None:
     loop = Loop(cfg)
     assert loop.step(-8.0)["current_a"] == 8.0
     assert loop.step(-12.0)["current_a"] == 12.0  # exporting phases: follow at once
+
+
+def test_overload_floor_ignores_a_lagging_meter() -> None:
+    """The car's reading drops before the meter does: no inflated house is held."""
+    cfg = config()
+    cfg["site"].update(smoothing_s=0, overload_hold_s=300, raise_hold_s=0)
+    controller = Controller(cfg)
+    controller.step(measure(5.0, 16.0), 0)
+    # Meter still shows the car at 16 A (31 A on each phase) while the car reads 0 A
+    lagging = {
+        "site": {"grid_current_a": dict.fromkeys(PHASES, 31.0)},
+        "loads": {"car": {"draw_a": [0.0] * 3, "active": True}},
+    }
+    assert controller.step(lagging, 2)["loads"]["car"]["current_a"] == 0.0
+    controller.step(measure(15.0, 0.0), 4)  # the meter catches up: house really 15 A
+    for t in range(10, 200, 10):
+        result = controller.step(measure(15.0, 0.0), t)["loads"]["car"]
+    assert result["current_a"] == 10.0  # held at the real 15 A house, not 31 A
 
 
 def test_increase_is_smoothed_and_ramped_per_second() -> None:

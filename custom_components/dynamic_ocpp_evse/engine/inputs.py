@@ -26,6 +26,10 @@ def number(value: Any) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
+OVERLOAD_SETTLE_S = 5.0
+"""After an overload, readings of this many seconds may still lower the held floor."""
+
+
 class InputTracker:
     """Remembers and conditions the controller's inputs."""
 
@@ -36,7 +40,8 @@ class InputTracker:
         self._grid_last: dict[str, float] = {}
         self._house: dict[str, float] = {}
         self._history: deque[tuple[float, dict[str, float]]] = deque()
-        self._overload_floor: dict[str, tuple[float, float]] = {}
+        self._overload_floor: dict[str, tuple[float, float, float]] = {}
+        """Per phase: (house floor, time of the overload, hold until)."""
         self.missing_now: list[str] = []
         """Grid phases without a reading in the latest measurements."""
 
@@ -114,11 +119,18 @@ class InputTracker:
             old = self._house.get(phase, value)
             self._house[phase] = value if value >= old else old + alpha * (value - old)
         for phase, value in raw_house.items():
-            if self._grid_last.get(phase, 0.0) > breaker_a:
-                self._overload_floor[phase] = (value, now + timing.overload_hold_s)
             held = self._overload_floor.get(phase)
-            if held is not None and now < held[1]:
+            if self._grid_last.get(phase, 0.0) > breaker_a:
+                held = (value, now, now + timing.overload_hold_s)
+            elif held is not None and now - held[1] <= OVERLOAD_SETTLE_S:
+                # Meter and charger readings lag each other by a few seconds: the
+                # floor is the lowest house current seen just after the overload.
+                held = (min(held[0], value), held[1], held[2])
+            if held is not None and now < held[2]:
+                self._overload_floor[phase] = held
                 self._house[phase] = max(self._house[phase], held[0])
+            else:
+                self._overload_floor.pop(phase, None)
         self._history.append((now, dict(raw_house)))
         while self._history and self._history[0][0] < now - window_s:
             self._history.popleft()
