@@ -17,7 +17,7 @@ import yaml
 
 from custom_components.dynamic_ocpp_evse.engine import allocate
 
-from .test_properties import assert_hard_limits, assert_mode_rules
+from .checkers import assert_hard_limits, assert_mode_rules
 
 SCENARIO_DIR = Path(__file__).resolve().parents[1] / "scenarios"
 FILES = sorted(SCENARIO_DIR.glob("*.yaml"))
