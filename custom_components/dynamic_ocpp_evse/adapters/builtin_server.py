@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Literal, cast
 
 from homeassistant.core import HomeAssistant
@@ -26,39 +26,17 @@ from homeassistant.util import dt as dt_util
 
 from ..const import (
     CONF_CHARGE_POINT_ID,
-    CONF_COMPLIANCE_CYCLES,
     CONF_CONNECTOR_ID,
-    CONF_FAILSAFE_FLOOR,
-    CONF_GRID_SENSOR_B,
-    CONF_GRID_SENSOR_C,
-    CONF_MIN_CURRENT_A,
-    CONF_MIN_SEND_INTERVAL_S,
-    CONF_PHASES,
-    CONF_PROFILE_KIND,
-    CONF_PROFILE_VALIDITY_S,
-    CONF_RATE_UNIT,
-    CONF_STACK_LEVEL,
-    CONF_VALIDITY,
-    CONF_VOLTAGE,
-    DEFAULT_COMPLIANCE_CYCLES,
-    DEFAULT_FAILSAFE_FLOOR,
-    DEFAULT_MIN_CURRENT_A,
-    DEFAULT_MIN_SEND_INTERVAL_S,
-    DEFAULT_PROFILE_KIND,
-    DEFAULT_PROFILE_VALIDITY_S,
-    DEFAULT_RATE_UNIT,
-    DEFAULT_STACK_LEVEL,
-    DEFAULT_VALIDITY,
-    DEFAULT_VOLTAGE,
     DOMAIN,
 )
 from ..ocpp_server.command_queue import ChargerOffline, CommandFailed
-from ..ocpp_server.profiles import ProfileSettings, offered_limit_a
+from ..ocpp_server.profiles import offered_limit_a
 from ..ocpp_server.server import CentralSystem
 from ..ocpp_server.session import ChargePointSession, CommandRejected
 from ..ocpp_server.state import ConnectorState
 from .base import LoadCommand, LoadReading
 from .builtin_reading import FinishedLatch, in_session, measured_currents
+from .charger_settings import compliance_cycles, min_send_interval, profile_settings
 from .ocpp_integration import REFRESH_FRACTION
 from .ocpp_unit import ISSUE_NON_COMPLIANT, RESET_MIN_INTERVAL
 
@@ -69,32 +47,6 @@ COMPLIANCE_TOLERANCE_A = 1.0
 RESET_TIMEOUT_S = 60.0
 
 Problem = Literal["profile_rejected", "command_failed"]
-
-
-def connector_legs(hub_data: Mapping[str, Any], data: Mapping[str, Any]) -> int:
-    """How many phases the connector is wired to (all site phases when not set)."""
-    phases = data.get(CONF_PHASES)
-    if phases:
-        return max(1, min(3, len(phases)))
-    return 1 + bool(hub_data.get(CONF_GRID_SENSOR_B)) + bool(hub_data.get(CONF_GRID_SENSOR_C))
-
-
-def profile_settings(hub_data: Mapping[str, Any], data: Mapping[str, Any]) -> ProfileSettings:
-    """The connector's profile settings from its subentry (defaults as the flow's)."""
-    get = data.get
-    min_a = float(get(CONF_MIN_CURRENT_A, DEFAULT_MIN_CURRENT_A))
-    floor = get(CONF_FAILSAFE_FLOOR, DEFAULT_FAILSAFE_FLOOR)
-    return ProfileSettings(
-        min_a=min_a,
-        phases=connector_legs(hub_data, data),
-        voltage=float(hub_data.get(CONF_VOLTAGE, DEFAULT_VOLTAGE)),
-        unit=cast(Literal["A", "W"], get(CONF_RATE_UNIT, DEFAULT_RATE_UNIT)),
-        kind=cast(Literal["tx_default", "tx"], get(CONF_PROFILE_KIND, DEFAULT_PROFILE_KIND)),
-        stack_level=int(get(CONF_STACK_LEVEL, DEFAULT_STACK_LEVEL)),
-        validity=cast(Literal["absolute", "relative"], get(CONF_VALIDITY, DEFAULT_VALIDITY)),
-        validity_s=float(get(CONF_PROFILE_VALIDITY_S, DEFAULT_PROFILE_VALIDITY_S)),
-        floor_a=min_a if floor == "minimum" else 0.0,
-    )
 
 
 class BuiltinServerAdapter:
@@ -119,10 +71,8 @@ class BuiltinServerAdapter:
         self.settings = profile_settings(hub_data, subentry_data)
         self.legs = self.settings.phases
         self._validity_s = float(self.settings.validity_s or 0)
-        self._min_send = timedelta(
-            seconds=float(get(CONF_MIN_SEND_INTERVAL_S, DEFAULT_MIN_SEND_INTERVAL_S))
-        )
-        self._cycles = max(1, int(get(CONF_COMPLIANCE_CYCLES, DEFAULT_COMPLIANCE_CYCLES)))
+        self._min_send = min_send_interval(subentry_data)
+        self._cycles = compliance_cycles(subentry_data)
         self.session: ChargePointSession | None = (
             central.charger(self.cpid) if central is not None else None
         )

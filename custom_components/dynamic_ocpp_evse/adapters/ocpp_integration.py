@@ -16,38 +16,15 @@ import json
 import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
 from ..const import (
     CONF_CHARGE_POINT_ID,
-    CONF_COMPLIANCE_CYCLES,
     CONF_CONNECTOR_COUNT,
     CONF_CONNECTOR_ID,
-    CONF_FAILSAFE_FLOOR,
-    CONF_GRID_SENSOR_B,
-    CONF_GRID_SENSOR_C,
-    CONF_MIN_CURRENT_A,
-    CONF_MIN_SEND_INTERVAL_S,
-    CONF_PHASES,
-    CONF_PROFILE_KIND,
-    CONF_PROFILE_VALIDITY_S,
-    CONF_RATE_UNIT,
-    CONF_STACK_LEVEL,
-    CONF_VALIDITY,
-    CONF_VOLTAGE,
-    DEFAULT_COMPLIANCE_CYCLES,
-    DEFAULT_FAILSAFE_FLOOR,
-    DEFAULT_MIN_CURRENT_A,
-    DEFAULT_MIN_SEND_INTERVAL_S,
-    DEFAULT_PROFILE_KIND,
-    DEFAULT_PROFILE_VALIDITY_S,
-    DEFAULT_RATE_UNIT,
-    DEFAULT_STACK_LEVEL,
-    DEFAULT_VALIDITY,
-    DEFAULT_VOLTAGE,
 )
 from ..ocpp_server.profiles import (
     build_floor_profile,
@@ -56,6 +33,7 @@ from ..ocpp_server.profiles import (
     offered_limit_a,
 )
 from .base import LoadCommand, LoadReading
+from .charger_settings import compliance_cycles, min_send_interval, profile_settings
 from .ocpp_reading import ConnectorReader
 from .ocpp_unit import async_call_ocpp, register, unit_for, unregister
 
@@ -66,13 +44,6 @@ REFRESH_FRACTION = 0.4  # refresh well before half of the validity has elapsed
 CLOCK_MARGIN_S = 60.0  # absolute profiles start this much in the past (lagging clocks)
 
 RateUnit = Literal["A", "W"]
-
-
-def _legs(hub_data: Mapping[str, Any], subentry_data: Mapping[str, Any]) -> int:
-    phases = subentry_data.get(CONF_PHASES)
-    if phases:
-        return max(1, min(3, len(phases)))
-    return 1 + bool(hub_data.get(CONF_GRID_SENSOR_B)) + bool(hub_data.get(CONF_GRID_SENSOR_C))
 
 
 class OcppIntegrationAdapter:
@@ -94,20 +65,18 @@ class OcppIntegrationAdapter:
         self.cpid = str(subentry_data[CONF_CHARGE_POINT_ID])
         self._connector = int(get(CONF_CONNECTOR_ID, 1))
         self._connectors = max(1, int(get(CONF_CONNECTOR_COUNT, 1)))
-        self._legs = _legs(hub_data, subentry_data)
-        self._voltage = float(hub_data.get(CONF_VOLTAGE, DEFAULT_VOLTAGE))
-        self._min_a = float(get(CONF_MIN_CURRENT_A, DEFAULT_MIN_CURRENT_A))
-        self._unit_cfg = cast(RateUnit, get(CONF_RATE_UNIT, DEFAULT_RATE_UNIT))
-        self._kind = cast(Literal["tx_default", "tx"], get(CONF_PROFILE_KIND, DEFAULT_PROFILE_KIND))
-        self._stack_cfg = int(get(CONF_STACK_LEVEL, DEFAULT_STACK_LEVEL))
-        self._validity = cast(Literal["absolute", "relative"], get(CONF_VALIDITY, DEFAULT_VALIDITY))
-        self._validity_s = float(get(CONF_PROFILE_VALIDITY_S, DEFAULT_PROFILE_VALIDITY_S))
-        self._min_send = timedelta(
-            seconds=float(get(CONF_MIN_SEND_INTERVAL_S, DEFAULT_MIN_SEND_INTERVAL_S))
-        )
-        floor = get(CONF_FAILSAFE_FLOOR, DEFAULT_FAILSAFE_FLOOR)
-        self._floor_a = self._min_a if floor == "minimum" else 0.0
-        self._cycles = max(1, int(get(CONF_COMPLIANCE_CYCLES, DEFAULT_COMPLIANCE_CYCLES)))
+        settings = profile_settings(hub_data, subentry_data)
+        self._legs = settings.phases
+        self._voltage = settings.voltage
+        self._min_a = settings.min_a
+        self._unit_cfg: RateUnit = settings.unit
+        self._kind = settings.kind
+        self._stack_cfg = settings.stack_level
+        self._validity = settings.validity
+        self._validity_s = float(settings.validity_s or 0)
+        self._min_send = min_send_interval(subentry_data)
+        self._floor_a = float(settings.floor_a or 0.0)
+        self._cycles = compliance_cycles(subentry_data)
         self._reader = ConnectorReader(
             hass,
             subentry_data,
