@@ -38,7 +38,7 @@ from .base import LoadCommand, LoadReading
 from .builtin_reading import FinishedLatch, in_session, measured_currents
 from .charger_settings import compliance_cycles, min_send_interval, profile_settings
 from .ocpp_integration import REFRESH_FRACTION
-from .ocpp_unit import ISSUE_NON_COMPLIANT, RESET_MIN_INTERVAL
+from .ocpp_unit import ISSUE_NON_COMPLIANT, RESET_MIN_INTERVAL, raise_non_compliant_issue
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -315,17 +315,6 @@ class BuiltinServerAdapter:
         was = self._non_compliant
         self._non_compliant = not compliant
         if not compliant and not was:
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
-                self.issue_id,
-                is_fixable=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key=ISSUE_NON_COMPLIANT,
-                translation_placeholders={
-                    "charger": self.cpid,
-                    "connectors": str(self.connector_id),
-                },
-            )
+            raise_non_compliant_issue(self.hass, self.issue_id, self.cpid, str(self.connector_id))
         elif compliant and was:
             ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)

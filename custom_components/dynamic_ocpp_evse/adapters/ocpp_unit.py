@@ -48,6 +48,21 @@ KEYS_CURRENT_OFFERED = ("current.offered", "current_offered")
 KEYS_POWER_OFFERED = ("power.offered", "power_offered")
 
 
+def raise_non_compliant_issue(
+    hass: HomeAssistant, issue_id: str, cpid: str, connectors: str
+) -> None:
+    """Create (or update) the repair issue of a charger that ignores its limits."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id,
+        is_fixable=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=ISSUE_NON_COMPLIANT,
+        translation_placeholders={"charger": cpid, "connectors": connectors},
+    )
+
+
 class UnitMember(Protocol):
     """A connector adapter as the unit sees it."""
 
@@ -199,18 +214,8 @@ class OcppUnit:
         else:
             self._non_compliant.add(connector_id)
         if self._non_compliant:
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
-                self.issue_id,
-                is_fixable=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key=ISSUE_NON_COMPLIANT,
-                translation_placeholders={
-                    "charger": self.cpid,
-                    "connectors": ", ".join(str(c) for c in sorted(self._non_compliant)),
-                },
-            )
+            connectors = ", ".join(str(c) for c in sorted(self._non_compliant))
+            raise_non_compliant_issue(self.hass, self.issue_id, self.cpid, connectors)
         elif before:
             ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
 
