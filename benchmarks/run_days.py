@@ -55,7 +55,7 @@ def table(rows: list[dict[str, object]]) -> str:
             f"{m['file']!s:<26} {m['grid_import_kwh']:>7.1f} "
             f"{_pct(m['solar_self_consumption']):>6} {_pct(surplus['captured_share']):>7} "
             f"{over_s:>6.0f} {safety['episodes_over_15s']:>6} "
-            f"{safety['episodes_over_15s_by_cause']['load_raise']:>5} "
+            f"{safety['episodes_by_cause']['load_raise']:>5} "
             f"{safety['longest_episode_s']:>6.0f}s  {per_load}"
         )
     return "\n".join(lines)

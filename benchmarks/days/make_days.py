@@ -252,7 +252,8 @@ options:
   dropout_probability: 0.0002  # per sensor and control step
   dropout_s: [10, 90]        # how long a dropout lasts
   command_delay_steps: [1, 2]  # a sent command takes effect 1 or 2 control steps later
-  car_ramp_a_per_s: 2.0      # the car follows the offered current at 2 A/s
+  car_ramp_a_per_s: 2.0      # the car raises its current towards a higher offer at 2 A/s
+  car_ramp_down_a_per_s: 10.0 # and lowers it at 10 A/s (IEC 61851-1 allows it 5 s)
 """
 
 

@@ -43,6 +43,8 @@ REASON_WORDS: tuple[str, ...] = (
     "paused",
     "restart_margin",
     "surplus_grace",
+    "raise_held",
+    "grid_reading_missing",
     "stale_inputs",
     "manual",
     "other",

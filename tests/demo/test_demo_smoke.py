@@ -86,6 +86,12 @@ class Demo:
     async def stop(self) -> int:
         """Disconnect the charger and stop Home Assistant (SIGTERM); its exit code."""
         await self.sim.stop()
+        # Home Assistant handles SIGTERM only once its start-up has finished;
+        # before that the signal kills it without saving its registries.
+        async with asyncio.timeout(START_TIMEOUT_S):
+            while self.proc.poll() is None and "initialized in" not in self.log():
+                await asyncio.sleep(0.2)
+        await asyncio.sleep(1.0)
         if self.proc.poll() is None:
             self.proc.terminate()
             try:

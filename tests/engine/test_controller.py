@@ -297,3 +297,87 @@ def test_inactive_load_gets_zero() -> None:
     loop.step(5.0)
     car = loop.step(5.0, active=False)
     assert car["current_a"] == 0 and car["reason"] == "inactive" and car["send"]
+
+
+def test_solar_load_does_not_run_on_the_battery_near_its_target() -> None:
+    """Battery at 79 % discharging 2,760 W into the car: that is not solar surplus.
+
+    The car draws 13 A per phase; the battery covers 4 A of it per phase, so the
+    meter reads 0 and, with the car's draw added back, 13 A per phase seem to be
+    exported. Only 9 A per phase (6,210 W) come from the sun.
+    """
+    cfg = config("solar")
+    cfg["site"]["smoothing_s"] = 0
+    cfg["site"]["battery"] = {"soc": 85, "min_soc": 20, "target_soc": 80}
+    controller = Controller(cfg)
+    fed = measure(-13.0, 13.0)
+    fed["site"]["battery"] = {"soc": 85, "power_w": 2760}
+    # 85 % >= target + 3: the spare discharge (5,000 - 2,760 W) may feed the car too
+    assert controller.step(fed, 0)["loads"]["car"]["current_a"] == 16.0
+    fed["site"]["battery"] = {"soc": 79, "power_w": 2760}
+    car = controller.step(fed, 5)["loads"]["car"]
+    assert car["current_a"] == 9.0 and car["reason"] == "solar_surplus"
+
+
+def test_meter_noise_within_half_the_margin_is_smoothed_not_followed() -> None:
+    """Rises below margin_a / 2 are noise to every limit; larger rises count at once."""
+    cfg = config("solar")
+    cfg["site"].update(margin_a=1.0, smoothing_s=10)
+    loop = Loop(cfg)
+    assert loop.step(-10.0, dt=1.0)["current_a"] == 10.0
+    # one reading 0.4 A higher (less export) moves the estimate by 10 % of it
+    # (1 s of a 10 s time constant), not by all of it
+    assert loop.step(-9.6, dt=1.0)["target_a"] == 9.9
+    # a real 3 A rise is followed in the same step
+    assert loop.step(-7.0, dt=1.0)["current_a"] == 7.0
+
+
+def test_a_raise_waits_until_the_decrease_it_relies_on_has_happened() -> None:
+    """Unplugging car1 frees the garage circuit; car2's raise waits for car1's draw to fall.
+
+    Commands to two chargers arrive with different delays: raising car2 while car1
+    still draws 14 A would put 30 A on a 20 A circuit for a few seconds.
+    """
+    cfg = config()
+    cfg["site"]["smoothing_s"] = 0
+    cfg["loads"] = [
+        {"id": "car1", "min_a": 6, "max_a": 16, "priority": 1},
+        {"id": "car2", "min_a": 6, "max_a": 16, "priority": 2, "ramp_up_a_per_s": 10},
+    ]
+    cfg["circuits"] = [{"id": "garage", "limit_a": 20, "members": ["car1", "car2"]}]
+    controller = Controller(cfg)
+
+    def step(now: float, car1: tuple[float, bool], car2: float) -> dict[str, Any]:
+        draws = {"car1": car1[0], "car2": car2}
+        m = {
+            "site": {"grid_current_a": dict.fromkeys(PHASES, 2.0 + sum(draws.values()))},
+            "loads": {
+                "car1": {"draw_a": [car1[0]] * 3, "active": car1[1]},
+                "car2": {"draw_a": [car2] * 3, "active": True},
+            },
+        }
+        return dict(controller.step(m, now)["loads"])
+
+    first = step(0, (0.0, True), 0.0)
+    assert (first["car1"]["current_a"], first["car2"]["current_a"]) == (14.0, 6.0)
+    # car1 is unplugged; its charger still reads 14 A this step
+    unplugged = step(5, (14.0, False), 6.0)
+    assert unplugged["car1"]["current_a"] == 0.0 and unplugged["car1"]["send"]
+    assert unplugged["car2"]["current_a"] == 6.0
+    assert unplugged["car2"]["reason"] == "raise_held"
+    # car1's draw has fallen: now car2 may take the whole circuit
+    later = step(10, (0.0, False), 6.0)
+    assert later["car2"]["current_a"] == 16.0 and later["car2"]["send"]
+
+
+def test_the_recent_house_peak_only_holds_raises_never_lowers() -> None:
+    """An oven cycling next to a noisy, nearly balanced phase: no up-and-down."""
+    cfg = config()
+    cfg["site"].update(smoothing_s=0, raise_hold_s=60)
+    loop = Loop(cfg)
+    assert loop.step(15.0)["current_a"] == 10.0  # oven on: 15 A house
+    commands = [loop.step(h)["current_a"] for h in (0.3, -0.3, 0.4, -0.2, 0.3, -0.4)]
+    assert commands == [10.0] * 6  # oven off for 30 s: held, not raised and lowered
+    for _ in range(8):
+        last = loop.step(0.2)
+    assert last["current_a"] == 16.0  # a whole calm minute: raised

@@ -1,8 +1,8 @@
-"""Every bundled day in closed loop with the real controller (noise and dropouts on).
+"""Every bundled day, whole, in closed loop with the real controller.
 
-Each day runs over its busiest two hours (a full day takes tens of seconds):
-the sunny day while the battery reaches its target and the car starts on
-solar, the cloudy and winter days while dinner is cooked with cars charging.
+Noise and dropouts on, the bundled 5 s step: these are the days the targets
+of the controller are judged on (docs/performance.md). A day takes about ten
+seconds, so each runs once per test session.
 """
 
 from __future__ import annotations
@@ -21,29 +21,23 @@ from custom_components.dynamic_ocpp_evse.engine.simulate import (
 from custom_components.dynamic_ocpp_evse.engine.simulate.series import parse_time
 
 DAYS = Path(__file__).resolve().parents[2] / "benchmarks" / "days"
-WINDOWS = {
-    "sunny_summer_solar": ("09:30", "11:30"),
-    "cloudy_spring_two_cars": ("17:30", "19:30"),
-    "winter_evening_cooking": ("17:30", "19:30"),
-}
+NAMES = ("sunny_summer_solar", "cloudy_spring_two_cars", "winter_evening_cooking")
 _RUNS: dict[str, tuple[Any, dict[str, Any]]] = {}
 
 
 def simulated(name: str) -> tuple[Any, dict[str, Any]]:
-    """The trace and metrics of a bundled day's window (run once per session)."""
+    """The trace and metrics of a whole bundled day (run once per session)."""
     if name not in _RUNS:
-        start, end = WINDOWS[name]
-        day = load_day(DAYS / f"{name}.yaml").window(parse_time(start, "s"), parse_time(end, "s"))
-        trace = run_day(day)
+        trace = run_day(load_day(DAYS / f"{name}.yaml"))
         _RUNS[name] = (trace, compute_metrics(trace))
     return _RUNS[name]
 
 
 def test_every_bundled_day_is_covered() -> None:
-    assert {p.stem for p in DAYS.glob("*.yaml")} == set(WINDOWS)
+    assert {p.stem for p in DAYS.glob("*.yaml")} == set(NAMES)
 
 
-@pytest.mark.parametrize("name", sorted(WINDOWS))
+@pytest.mark.parametrize("name", NAMES)
 def test_energy_balance_closes(name: str) -> None:
     """grid import - export = house + managed + battery charge - discharge - solar."""
     _, metrics = simulated(name)
@@ -52,7 +46,7 @@ def test_energy_balance_closes(name: str) -> None:
     assert balance["balance_error_share"] < 0.01
 
 
-@pytest.mark.parametrize("name", sorted(WINDOWS))
+@pytest.mark.parametrize("name", NAMES)
 def test_energy_to_each_car_is_what_the_plant_delivered(name: str) -> None:
     trace, metrics = simulated(name)
     for load_id, figures in metrics["loads"].items():
@@ -62,34 +56,37 @@ def test_energy_to_each_car_is_what_the_plant_delivered(name: str) -> None:
     assert sum(m["energy_kwh"] for m in metrics["loads"].values()) > 1.0
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "sunny_summer_solar",
-        "cloudy_spring_two_cars",
-        "winter_evening_cooking",
-    ],
-)
-def test_no_overload_longer_than_15s_is_the_controllers_doing(name: str) -> None:
-    """Episodes > 15 s may only come from plant latency after a house load step.
-
-    A house step can outlast 15 s however good the controller is: up to one step
-    until it is seen, 1-2 steps until the charger applies the command, then the
-    car's 2 A/s ramp. Raising a load into a limit, or answering late, may not.
-    """
+@pytest.mark.parametrize("name", NAMES)
+def test_no_overload_episode_lasts_longer_than_15s(name: str) -> None:
+    """The issue's safety target, with sensor noise on, on every bundled day."""
     _, metrics = simulated(name)
-    causes = metrics["safety"]["episodes_over_15s_by_cause"]
-    assert causes["load_raise"] == 0
-    assert causes["disturbance_slow_response"] == 0
+    safety = metrics["safety"]
+    assert safety["episodes_over_15s"] == 0, safety["long_episodes"]
+    assert safety["longest_episode_s"] <= 15.0
 
 
-def test_sunny_day_has_no_overload_at_all() -> None:
+def test_sunny_day_has_no_overload_and_captures_the_surplus() -> None:
     _, metrics = simulated("sunny_summer_solar")
     assert metrics["safety"]["seconds_over_breaker"] == 0
-    assert metrics["safety"]["seconds_in_episodes_over_15s"] == 0
+    assert metrics["surplus"]["captured_share"] >= 0.97
 
 
-@pytest.mark.parametrize("name", sorted(WINDOWS))
+def test_cloudy_day_starts_and_stops_each_car_at_most_four_times() -> None:
+    _, metrics = simulated("cloudy_spring_two_cars")
+    assert {i: m["transitions"] <= 4 for i, m in metrics["loads"].items()} == {
+        "car_std": True,
+        "car_eco": True,
+    }
+
+
+def test_winter_cooking_forces_overload_handling() -> None:
+    """The oven and hob really push the site over: the day tests the reaction."""
+    _, metrics = simulated("winter_evening_cooking")
+    assert metrics["safety"]["episodes"] > 0
+    assert metrics["safety"]["longest_episode_s"] <= 15.0
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_commands_are_sent_only_on_change_or_refresh(name: str) -> None:
     _, metrics = simulated(name)
     for figures in metrics["loads"].values():

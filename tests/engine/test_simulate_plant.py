@@ -59,6 +59,18 @@ def test_charger_applies_a_sent_command_one_step_later_then_ramps_at_2_a_per_s()
     assert draw[-1] == 16.0
 
 
+def test_car_lowers_its_current_faster_than_it_raises_it() -> None:
+    # 16 A from the start; 7 A sent at 00:00:30 arrives at 00:00:35 and the car
+    # drops at 10 A/s (IEC 61851-1 gives it 5 s), where it rose at 2 A/s.
+    plan = Script(lambda now, m: (16.0, now == 0) if now < 30 else (7.0, now == 30))
+    draw = run_day(tiny_day(), plan).draw_a["car"]
+    assert draw[34] == 16.0
+    assert list(draw[35:37]) == [7.0, 7.0]
+    slow = tiny_day(options={"command_delay_steps": [1, 1], "car_ramp_down_a_per_s": 2.0})
+    draw = run_day(slow, plan).draw_a["car"]
+    assert list(draw[35:41]) == [14.0, 12.0, 10.0, 8.0, 7.0, 7.0]
+
+
 def test_a_command_that_is_not_sent_never_reaches_the_car() -> None:
     trace = run_day(tiny_day(), Script(lambda now, m: (16.0, False)))
     assert max(trace.draw_a["car"]) == 0.0
@@ -142,8 +154,9 @@ def test_overload_after_a_house_step_blames_latency_or_a_slow_controller() -> No
     deaf = compute_metrics(run_day(day, Script(lambda now, m: (16.0, now == 0))))["safety"]
     assert deaf["episodes_over_15s_by_cause"]["disturbance_slow_response"] == 1
     quick = compute_metrics(run_day(day, Script(_reduce_when_over)))["safety"]
-    # over from 00:01:03; seen at 00:01:05, applied at 00:01:10, back at 25 A at 00:01:13
-    assert quick["longest_episode_s"] == pytest.approx(10.0)
+    # over from 00:01:03; seen at 00:01:05, applied at 00:01:10, where the car drops
+    # 10 A within its first second (10 A/s down): back under 25 A from 00:01:10
+    assert quick["longest_episode_s"] == pytest.approx(7.0)
     assert quick["episodes_over_15s"] == 0
 
 

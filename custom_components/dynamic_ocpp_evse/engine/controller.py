@@ -21,6 +21,7 @@ from .distribute import floor_tenth
 from .inputs import InputTracker
 from .models import Load, Mode, Scenario
 from .scenario import parse_scenario
+from .sequencing import admit_raises
 from .timing import LoadMemory, LoadTiming, SiteTiming, load_timings, site_timing
 
 # Reasons that mean "the load's own surplus ceiling", not a hard limit.
@@ -149,7 +150,7 @@ class Controller:
                 graced.add(load.id)
         # Only graced loads change the picture; without them the first split stands.
         final = allocate_scenario(self._variant(base, held, graced, set())) if graced else first
-        return self._commands(loads, final, held, graced, now, dt)
+        return self._commands(base, final, held, graced, now, dt)
 
     def _wants_grace(
         self, load: Load, memory: LoadMemory, got: Mapping[str, Any], now: float
@@ -190,15 +191,15 @@ class Controller:
 
     def _commands(
         self,
-        loads: tuple[Load, ...],
+        base: Scenario,
         final: Mapping[str, Any],
         held: set[str],
         graced: set[str],
         now: float,
         dt: float,
     ) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for load in loads:
+        planned: dict[str, tuple[float, str, float]] = {}
+        for load in base.loads:
             memory = self._memory[load.id]
             timing = self._timing[load.id]
             got = final["loads"][load.id]
@@ -221,6 +222,22 @@ class Controller:
             if self._inputs.missing_now and command > memory.commanded_a:
                 # A grid reading is missing: no raise on an old value; decreases still go.
                 command, reason = memory.commanded_a, "grid_reading_missing"
+            planned[load.id] = (command, reason, target)
+        commanded = {i: m.commanded_a for i, m in self._memory.items()}
+        admitted = admit_raises(
+            base,
+            commanded,
+            {i: p[0] for i, p in planned.items()},
+            self._inputs.recent_peak,
+        )
+        out: dict[str, Any] = {}
+        for load in base.loads:
+            memory = self._memory[load.id]
+            command, reason, target = planned[load.id]
+            if admitted[load.id] < command:
+                # Not safe yet: a recent house peak or another load still lowering.
+                command, reason = admitted[load.id], "raise_held"
+            got = final["loads"][load.id]
             out[load.id] = self._emit(memory, command, reason, target, got, now)
         site = dict(final["site"])
         site.update({"stale": False, "status": "ok", "stale_phases": []})

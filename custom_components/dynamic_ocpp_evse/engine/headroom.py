@@ -86,15 +86,20 @@ def site_budget(site: Site, loads: tuple[Load, ...]) -> SiteBudget:
 
     boost_w = 0.0
     battery_parts_w = 0.0
+    withheld_w = 0.0
     below_target = False
     if battery is not None:
-        spare_w = max(0.0, battery.max_discharge_w - max(0.0, battery.power_w))
+        discharging_w = max(0.0, battery.power_w)
+        spare_w = max(0.0, battery.max_discharge_w - discharging_w)
         if battery.soc > battery.min_soc:
             boost_w = through_inverter(spare_w)
         below_target = battery.soc < battery.target_soc
         if not below_target:
             offered = spare_w if battery.spare_to_surplus else 0.0
             battery_parts_w = through_inverter(charging_w + offered)
+        if not battery.spare_to_surplus:
+            # What the battery delivers now looks like export; it is not surplus.
+            withheld_w = discharging_w
 
     import_cap: float | None = site.max_import_w
     if not site.allow_grid_charging:
@@ -107,8 +112,8 @@ def site_budget(site: Site, loads: tuple[Load, ...]) -> SiteBudget:
         breaker_headroom_a=breaker,
         import_headroom_w=import_headroom,
         battery_boost_w=boost_w,
-        surplus_w=max(0.0, export_w + battery_parts_w),
-        excess_w=max(0.0, export_w - site.excess_threshold_w),
+        surplus_w=max(0.0, export_w - withheld_w + battery_parts_w),
+        excess_w=max(0.0, export_w - withheld_w - site.excess_threshold_w),
         export_w=export_w,
         solar_w=solar_w,
         battery_below_target=below_target,

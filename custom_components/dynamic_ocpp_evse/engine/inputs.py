@@ -44,6 +44,8 @@ class InputTracker:
         """Per phase: (house floor, time of the overload, hold until)."""
         self.missing_now: list[str] = []
         """Grid phases without a reading in the latest measurements."""
+        self.recent_peak: dict[str, float] = {}
+        """Per phase: the highest house current of the last ``raise_hold_s``."""
 
     def read(
         self,
@@ -100,7 +102,8 @@ class InputTracker:
         """Grid per phase for the engine: (smoothed, worst over the last ``window_s``).
 
         The house part (grid minus managed draws) rises at once and falls with
-        time constant ``smoothing_s``; the second map uses the highest house
+        time constant ``smoothing_s`` (rises smaller than half of ``margin_a``
+        are smoothed too); the second map uses the highest house
         current seen in the window, so a restart only happens when the minimum
         would have fitted all along.
 
@@ -108,16 +111,22 @@ class InputTracker:
         highest of the window. After an overload on a phase (grid above
         ``breaker_a``), the house current seen then is held as a floor for
         ``overload_hold_s``, renewed by every new overload, so a cycling oven
-        causes one overload, not one per cycle. Where a phase imports, increases
-        are judged on the highest house current of the last ``raise_hold_s``.
+        causes one overload, not one per cycle. :attr:`recent_peak` keeps the
+        highest house current of the last ``raise_hold_s`` per phase, against
+        which raises are admitted (see :mod:`.sequencing`).
         """
         site = replace(scenario.site, grid_current_a=dict(self._grid_last))
         raw_house = house_current(site, loads)
         tau = timing.smoothing_s
         alpha = 1.0 if tau <= 0 or reset else 1.0 - math.exp(-dt / tau)
+        # Rises within half the safety margin are meter noise as far as any limit
+        # is concerned (the other half of the margin still holds): smoothing them
+        # like falls keeps the estimate from riding the top of the noise.
+        band = timing.margin_a / 2.0
         for phase, value in raw_house.items():
             old = self._house.get(phase, value)
-            self._house[phase] = value if value >= old else old + alpha * (value - old)
+            jump = value >= old + band and value > old
+            self._house[phase] = value if jump else old + alpha * (value - old)
         for phase, value in raw_house.items():
             held = self._overload_floor.get(phase)
             if self._grid_last.get(phase, 0.0) > breaker_a:
@@ -132,19 +141,16 @@ class InputTracker:
             else:
                 self._overload_floor.pop(phase, None)
         self._history.append((now, dict(raw_house)))
-        while self._history and self._history[0][0] < now - window_s:
+        while self._history and self._history[0][0] < now - max(window_s, timing.raise_hold_s):
             self._history.popleft()
-        peak = {p: max(h[p] for _, h in self._history) for p in raw_house}
+        peak = {p: max(h[p] for t, h in self._history if t >= now - window_s) for p in raw_house}
         recent = [h for t, h in self._history if t >= now - timing.raise_hold_s]
+        self.recent_peak = {p: max(h[p] for h in recent) for p in raw_house}
         house = dict(self._house)
-        for phase, value in house.items():
-            # Where the house imports now (breaker territory, not surplus), increases are
-            # judged on the highest house current of the last raise_hold_s.
-            if value > 0:
-                house[phase] = max(value, *(h[phase] for h in recent))
         for phase in self.missing_now:
             # No fresh reading: assume the worst of the recent past on that phase.
             house[phase] = max(house[phase], peak[phase])
+            self.recent_peak[phase] = max(self.recent_peak[phase], peak[phase])
         return _with_draws(house, loads), _with_draws(peak, loads)
 
     def battery_for_engine(self, base: Battery | None, hysteresis: float) -> Battery | None:

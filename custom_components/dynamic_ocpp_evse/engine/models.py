@@ -62,8 +62,11 @@ class Battery:
     max_charge_w: float = 5000.0
     max_discharge_w: float = 5000.0
     spare_to_surplus: bool = True
-    """Whether spare discharge counts as surplus at/above target (the controller
-    turns this off near the target so solar loads do not drain the battery)."""
+    """Whether battery discharge may feed surplus loads. True (every scenario
+    file): at/above target its spare discharge counts as surplus. The controller
+    turns it off near the target so solar loads do not drain the battery; then
+    no discharge is surplus, not even what the battery delivers now (which
+    shows up in the export once managed draws are added back)."""
 
 
 @dataclass(frozen=True, slots=True)

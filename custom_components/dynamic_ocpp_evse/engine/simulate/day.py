@@ -88,6 +88,9 @@ class Options:
     dropout_s: tuple[float, float] = (10.0, 60.0)
     command_delay_steps: tuple[int, int] = (1, 2)
     car_ramp_a_per_s: float = 2.0
+    """How fast a car raises its current towards a higher offer (A/s)."""
+    car_ramp_down_a_per_s: float = 10.0
+    """How fast a car lowers its current to a lower offer (A/s); IEC 61851-1 gives it 5 s."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,12 +176,15 @@ def _options(data: Any) -> Options:
     noise = _number(raw, "noise_std_a", "options", 0.0)
     probability = _number(raw, "dropout_probability", "options", 0.0)
     ramp = _number(raw, "car_ramp_a_per_s", "options", 2.0)
+    ramp_down = _number(raw, "car_ramp_down_a_per_s", "options", 10.0)
     if noise < 0:
         raise DayError("options.noise_std_a", "must be 0 or more")
     if not 0 <= probability <= 1:
         raise DayError("options.dropout_probability", "must be between 0 and 1")
     if ramp <= 0:
         raise DayError("options.car_ramp_a_per_s", "must be greater than 0")
+    if ramp_down <= 0:
+        raise DayError("options.car_ramp_down_a_per_s", "must be greater than 0")
     low_s, high_s = _range(raw, "dropout_s", "options", (10.0, 60.0))
     delay = _range(raw, "command_delay_steps", "options", (1, 2))
     if any(not float(v).is_integer() for v in delay):
@@ -190,6 +196,7 @@ def _options(data: Any) -> Options:
         dropout_s=(float(low_s), float(high_s)),
         command_delay_steps=(int(delay[0]), int(delay[1])),
         car_ramp_a_per_s=ramp,
+        car_ramp_down_a_per_s=ramp_down,
     )
 
 

@@ -3,7 +3,8 @@
 Owns the truth the controller never sees directly. Chargers apply a command
 only when it is sent, after a delay of a few control steps (drawn from the
 day's seeded random generator); the car then follows the offered current with
-a ramp, draws nothing below its minimum (IEC 61851: 6 A), and stops drawing
+a slow ramp up and a quick ramp down (IEC 61851-1 gives a car 5 s to follow a
+lower offer), draws nothing below its minimum (IEC 61851: 6 A), and stops drawing
 once its energy need is met (then it is no longer active, like SuspendedEV).
 The battery runs in self-consumption mode: it charges from export and
 discharges to cover import, within its power limits and SOC range. The grid
@@ -147,10 +148,12 @@ class Plant:
             return FULL
         offered = charger.setpoint_a
         target = min(offered, visit.car.max_a) if offered >= visit.car.min_a - EPS else 0.0
-        step = self.day.options.car_ramp_a_per_s * dt
+        options = self.day.options
         current = charger.current_a
         charger.current_a = (
-            min(target, current + step) if target > current else max(target, current - step)
+            min(target, current + options.car_ramp_a_per_s * dt)
+            if target > current
+            else max(target, current - options.car_ramp_down_a_per_s * dt)
         )
         legs = charger.load.leg_count
         visit.delivered_kwh += charger.current_a * legs * self.voltage * dt / 3.6e6

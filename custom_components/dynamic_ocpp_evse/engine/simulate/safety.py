@@ -7,6 +7,9 @@ phase. Each episode gets a cause, so a long episode can be blamed correctly:
 - ``load_raise``: at its first second a managed load's draw on the overloaded
   phase (or group) had just gone up, i.e. the controller raised a load into
   the limit (or a car was still ramping to a raised command).
+- ``raise_met_disturbance``: as above, but the house on that phase rose by
+  more than 1 A within the longest command delay plus one step before: the
+  raise was safe when commanded and met a house step while in flight.
 - ``disturbance_plant_latency``: something else pushed the current up (house
   load, less solar or battery) and the episode was no longer than the plant
   allows: the time to the next control step, plus the longest command delay,
@@ -24,6 +27,8 @@ from .series import format_time
 from .trace import Trace
 
 EPS_A = 1e-6
+HOUSE_RISE_A = 1.0
+"""A house rise this large (A) while a raise was in flight is a disturbance."""
 EPISODE_LIMIT_S = 15.0
 LISTED_EPISODES = 30
 
@@ -68,14 +73,30 @@ def _excesses(trace: Trace, groups: list[Group], k: int) -> dict[str, float]:
     return out
 
 
+def _house_rose_before(trace: Trace, start: int, phase: str) -> bool:
+    """Whether the house on ``phase`` rose while a command could still be in flight."""
+    day = trace.day
+    flight_s = (day.options.command_delay_steps[1] + 1) * day.step_s
+    first = max(0, start - math.ceil(flight_s / trace.dt))
+    column = trace.house_w[phase]
+    lowest = min(column[first : start + 1])
+    return (column[start] - lowest) / day.scenario.site.voltage > HOUSE_RISE_A
+
+
 def _cause(trace: Trace, groups: list[Group], start: int, where: str) -> str:
-    """``load_raise`` when a managed draw rose into the limit at the episode's start."""
+    """``load_raise`` when a managed draw rose into the limit at the episode's start.
+
+    On a breaker phase whose house rose after the raise could have been
+    commanded, the raise met a disturbance in flight: ``raise_met_disturbance``.
+    """
     if start == 0:
         return "disturbance"
     phase = where.rsplit(" ", 1)[-1]
     if where.startswith("phase"):
         rise = _managed_on(trace, start)[phase] - _managed_on(trace, start - 1)[phase]
-        return "load_raise" if rise > EPS_A else "disturbance"
+        if rise <= EPS_A:
+            return "disturbance"
+        return "raise_met_disturbance" if _house_rose_before(trace, start, phase) else "load_raise"
     name = where.rsplit(" phase ", 1)[0]
     for group_name, _, members in groups:
         if group_name == name:
@@ -94,7 +115,7 @@ def _floor_s(trace: Trace, start_t: float, worst_a: float) -> float:
     since = (start_t - day.start_s) / day.step_s
     next_step = day.start_s + math.ceil(since - 1e-9) * day.step_s
     delay = day.options.command_delay_steps[1] * day.step_s
-    ramp = worst_a / day.options.car_ramp_a_per_s
+    ramp = worst_a / day.options.car_ramp_down_a_per_s
     return (next_step - start_t) + delay + ramp + day.step_s
 
 
@@ -129,16 +150,24 @@ def safety(trace: Trace) -> dict[str, Any]:
             episodes.append(current)
             current = None
     long_runs: list[dict[str, Any]] = []
-    by_cause = {"load_raise": 0, "disturbance_plant_latency": 0, "disturbance_slow_response": 0}
+    causes = (
+        "load_raise",
+        "raise_met_disturbance",
+        "disturbance_plant_latency",
+        "disturbance_slow_response",
+    )
+    by_cause = dict.fromkeys(causes, 0)
+    all_by_cause = dict.fromkeys(causes, 0)
     for episode in episodes:
-        if episode["length"] <= EPISODE_LIMIT_S + 1e-9:
-            continue
         start_t = trace.t[episode["start"]]
         cause = _cause(trace, groups, episode["start"], episode["where"])
         floor = _floor_s(trace, start_t, episode["worst"])
         if cause == "disturbance":
             late = episode["length"] > floor + 1e-9
             cause = "disturbance_slow_response" if late else "disturbance_plant_latency"
+        all_by_cause[cause] += 1
+        if episode["length"] <= EPISODE_LIMIT_S + 1e-9:
+            continue
         by_cause[cause] += 1
         long_runs.append(
             {
@@ -157,6 +186,7 @@ def safety(trace: Trace) -> dict[str, Any]:
         "worst_group_over_a": round(worst["group"], 3),
         "worst_group": worst_group,
         "episodes": len(episodes),
+        "episodes_by_cause": all_by_cause,
         "longest_episode_s": round(max((e["length"] for e in episodes), default=0.0), 1),
         "episodes_over_15s": len(long_runs),
         "seconds_in_episodes_over_15s": round(sum(e["length_s"] for e in long_runs), 1),
