@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import random
 import statistics
 import sys
 import time
@@ -45,16 +46,30 @@ def main() -> None:
     args = parser.parse_args()
     config = site(args.loads)
     controller = Controller(config)
-    measurements = {
-        "site": {"grid_current_a": {"A": 5.0, "B": 3.0, "C": -2.0}},
-        "loads": {
-            load["id"]: {"draw_a": [0.0] * len(load["phases"]), "active": True}
-            for load in config["loads"]
-        },
-    }
+    rng = random.Random(1)
+    # Fresh readings every step (meter noise, chargers reporting their draw), made
+    # before timing starts, so no step can reuse what the previous one built.
+    readings = [
+        {
+            "site": {
+                "grid_current_a": {
+                    phase: round(base + rng.gauss(0.0, 0.3), 2)
+                    for phase, base in (("A", 5.0), ("B", 3.0), ("C", -2.0))
+                }
+            },
+            "loads": {
+                load["id"]: {
+                    "draw_a": [round(rng.uniform(5.5, 6.5), 1)] * len(load["phases"]),
+                    "active": True,
+                }
+                for load in config["loads"]
+            },
+        }
+        for _ in range(args.steps)
+    ]
     samples = []
     now = 0.0
-    for _ in range(args.steps):
+    for measurements in readings:
         start = time.perf_counter()
         controller.step(measurements, now)
         samples.append(time.perf_counter() - start)

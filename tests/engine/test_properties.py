@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from custom_components.dynamic_ocpp_evse.engine import allocate
+from custom_components.dynamic_ocpp_evse.engine.constraints import forget_skeletons
 
 from .checkers import TOL_W, assert_hard_limits, assert_mode_rules
 from .checkers_rules import (
@@ -220,3 +221,24 @@ def test_reason_checker_catches_wrong_reasons() -> None:
         assert_standard_reasons(site, loose)
     tight = _result({"c1": 14.0, "c2": 6.0}, {"c1": "breaker_phase_A", "c2": "breaker_phase_A"})
     assert_standard_reasons(site, tight)
+
+
+@FAST
+@given(scenarios(), st.randoms(use_true_random=False))
+def test_a_cached_site_shape_gives_the_same_split_as_a_fresh_one(
+    scenario: dict[str, Any], rnd: random.Random
+) -> None:
+    """The engine reuses a site's shape (who is limited by what) across calls with
+    the same topology; new readings and limits must give what a cold start gives."""
+    allocate(scenario)  # the shape is now cached
+    changed = copy.deepcopy(scenario)
+    site = changed["site"]
+    site["main_breaker_a"] = rnd.choice([10, 16, 25, 40, 63])
+    site["grid_current_a"] = {p: rnd.uniform(-20, 20) for p in site["grid_current_a"]}
+    for circuit in changed.get("circuits", []):
+        circuit["limit_a"] = rnd.choice([6, 10, 16, 20, 32])
+    for load in changed["loads"]:
+        load["active"] = rnd.random() < 0.8
+    warm = allocate(changed)
+    forget_skeletons()
+    assert allocate(changed) == warm

@@ -79,6 +79,8 @@ class Problem:
     """Load positions in serving order: tier, then priority, then input order."""
 
     def __post_init__(self) -> None:
+        if self.order or not self.loads:
+            return  # built from a cached skeleton: the derived lists came with it
         pool_of = [res.pool for res in self.resources]
         none = Pool.NONE
         self.own_pool = [POOL_OF_MODE.get(load.mode) for load in self.loads]
@@ -108,19 +110,95 @@ def _mode_target(load: Load, budget: SiteBudget) -> tuple[float, str | None]:
     return load.max_a, None
 
 
-def build_problem(scenario: Scenario, budget: SiteBudget) -> Problem:
-    """Translate a scenario and its site budget into resources."""
+Capacity = tuple[str, str, int]
+"""How a resource's capacity is read from the scenario and budget:
+(kind, phase or variant, index of the circuit / unit / pool)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Skeleton:
+    """What a problem looks like apart from capacities and targets.
+
+    It depends only on the site's topology (loads' phases, modes, priorities,
+    chargers; circuits and their members) and on which budget parts exist, so
+    a controller that solves the same site every few seconds builds it once.
+    """
+
+    names: tuple[str, ...]
+    pools: tuple[Pool, ...]
+    capacities: tuple[Capacity, ...]
+    members: tuple[list[tuple[int, float]], ...]
+    uses: list[list[tuple[int, float]]]
+    unit_of: list[str | None]
+    own_pool: list[Pool | None]
+    hard: list[list[tuple[int, float]]]
+    pooled: list[list[tuple[int, float, Pool]]]
+    order: list[int]
+
+
+SKELETON_CACHE_SIZE = 32
+_skeletons: dict[tuple[object, ...], Skeleton] = {}
+
+
+def forget_skeletons() -> None:
+    """Empty the skeleton cache (the next call builds every shape afresh)."""
+    _skeletons.clear()
+
+
+def _topology_key(scenario: Scenario, budget: SiteBudget) -> tuple[object, ...]:
+    eco_unbounded = not budget.battery_below_target and scenario.site.battery is not None
+    return (
+        scenario.site.phases,
+        tuple((x.id, x.phases, x.mode, x.priority, x.index, x.charger) for x in scenario.loads),
+        tuple(
+            (c.id, tuple(c.limit_a), scenario.circuit_loads.get(c.id, ()))
+            for c in scenario.circuits
+        ),
+        tuple((u.id, u.concurrent) for u in scenario.chargers),
+        budget.import_headroom_w is not None,
+        budget.battery_boost_w > 0,
+        eco_unbounded,
+    )
+
+
+def _capacity(kind: Capacity, scenario: Scenario, budget: SiteBudget) -> float:
+    what, phase, index = kind
+    if what == "breaker":
+        return budget.breaker_headroom_a[phase]
+    if what == "import":
+        assert budget.import_headroom_w is not None
+        boost = budget.battery_boost_w if phase == "boost" else 0.0
+        return (budget.import_headroom_w + boost) / budget.voltage
+    if what == "circuit":
+        return float(scenario.circuits[index].limit_a[phase])
+    if what == "unit":
+        return scenario.chargers[index].max_a
+    watts = budget.excess_w if Pool(index) is Pool.EXCESS else budget.surplus_w
+    return watts / budget.voltage
+
+
+def _skeleton(scenario: Scenario, budget: SiteBudget) -> Skeleton:
+    """The site's skeleton, from the cache when its topology was seen before."""
+    key = _topology_key(scenario, budget)
+    found = _skeletons.get(key)
+    if found is not None:
+        return found
     loads = scenario.loads
     position = {load.id: i for i, load in enumerate(loads)}
-    resources: list[Resource] = []
+    names: list[str] = []
+    pools: list[Pool] = []
+    capacities: list[Capacity] = []
+    members_of: list[list[tuple[int, float]]] = []
     uses: list[list[tuple[int, float]]] = [[] for _ in loads]
 
-    def add(resource: Resource, members: list[tuple[int, float]]) -> None:
+    def add(name: str, capacity: Capacity, members: list[tuple[int, float]], pool: Pool) -> None:
         if not members:
             return
-        index = len(resources)
-        resource.members = members
-        resources.append(resource)
+        index = len(names)
+        names.append(name)
+        pools.append(pool)
+        capacities.append(capacity)
+        members_of.append(members)
         for load_index, coefficient in members:
             uses[load_index].append((index, coefficient))
 
@@ -129,71 +207,108 @@ def build_problem(scenario: Scenario, budget: SiteBudget) -> Problem:
 
     everyone = list(range(len(loads)))
     for phase in scenario.site.phases:
-        add(
-            Resource(f"breaker_phase_{phase}", budget.breaker_headroom_a[phase]),
-            per_leg(everyone, phase),
-        )
+        add(f"breaker_phase_{phase}", ("breaker", phase, 0), per_leg(everyone, phase), Pool.NONE)
 
-    volts = budget.voltage
     if budget.import_headroom_w is not None:
         legs = [(i, float(loads[i].leg_count)) for i in everyone]
         standard_like = {Mode.STANDARD, Mode.CONTINUOUS}
         if budget.battery_boost_w > 0:
             # Standard loads may also lean on the battery: total <= cap + boost,
             # and everything else alone <= cap.
-            add(
-                Resource(
-                    "import_limit", (budget.import_headroom_w + budget.battery_boost_w) / volts
-                ),
-                legs,
-            )
+            add("import_limit", ("import", "boost", 0), legs, Pool.NONE)
             others = [(i, c) for i, c in legs if loads[i].mode not in standard_like]
-            add(Resource("import_limit", budget.import_headroom_w / volts), others)
+            add("import_limit", ("import", "", 0), others, Pool.NONE)
         else:
-            add(Resource("import_limit", budget.import_headroom_w / volts), legs)
+            add("import_limit", ("import", "", 0), legs, Pool.NONE)
 
-    for circuit in scenario.circuits:
+    for index, circuit in enumerate(scenario.circuits):
         members = [position[lid] for lid in scenario.circuit_loads.get(circuit.id, ())]
-        for phase, limit in circuit.limit_a.items():
-            add(Resource(f"circuit:{circuit.id}", limit), per_leg(members, phase))
+        for phase in circuit.limit_a:
+            add(
+                f"circuit:{circuit.id}",
+                ("circuit", phase, index),
+                per_leg(members, phase),
+                Pool.NONE,
+            )
 
     unit_of: list[str | None] = [None] * len(loads)
     connectors: dict[str, list[int]] = {}
     for i, load in enumerate(loads):
         if load.charger is not None:
             connectors.setdefault(load.charger, []).append(i)
-    for unit in scenario.chargers:
+    for index, unit in enumerate(scenario.chargers):
         members = connectors.get(unit.id, [])
         for phase in scenario.site.phases:
-            add(Resource(f"charger:{unit.id}", unit.max_a), per_leg(members, phase))
+            add(f"charger:{unit.id}", ("unit", "", index), per_leg(members, phase), Pool.NONE)
         if not unit.concurrent:
             for i in members:
                 unit_of[i] = unit.id
 
-    pools = {
-        Pool.ECO: None
-        if not budget.battery_below_target and scenario.site.battery
-        else budget.surplus_w,
-        Pool.SOLAR: budget.surplus_w,
-        Pool.EXCESS: budget.excess_w,
-    }
+    eco_unbounded = not budget.battery_below_target and scenario.site.battery is not None
     present = {load.mode for load in loads}
-    for pool, watts in pools.items():
+    for pool in (Pool.ECO, Pool.SOLAR, Pool.EXCESS):
         mode = MODE_OF_POOL[pool]
-        if watts is None or mode not in present:
+        if (pool is Pool.ECO and eco_unbounded) or mode not in present:
             continue
         tier = MODE_TIER[mode]
         consumers = [(i, float(loads[i].leg_count)) for i in everyone if loads[i].tier <= tier]
-        add(Resource(pool.name.lower(), watts / volts, pool), consumers)
+        add(pool.name.lower(), ("pool", "", int(pool)), consumers, pool)
 
+    shape = Problem(
+        loads,
+        [],
+        [],
+        [Resource(n, 0.0, pool, m) for n, pool, m in zip(names, pools, members_of, strict=True)],
+        uses,
+        unit_of,
+    )
+    skeleton = Skeleton(
+        tuple(names),
+        tuple(pools),
+        tuple(capacities),
+        tuple(members_of),
+        uses,
+        unit_of,
+        shape.own_pool,
+        shape.hard,
+        shape.pooled,
+        shape.order,
+    )
+    if len(_skeletons) >= SKELETON_CACHE_SIZE:
+        _skeletons.clear()
+    _skeletons[key] = skeleton
+    return skeleton
+
+
+def build_problem(scenario: Scenario, budget: SiteBudget) -> Problem:
+    """Translate a scenario and its site budget into resources."""
+    skeleton = _skeleton(scenario, budget)
+    resources = [
+        Resource(name, _capacity(kind, scenario, budget), pool, members)
+        for name, kind, pool, members in zip(
+            skeleton.names, skeleton.capacities, skeleton.pools, skeleton.members, strict=True
+        )
+    ]
     targets: list[float] = []
     reasons: list[str | None] = []
     if_active: list[float] = []
-    for load in loads:
+    for load in scenario.loads:
         target, reason = _mode_target(load, budget)
         targets.append(target)
         reasons.append(reason)
         if_active.append(
             target if load.active else _mode_target(replace(load, active=True), budget)[0]
         )
-    return Problem(loads, targets, reasons, resources, uses, unit_of, if_active)
+    return Problem(
+        scenario.loads,
+        targets,
+        reasons,
+        resources,
+        skeleton.uses,
+        skeleton.unit_of,
+        if_active,
+        own_pool=skeleton.own_pool,
+        hard=skeleton.hard,
+        pooled=skeleton.pooled,
+        order=skeleton.order,
+    )

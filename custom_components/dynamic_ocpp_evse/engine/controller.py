@@ -58,6 +58,7 @@ class Controller:
         )
         for load in scenario.loads:
             memory = self._memory.setdefault(load.id, LoadMemory())
+            memory.measured = None
             key = f"{load.mode}|{load.min_a}|{load.max_a}|{load.priority}"
             if memory.mode_key and memory.mode_key != key:
                 memory.pause_until = -math.inf
@@ -96,11 +97,15 @@ class Controller:
         return result
 
     def _measured_loads(self) -> tuple[Load, ...]:
+        """Each configured load with its latest draw and state (rebuilt only on change)."""
         loads = []
         for load in self._scenario.loads:
             memory = self._memory[load.id]
             draw = memory.draw_a if memory.draw_a is not None else tuple(0.0 for _ in load.phases)
-            loads.append(replace(load, draw_a=draw, active=bool(memory.active)))
+            cached = memory.measured
+            if cached is None or cached.draw_a != draw or cached.active != bool(memory.active):
+                cached = memory.measured = replace(load, draw_a=draw, active=bool(memory.active))
+            loads.append(cached)
         return tuple(loads)
 
     def _control_step(self, now: float, dt: float) -> dict[str, Any]:
@@ -138,12 +143,17 @@ class Controller:
         for load in loads:
             if load.active and now < self._memory[load.id].pause_until:
                 held.add(load.id)
-        # Restart candidates must fit with a margin, against the worst house
-        # current of the last pause window (so a cycling hob does not toggle them).
-        if restarting:
-            trial = allocate_scenario(self._variant(worst, held, graced, restarting))
-            held |= {i for i in restarting if trial["loads"][i]["current_a"] <= 0}
         first = allocate_scenario(self._variant(base, held, graced, set()))
+        # A restart must also fit with a margin, against the worst house current of
+        # the last pause window (so a cycling hob does not toggle it). Judged only
+        # for loads the plain split would start: the others stay off anyway.
+        starting = {i for i in restarting if first["loads"][i]["current_a"] > 0}
+        if starting:
+            trial = allocate_scenario(self._variant(worst, held, graced, starting))
+            denied = {i for i in starting if trial["loads"][i]["current_a"] <= 0}
+            if denied:
+                held |= denied
+                first = allocate_scenario(self._variant(base, held, graced, set()))
         for load in loads:
             got = first["loads"][load.id]
             if self._wants_grace(load, self._memory[load.id], got, now):

@@ -30,6 +30,24 @@ OVERLOAD_SETTLE_S = 5.0
 """After an overload, readings of this many seconds may still lower the held floor."""
 
 
+class SlidingMax:
+    """The highest value of the last ``window`` seconds (amortised O(1) per sample)."""
+
+    def __init__(self) -> None:
+        self._samples: deque[tuple[float, float]] = deque()
+        """(time, value), values strictly decreasing from the oldest."""
+
+    def push(self, t: float, value: float, window: float) -> float:
+        """Add a sample at ``t``; return the highest value since ``t - window``."""
+        samples = self._samples
+        while samples and samples[-1][1] <= value:
+            samples.pop()
+        samples.append((t, value))
+        while samples[0][0] < t - window:
+            samples.popleft()
+        return samples[0][1]
+
+
 class InputTracker:
     """Remembers and conditions the controller's inputs."""
 
@@ -39,7 +57,8 @@ class InputTracker:
         self._grid_seen: dict[str, float] = {}
         self._grid_last: dict[str, float] = {}
         self._house: dict[str, float] = {}
-        self._history: deque[tuple[float, dict[str, float]]] = deque()
+        self._pause_max: dict[str, SlidingMax] = {}
+        self._raise_max: dict[str, SlidingMax] = {}
         self._overload_floor: dict[str, tuple[float, float, float]] = {}
         """Per phase: (house floor, time of the overload, hold until)."""
         self.missing_now: list[str] = []
@@ -140,12 +159,12 @@ class InputTracker:
                 self._house[phase] = max(self._house[phase], held[0])
             else:
                 self._overload_floor.pop(phase, None)
-        self._history.append((now, dict(raw_house)))
-        while self._history and self._history[0][0] < now - max(window_s, timing.raise_hold_s):
-            self._history.popleft()
-        peak = {p: max(h[p] for t, h in self._history if t >= now - window_s) for p in raw_house}
-        recent = [h for t, h in self._history if t >= now - timing.raise_hold_s]
-        self.recent_peak = {p: max(h[p] for h in recent) for p in raw_house}
+        peak: dict[str, float] = {}
+        for phase, value in raw_house.items():
+            peak[phase] = self._pause_max.setdefault(phase, SlidingMax()).push(now, value, window_s)
+            self.recent_peak[phase] = self._raise_max.setdefault(phase, SlidingMax()).push(
+                now, value, timing.raise_hold_s
+            )
         house = dict(self._house)
         for phase in self.missing_now:
             # No fresh reading: assume the worst of the recent past on that phase.

@@ -75,6 +75,8 @@ class LoadMemory:
     draw_a: tuple[float, ...] | None = None
     active: bool | None = None
     mode_key: str = ""
+    measured: Load | None = None
+    """The configured load with the draw and state above (reused while they hold)."""
 
 
 @dataclass(slots=True)
