@@ -381,3 +381,12 @@ def test_the_recent_house_peak_only_holds_raises_never_lowers() -> None:
     for _ in range(8):
         last = loop.step(0.2)
     assert last["current_a"] == 16.0  # a whole calm minute: raised
+
+
+def test_a_load_with_a_new_reading_keeps_every_other_field() -> None:
+    from dataclasses import replace
+
+    from custom_components.dynamic_ocpp_evse.engine.models import Kind, Load, Mode
+
+    load = Load("p", Kind.PLUG, Mode.SOLAR, 3, 8.7, 8.7, ("B",), (0.0,), False, True, "u", 4)
+    assert load.measured((8.5,), True) == replace(load, draw_a=(8.5,), active=True)

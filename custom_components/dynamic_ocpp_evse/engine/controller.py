@@ -104,7 +104,7 @@ class Controller:
             draw = memory.draw_a if memory.draw_a is not None else tuple(0.0 for _ in load.phases)
             cached = memory.measured
             if cached is None or cached.draw_a != draw or cached.active != bool(memory.active):
-                cached = memory.measured = replace(load, draw_a=draw, active=bool(memory.active))
+                cached = memory.measured = load.measured(draw, bool(memory.active))
             loads.append(cached)
         return tuple(loads)
 

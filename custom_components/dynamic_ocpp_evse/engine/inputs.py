@@ -21,6 +21,11 @@ from .timing import BatteryMemory, LoadMemory, SiteTiming
 
 def number(value: Any) -> float | None:
     """A finite float, or None for anything else (missing, None, text, NaN)."""
+    kind = type(value)
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if kind is int:
+        return float(value)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return float(value) if math.isfinite(value) else None
@@ -212,10 +217,15 @@ class InputTracker:
 
 def _read_load(load: Load, memory: LoadMemory, raw: Mapping[str, Any]) -> None:
     draw = raw.get("draw_a")
-    if isinstance(draw, list | tuple) and len(draw) == load.leg_count:
-        values = [number(v) for v in draw]
-        if all(v is not None for v in values):
-            memory.draw_a = tuple(max(0.0, v) for v in values if v is not None)
+    if isinstance(draw, list | tuple) and len(draw) == len(load.phases):
+        values: list[float] = []
+        for value in draw:
+            amps = number(value)
+            if amps is None:
+                break  # one leg unreadable: keep the last complete reading
+            values.append(amps if amps > 0.0 else 0.0)
+        else:
+            memory.draw_a = tuple(values)
     active = raw.get("active")
     if isinstance(active, bool):
         memory.active = active
