@@ -60,6 +60,19 @@ def site(n: int) -> dict:
     }
 
 
+def reference_ms() -> float:
+    """A fixed pure-Python loop, timed: shows how fast the machine is right now.
+
+    Shared virtual machines change speed (on ours the same loop takes 1.6x longer
+    at times), so each batch is printed next to this figure.
+    """
+    start = time.perf_counter()
+    total = 0
+    for k in range(300_000):
+        total += k * k % 7
+    return (time.perf_counter() - start) * 1e3
+
+
 def run_batch(config: dict, steps: int, seed: int) -> tuple[list[float], list[int]]:
     """One closed-loop run: seconds per step and engine runs per step."""
     controller = Controller(config)
@@ -112,6 +125,7 @@ def main() -> None:
     print(f"load average at start: {os.getloadavg()[0]:.2f}")
     medians = []
     for batch in range(args.batches):
+        reference = reference_ms()
         samples, runs = run_batch(config, args.steps, seed=batch)
         samples.sort()
         medians.append(statistics.median(samples))
@@ -119,7 +133,7 @@ def main() -> None:
         print(
             f"batch {batch + 1}: median {medians[-1] * 1e3:.3f} ms,"
             f" p95 {samples[int(0.95 * len(samples))] * 1e3:.3f} ms"
-            f" (engine runs per step -> steps: {counts})"
+            f" (engine runs per step -> steps: {counts}; reference loop {reference:.0f} ms)"
         )
     print(
         f"{args.loads}-load controller step over {args.batches} x {args.steps} steps:"

@@ -130,7 +130,6 @@ class Controller:
             ),
         )
         base = replace(self._scenario, site=site, loads=loads)
-        worst = replace(base, site=replace(site, grid_current_a=worst_grid))
         held: set[str] = set()
         graced: set[str] = set()
         restarting = {
@@ -149,6 +148,7 @@ class Controller:
         # for loads the plain split would start: the others stay off anyway.
         starting = {i for i in restarting if first["loads"][i]["current_a"] > 0}
         if starting:
+            worst = replace(base, site=replace(site, grid_current_a=worst_grid))
             trial = allocate_scenario(self._variant(worst, held, graced, starting))
             denied = {i for i in starting if trial["loads"][i]["current_a"] <= 0}
             if denied:
@@ -181,6 +181,8 @@ class Controller:
     ) -> Scenario:
         """The scenario with held loads inactive, graced loads at their minimum as
         standard loads, and restart candidates needing their minimum plus a margin."""
+        if not (held or graced or restarting):
+            return base
         return replace(
             base, loads=tuple(self._variant_load(x, held, graced, restarting) for x in base.loads)
         )
