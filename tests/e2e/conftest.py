@@ -264,3 +264,16 @@ def floors(sim: Simulator, connector: int = 1) -> list[dict[str, Any]]:
         for r in sim.requests("SetChargingProfile")
         if r["connectorId"] == connector and r["csChargingProfiles"]["chargingProfileId"] % 10 == 3
     ]
+
+
+async def charging_car(
+    make_hub: Any, make_sim: Any, sim_kw: Any = None, **charger: Any
+) -> tuple[Hub, Simulator]:
+    """CP1 connected, a car plugged in and given its first limit above zero."""
+    hub = await make_hub([builtin_charger("CP1", **charger)])
+    sim = make_sim("CP1", **(sim_kw or {}))
+    await sim.start()
+    await hub.session("CP1").wait_ready()
+    await sim.plug_in(1)
+    await sim.wait_for(lambda: any(limit > 0 for limit in dynamic_limits(sim)))
+    return hub, sim

@@ -13,7 +13,7 @@ from custom_components.dynamic_ocpp_evse.engine.timing import SITE_DEFAULTS
 from tests.ha.hub_fixtures import set_grid
 from tools.cp_simulator import ProfileStore
 
-from .conftest import BREAKER_A, builtin_charger, dynamic_limits, floors, until
+from .conftest import BREAKER_A, builtin_charger, charging_car, dynamic_limits, floors, until
 
 LOAD = "sub_cp1_1"
 
@@ -31,17 +31,6 @@ class SimClock:
         self.offset += timedelta(seconds=seconds)
 
 
-async def _charging(make_hub: Any, make_sim: Any, sim_kw: Any = None, **charger: Any):
-    """CP1 connected, a car plugged in and given its first limit above zero."""
-    hub = await make_hub([builtin_charger("CP1", **charger)])
-    sim = make_sim("CP1", **(sim_kw or {}))
-    await sim.start()
-    await hub.session("CP1").wait_ready()
-    await sim.plug_in(1)
-    await sim.wait_for(lambda: any(limit > 0 for limit in dynamic_limits(sim)))
-    return hub, sim
-
-
 async def _set_max_current(hass: HomeAssistant, hub: Any, amps: float) -> None:
     await hass.services.async_call(
         "number",
@@ -54,7 +43,7 @@ async def _set_max_current(hass: HomeAssistant, hub: Any, amps: float) -> None:
 async def test_a_grid_change_sends_a_profile_with_the_right_limit(
     hass: HomeAssistant, make_hub: Any, make_sim: Any
 ) -> None:
-    hub, sim = await _charging(make_hub, make_sim)
+    hub, sim = await charging_car(make_hub, make_sim)
     assert 6.0 <= dynamic_limits(sim)[-1] < 12.0  # a start: the minimum, then a ramp
     await _set_max_current(hass, hub, 12.0)  # a new maximum applies at once
     await sim.wait_for(lambda: dynamic_limits(sim)[-1] == 12.0)
@@ -75,7 +64,7 @@ async def test_a_grid_change_sends_a_profile_with_the_right_limit(
 async def test_a_reconnecting_charger_gets_its_floor_and_current_profile_again(
     hass: HomeAssistant, make_hub: Any, make_sim: Any
 ) -> None:
-    hub, sim = await _charging(make_hub, make_sim, max_current_a=6.0, failsafe_floor="zero")
+    hub, sim = await charging_car(make_hub, make_sim, max_current_a=6.0, failsafe_floor="zero")
     limit = dynamic_limits(sim)[-1]
     assert limit == 6.0
     status_id = hub.entity_id("sensor", f"{LOAD}_connector_status")
@@ -137,7 +126,7 @@ async def test_when_home_assistant_stops_the_charger_falls_back_to_the_floor(
     hass: HomeAssistant, make_hub: Any, make_sim: Any
 ) -> None:
     clock = SimClock()
-    hub, sim = await _charging(
+    hub, sim = await charging_car(
         make_hub, make_sim, {"clock": clock}, max_current_a=6.0, failsafe_floor="zero"
     )
     await sim.wait_for(lambda: sim.allowed_a(1) == 6.0)

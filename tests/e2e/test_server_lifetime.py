@@ -20,7 +20,7 @@ from custom_components.dynamic_ocpp_evse.const import CONF_OCPP_SERVER_PORT
 from custom_components.dynamic_ocpp_evse.ocpp_runtime import KEEP_AFTER_UNLOAD_S
 from tests.ha.hub_fixtures import set_grid
 
-from .conftest import builtin_charger, dynamic_limits, floors, until
+from .conftest import builtin_charger, charging_car, dynamic_limits, floors, until
 
 
 def _port_is_free(port: int) -> bool:
@@ -42,13 +42,8 @@ def _free_port() -> int:
 async def test_a_reload_keeps_the_charger_connected_and_controlled(
     hass: HomeAssistant, make_hub: Any, make_sim: Any
 ) -> None:
-    hub = await make_hub([builtin_charger("CP1")])
-    sim = make_sim("CP1")
-    await sim.start()
-    await hub.session("CP1").wait_ready()
-    await sim.wait_for(lambda: bool(floors(sim)))
-    await sim.plug_in(1)
-    await sim.wait_for(lambda: bool(dynamic_limits(sim)) and dynamic_limits(sim)[-1] >= 6.0)
+    hub, sim = await charging_car(make_hub, make_sim)
+    assert floors(sim)
 
     assert await hass.config_entries.async_reload(hub.entry.entry_id)
     await hass.async_block_till_done()
