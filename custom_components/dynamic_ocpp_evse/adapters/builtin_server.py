@@ -37,8 +37,8 @@ from ..ocpp_server.state import ConnectorState
 from .base import LoadCommand, LoadReading
 from .builtin_reading import FinishedLatch, in_session, measured_currents
 from .charger_settings import compliance_cycles, min_send_interval, profile_settings
-from .ocpp_integration import REFRESH_FRACTION
 from .ocpp_unit import ISSUE_NON_COMPLIANT, RESET_MIN_INTERVAL, raise_non_compliant_issue
+from .pacing import ComplianceCount, SendPacer
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -70,9 +70,10 @@ class BuiltinServerAdapter:
         self.connector_id = int(get(CONF_CONNECTOR_ID, 1))
         self.settings = profile_settings(hub_data, subentry_data)
         self.legs = self.settings.phases
-        self._validity_s = float(self.settings.validity_s or 0)
         self._min_send = min_send_interval(subentry_data)
-        self._cycles = compliance_cycles(subentry_data)
+        # what the session was handed (queued or answered), and whether it is followed
+        self._pacer = SendPacer(float(self.settings.validity_s or 0), self._min_send)
+        self._compliance = ComplianceCount(compliance_cycles(subentry_data))
         self.session: ChargePointSession | None = (
             central.charger(self.cpid) if central is not None else None
         )
@@ -80,16 +81,11 @@ class BuiltinServerAdapter:
             self.session.configure(self.connector_id, self.settings)
         self._latch = FinishedLatch()
         self._target_a: float | None = None
-        self._sent_a: float | None = None  # handed to the session (queued or answered)
-        self._sent_at: datetime | None = None
         self._send_seq = 0
         self._floor_problem: Problem | None = None
         self._floor_at: datetime | None = None
         self._profile_problem: Problem | None = None
-        self._non_compliant = False
-        self._expect_a: float | None = None
         self._judged_at: datetime | None = None
-        self._bad = 0
         self._last_reset: datetime | None = None
         self._warned_missing = False
 
@@ -124,7 +120,7 @@ class BuiltinServerAdapter:
         problem = self._floor_problem or self._profile_problem
         if problem is not None:
             return problem
-        if self._non_compliant:
+        if self._compliance.non_compliant:
             return "non_compliant"
         return "ok"
 
@@ -192,33 +188,22 @@ class BuiltinServerAdapter:
         if self._target_a is None:
             return
         amps = offered_limit_a(self._target_a, self.settings.min_a)
-        since = None if self._sent_at is None else now - self._sent_at
         conn = self.connector
         floor_a = self.settings.floor_a if conn is not None and conn.floor_installed else None
-        fresh = since is not None and (
-            self._validity_s <= 0
-            or since.total_seconds() < self._validity_s * REFRESH_FRACTION
-            or amps == floor_a  # expiring onto an equal floor changes nothing
-        )
-        if amps == self._sent_a and fresh:
+        if not self._pacer.due(amps, now, floor_a=floor_a):
             return
-        decrease = self._sent_a is not None and amps < self._sent_a
-        if since is not None and since < self._min_send and not decrease:
-            return  # retried next cycle: the target still differs from what was sent
         self._send_seq += 1
         seq = self._send_seq
-        self._sent_a, self._sent_at = amps, now
-        if amps != self._expect_a:
-            self._bad = 0  # a new value starts a new judgement; a refresh does not
-        self._expect_a = amps
+        self._pacer.sent(amps, now)
+        self._compliance.expect(amps)
         fut = await session.set_limit(self.connector_id, amps)
         fut.add_done_callback(lambda done: self._profile_done(done, seq))
 
     async def _reset(self, session: ChargePointSession, now: datetime) -> asyncio.Future[Any]:
         self._last_reset = now
-        self._bad = 0
+        self._compliance.restart()
         self._judged_at = None
-        self._sent_at = now  # the session re-sends the floor and the current limit
+        self._pacer.sent_at = now  # the session re-sends the floor and the current limit
         return await session.reset(self.connector_id)
 
     def _may_reset(self, now: datetime) -> bool:
@@ -257,7 +242,7 @@ class BuiltinServerAdapter:
             return
         self._profile_problem = cast(Problem | None, outcome)
         if outcome is not None and seq == self._send_seq:
-            self._sent_a = None  # the charger does not hold it: retry after the interval
+            self._pacer.sent_a = None  # the charger does not hold it: retry after the interval
 
     # --- compliance ------------------------------------------------------------------
     def _check_compliance(self) -> bool:
@@ -267,7 +252,7 @@ class BuiltinServerAdapter:
         is not enforcing it). Drawing less is the car's own choice and is fine.
         """
         conn = self.connector
-        expected = self._expect_a
+        expected = self._compliance.expect_a
         if expected is None or conn is None or not in_session(conn):
             return False
         applied_at = conn.profile_sent_at
@@ -286,16 +271,10 @@ class BuiltinServerAdapter:
         known = [value for value in draw or () if value is not None]
         if not known:
             return False
-        if max(known) <= expected + COMPLIANCE_TOLERANCE_A:
-            self._bad = 0
-            if self._non_compliant:
-                _LOGGER.info("%s connector %s follows us again", self.cpid, self.connector_id)
-                self._set_compliant(True)
-            return False
-        self._bad += 1
-        if self._bad < self._cycles:
-            return False
-        if not self._non_compliant:
+        reset, change = self._compliance.judge(max(known) <= expected + COMPLIANCE_TOLERANCE_A)
+        if change is True:
+            _LOGGER.info("%s connector %s follows us again", self.cpid, self.connector_id)
+        elif change is False:
             _LOGGER.warning(
                 "%s connector %s draws %.1f A while it accepted %.1f A",
                 self.cpid,
@@ -303,8 +282,9 @@ class BuiltinServerAdapter:
                 max(known),
                 expected,
             )
-            self._set_compliant(False)
-        return True
+        if change is not None:
+            self._set_compliant(change)
+        return reset
 
     @property
     def issue_id(self) -> str:
@@ -312,9 +292,8 @@ class BuiltinServerAdapter:
         return f"{ISSUE_NON_COMPLIANT}_builtin_{self.cpid}_{self.connector_id}"
 
     def _set_compliant(self, compliant: bool) -> None:
-        was = self._non_compliant
-        self._non_compliant = not compliant
-        if not compliant and not was:
-            raise_non_compliant_issue(self.hass, self.issue_id, self.cpid, str(self.connector_id))
-        elif compliant and was:
+        """Raise or clear this connector's repair issue."""
+        if compliant:
             ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
+        else:
+            raise_non_compliant_issue(self.hass, self.issue_id, self.cpid, str(self.connector_id))

@@ -36,11 +36,11 @@ from .base import LoadCommand, LoadReading
 from .charger_settings import compliance_cycles, min_send_interval, profile_settings
 from .ocpp_reading import ConnectorReader
 from .ocpp_unit import async_call_ocpp, register, unit_for, unregister
+from .pacing import ComplianceCount, SendPacer
 
 _LOGGER = logging.getLogger(__name__)
 
 COMPLIANCE_TOLERANCE_A = 0.5
-REFRESH_FRACTION = 0.4  # refresh well before half of the validity has elapsed
 CLOCK_MARGIN_S = 60.0  # absolute profiles start this much in the past (lagging clocks)
 
 RateUnit = Literal["A", "W"]
@@ -74,9 +74,7 @@ class OcppIntegrationAdapter:
         self._stack_cfg = settings.stack_level
         self._validity = settings.validity
         self._validity_s = float(settings.validity_s or 0)
-        self._min_send = min_send_interval(subentry_data)
         self._floor_a = float(settings.floor_a or 0.0)
-        self._cycles = compliance_cycles(subentry_data)
         self._reader = ConnectorReader(
             hass,
             subentry_data,
@@ -90,8 +88,7 @@ class OcppIntegrationAdapter:
         self._unit = unit_for(hass, self.cpid)
         # the controller's latest target and what the charger holds from us
         self._target_a: float | None = None
-        self._sent_a: float | None = None
-        self._sent_at: datetime | None = None
+        self._pacer = SendPacer(self._validity_s, min_send_interval(subentry_data))
         self._sent_tx: int | None = None
         self._floor_pending = True
         self._floor_a_sent: float | None = None
@@ -99,12 +96,10 @@ class OcppIntegrationAdapter:
         self._missing = False
         self._offline = False
         self._failing = False
-        self._non_compliant = False
         self._warned_no_floor = False
         # compliance: the current we expect offered since the last send
-        self._expect_a: float | None = None
+        self._compliance = ComplianceCount(compliance_cycles(subentry_data))
         self._report_mark: datetime | None = None
-        self._bad = 0
 
     # --- LoadAdapter -------------------------------------------------------------
     @property
@@ -124,7 +119,7 @@ class OcppIntegrationAdapter:
             return "charger_missing"
         if self._failing:
             return "service_failed"
-        if self._non_compliant:
+        if self._compliance.non_compliant:
             return "non_compliant"
         if self._offline:
             return "unavailable"
@@ -171,8 +166,9 @@ class OcppIntegrationAdapter:
         """After a clear: floor first, then the current dynamic profile (lock held)."""
         self._floor_pending = True
         self._floor_a_sent = None
-        self._sent_a = self._sent_at = self._sent_tx = None
-        self._bad = 0
+        self._pacer.forget()
+        self._sent_tx = None
+        self._compliance.restart()
         if not await self._install_floor():
             return False
         return await self._send_dynamic(now, force=True)
@@ -200,7 +196,7 @@ class OcppIntegrationAdapter:
         offline = self._reader.offline
         if self._offline and not offline:
             self._floor_pending = True
-            self._sent_at = None
+            self._pacer.sent_at = None
         self._offline = offline
         return not self._missing and not offline
 
@@ -246,18 +242,11 @@ class OcppIntegrationAdapter:
             if tx is None:
                 return True  # no session to bind a TxProfile to: the floor governs
         amps = offered_limit_a(self._target_a, self._min_a)
-        since = None if self._sent_at is None else now - self._sent_at
-        same = amps == self._sent_a and tx == self._sent_tx
-        fresh = since is not None and (
-            self._validity_s <= 0
-            or since.total_seconds() < self._validity_s * REFRESH_FRACTION
-            or amps == self._floor_a_sent  # expiring onto an equal floor changes nothing
+        due = self._pacer.due(
+            amps, now, floor_a=self._floor_a_sent, same_binding=tx == self._sent_tx, force=force
         )
-        if same and fresh and not force:
+        if not due:
             return True
-        decrease = self._sent_a is not None and amps < self._sent_a
-        if since is not None and since < self._min_send and not force and not decrease:
-            return True  # retried next cycle: the target still differs from what was sent
         # Absolute: start a little in the past so a charger whose clock lags still
         # applies it at once; it still ends at now + validity.
         margin = CLOCK_MARGIN_S if self._validity == "absolute" and self._validity_s > 0 else 0.0
@@ -277,10 +266,9 @@ class OcppIntegrationAdapter:
         )
         if not await self._set_profile(profile):
             return False
-        self._sent_a, self._sent_at, self._sent_tx = amps, now, tx
-        if amps != self._expect_a:
-            self._bad = 0  # a new value starts a new judgement; a refresh does not
-        self._expect_a = amps
+        self._pacer.sent(amps, now)
+        self._sent_tx = tx
+        self._compliance.expect(amps)
         self._report_mark = self._reader.offered_reported()
         return True
 
@@ -325,7 +313,7 @@ class OcppIntegrationAdapter:
         asked for more (the dynamic profile is not in force). Offering less than asked
         for is the charger's own cap (hardware, cable) and is fine.
         """
-        if self._expect_a is None or not self._reader.in_session():
+        if self._compliance.expect_a is None or not self._reader.in_session():
             return False
         offered = self._reader.offered_a(self._rate_unit)
         reported = self._reader.offered_reported()
@@ -334,24 +322,17 @@ class OcppIntegrationAdapter:
         if self._report_mark is not None and reported <= self._report_mark:
             return False  # nothing reported since the send or the last check
         self._report_mark = reported
-        expected, floor = self._expect_a, self._floor_a_sent
+        expected, floor = self._compliance.expect_a, self._floor_a_sent
         above = offered > expected + COMPLIANCE_TOLERANCE_A
         on_floor = (
             floor is not None
             and expected > floor + COMPLIANCE_TOLERANCE_A
             and abs(offered - floor) <= COMPLIANCE_TOLERANCE_A
         )
-        if not above and not on_floor:
-            self._bad = 0
-            if self._non_compliant:
-                _LOGGER.info("%s connector %s follows us again", self.cpid, self._connector)
-                self._non_compliant = False
-                self._unit.set_compliant(self._connector, True)
-            return False
-        self._bad += 1
-        if self._bad < self._cycles:
-            return False
-        if not self._non_compliant:
+        reset, change = self._compliance.judge(not above and not on_floor)
+        if change is True:
+            _LOGGER.info("%s connector %s follows us again", self.cpid, self._connector)
+        elif change is False:
             _LOGGER.warning(
                 "%s connector %s offers %.1f A while we asked for %.1f A",
                 self.cpid,
@@ -359,6 +340,6 @@ class OcppIntegrationAdapter:
                 offered,
                 expected,
             )
-            self._non_compliant = True
-            self._unit.set_compliant(self._connector, False)
-        return True
+        if change is not None:
+            self._unit.set_compliant(self._connector, change)
+        return reset
