@@ -2,9 +2,10 @@
 
 ``allocate`` answers "what is the right split now"; the :class:`Controller`
 adds what must hold over time: smoothing that never hides an overload, ramps
-and a deadband on increases, immediate decreases, a minimum pause after a
-stop, a restart margin, grace for solar/excess loads, battery SOC hysteresis,
-a safe fallback on stale inputs and periodic refresh of commands.
+and a deadband on increases, immediate decreases, raises admitted only when
+safe in the worst case (``sequencing``), a minimum pause after a stop, a
+restart margin, grace for solar/excess loads, battery SOC hysteresis, a safe
+fallback on stale inputs and periodic refresh of commands.
 
 Time is an argument (``now``, any monotonic seconds); nothing here reads a clock.
 """
