@@ -8,6 +8,7 @@ export above the excess threshold and what the home battery may add.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .models import Load, Site
@@ -39,11 +40,16 @@ class SiteBudget:
 
 def house_current(site: Site, loads: tuple[Load, ...]) -> dict[str, float]:
     """Grid current per phase minus every managed load's own measured draw."""
-    draws: dict[str, list[float]] = {p: [] for p in site.grid_current_a}
+    return house_from_grid(site.grid_current_a, loads)
+
+
+def house_from_grid(grid_a: Mapping[str, float], loads: tuple[Load, ...]) -> dict[str, float]:
+    """``grid_a`` per phase minus every managed load's own measured draw on it."""
+    draws: dict[str, list[float]] = {p: [] for p in grid_a}
     for load in loads:
         for phase, amps in zip(load.phases, load.draw_a, strict=True):
             draws[phase].append(amps)
-    return {p: grid - math.fsum(draws[p]) for p, grid in site.grid_current_a.items()}
+    return {p: grid - math.fsum(draws[p]) for p, grid in grid_a.items()}
 
 
 def _inverter_room(site: Site, solar_w: float) -> float | None:

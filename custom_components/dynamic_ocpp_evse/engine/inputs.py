@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from .headroom import house_from_grid
 from .models import Battery, Load, Scenario
 from .timing import BatteryMemory, LoadMemory, SiteTiming
 
@@ -138,10 +139,7 @@ class InputTracker:
         highest house current of the last ``raise_hold_s`` per phase, against
         which raises are admitted (see :mod:`.sequencing`).
         """
-        raw_house = dict(self._grid_last)
-        for load in loads:
-            for phase, amps in zip(load.phases, load.draw_a, strict=True):
-                raw_house[phase] -= amps
+        raw_house = house_from_grid(self._grid_last, loads)
         tau = timing.smoothing_s
         alpha = 1.0 if tau <= 0 or reset else 1.0 - math.exp(-dt / tau)
         # Rises within half the safety margin are meter noise as far as any limit
