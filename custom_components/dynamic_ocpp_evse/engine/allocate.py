@@ -28,8 +28,7 @@ def _explain(solver: Solver, i: int) -> tuple[str, float, float]:
     problem = solver.p
     load = problem.loads[i]
     amps = solver.x[i]
-    room, bound = solver.headroom(i, settled=True)
-    hard_room, _ = solver.headroom(i, hard_only=True, settled=True)
+    room, bound, hard_room = solver.rooms(i, settled=True)
     blocked = solver.blocked_by.get(i)
     available = 0.0 if blocked is not None else solver.usable(i, max(room, amps))
     limit = floor_tenth(max(hard_room, amps))

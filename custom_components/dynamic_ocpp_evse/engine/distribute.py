@@ -80,11 +80,19 @@ class Solver:
         ``hard_only`` ignores the surplus pools (physical limits only);
         ``settled`` (after solving) no longer counts a sequential unit as taken
         by a connector that ended at 0 A."""
+        room, binding, _ = self.rooms(i, hard_only=hard_only, settled=settled)
+        return room, binding
+
+    def rooms(
+        self, i: int, *, hard_only: bool = False, settled: bool = False
+    ) -> tuple[float, int, float]:
+        """:meth:`headroom` and, from the same pass, the room the physical limits
+        alone leave (the third value)."""
         unit = self.p.unit_of[i]
         if unit is not None:
             holder = self.claimed.get(unit, i)
             if holder != i and (self.x[holder] > 0 or not settled):
-                return 0.0, -2
+                return 0.0, -2, 0.0
         x = self.x[i]
         cap, used = self.cap, self.used
         best = self.p.target_a[i]
@@ -93,6 +101,7 @@ class Solver:
             room = x + (cap[r] - used[r]) / c
             if room < best - EPS:
                 best, binding = room, r
+        hard_best = max(0.0, best)
         if not hard_only:
             own = self.own_pool[i]
             running = self.running
@@ -103,7 +112,7 @@ class Solver:
                         room = max(self.p.loads[i].min_a, room)
                     if room < best - EPS:
                         best, binding = room, r
-        return max(0.0, best), binding
+        return max(0.0, best), binding, hard_best
 
     def reason_of(self, i: int, r: int) -> str:
         """The machine-readable reason naming resource r as seen by load i."""
