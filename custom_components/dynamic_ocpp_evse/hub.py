@@ -18,7 +18,7 @@ from homeassistant.helpers.typing import ConfigType
 from .const import DOMAIN
 from .coordinator import DynamicOcppEvseConfigEntry, HubCoordinator, RuntimeData
 from .entity import device_info
-from .ocpp_runtime import async_start_ocpp_server, async_stop_ocpp_server
+from .ocpp_runtime import async_start_ocpp_server
 from .repairs import async_clear_entry_issues
 from .services import async_setup_services
 from .settings import forget_settings
@@ -42,7 +42,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 async def async_setup_entry(hass: HomeAssistant, entry: DynamicOcppEvseConfigEntry) -> bool:
     """Set up one hub: coordinator, hub device, platforms, then start the loop."""
-    server = await async_start_ocpp_server(hass, entry)  # kept across reloads
+    server = await async_start_ocpp_server(hass, entry)  # stopped with the entry
     coordinator = HubCoordinator(hass, entry, central=server.system if server else None)
     entry.runtime_data = RuntimeData(coordinator=coordinator, ocpp_server=server)
     if server is not None:
@@ -70,7 +70,6 @@ async def async_unload_entry(hass: HomeAssistant, entry: DynamicOcppEvseConfigEn
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: DynamicOcppEvseConfigEntry) -> None:
-    """The hub was deleted: stop its OCPP server, forget its settings and repair issues."""
-    await async_stop_ocpp_server(hass, entry.entry_id)
+    """The hub was deleted: forget its settings and repair issues."""
     forget_settings(hass, entry.entry_id)
     async_clear_entry_issues(hass, entry.entry_id)

@@ -2,12 +2,8 @@
 
 Owns the lifetime of one ``CentralSystem`` per hub entry with the server enabled:
 started with the entry (host and port from the hub, known charge points and their
-passwords from the hub's charger subentries with the built-in backend). A reload
-(every subentry change reloads the hub) keeps it: on unload the server is *kept*
-for ``KEEP_AFTER_UNLOAD_S``, and the next setup with the same host and port adopts
-it, updating its known chargers, so connected chargers stay connected. It stops
-when the hub is removed, when that time passes without a new setup (hub disabled),
-when host or port change, and on Home Assistant shutdown. A port that is taken is a translated
+passwords from the hub's charger subentries with the built-in backend), stopped on
+unload, reload and Home Assistant shutdown. A port that is taken is a translated
 ``ConfigEntryError`` plus a repair issue, not a crash. An unknown charge point that
 knocks raises a discovery flow ("New charger found: <id>", see ``flow_discovery``);
 every change the central system reports asks the hub's coordinator to recompute
@@ -22,11 +18,10 @@ from typing import Any, Protocol
 
 from homeassistant.config_entries import SOURCE_INTEGRATION_DISCOVERY, ConfigEntry
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP
-from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers import discovery_flow
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.event import async_call_later
 
 from .const import (
     BACKEND_BUILTIN,
@@ -48,10 +43,6 @@ from .ocpp_server.state import ChargerState
 _LOGGER = logging.getLogger(__name__)
 
 ISSUE_PORT_IN_USE = "ocpp_port_in_use"
-SERVERS = f"{DOMAIN}_ocpp_servers"
-"""``hass.data`` key: hub entry id -> its running (or kept) server runtime."""
-KEEP_AFTER_UNLOAD_S = 60.0
-"""How long an unloaded hub keeps its server for the setup that follows a reload."""
 DISCOVERY_HUB = "hub_entry_id"  # discovery data: which hub's server the charger knocked at
 
 
@@ -93,10 +84,10 @@ class OcppServerRuntime:
     def __init__(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
         self.hass = hass
         self.entry = entry
-        self.host, self.requested_port = _address(entry)
+        data: Mapping[str, Any] = entry.data
+        self.host = str(data.get(CONF_OCPP_SERVER_HOST) or DEFAULT_OCPP_SERVER_HOST)
+        self.requested_port = int(data.get(CONF_OCPP_SERVER_PORT, DEFAULT_OCPP_SERVER_PORT))
         self._coordinator: Recomputer | None = None
-        self._unsub_ha_stop: CALLBACK_TYPE | None = None
-        self._cancel_keep: CALLBACK_TYPE | None = None
         self.system = CentralSystem(
             self.host,
             self.requested_port,
@@ -140,50 +131,16 @@ class OcppServerRuntime:
                 translation_placeholders=placeholders,
             ) from err
         ir.async_delete_issue(self.hass, DOMAIN, port_issue_id(self.entry))
-        self._unsub_ha_stop = self.hass.bus.async_listen_once(
-            EVENT_HOMEASSISTANT_STOP, self._on_ha_stop
+        self.entry.async_on_unload(
+            self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._on_stop)
         )
-
-    def serves(self, entry: ConfigEntry) -> bool:
-        """Whether this running server is what ``entry`` asks for (same host and port)."""
-        return self.system.running and _address(entry) == (self.host, self.requested_port)
-
-    async def async_adopt(self) -> None:
-        """A new setup of the hub takes the kept server over: stop the countdown and
-        update the known chargers (removed ones are disconnected, new ones accepted)."""
-        if self._cancel_keep is not None:
-            self._cancel_keep()
-            self._cancel_keep = None
-        await self.system.update_known(known_chargers(self.entry))
-
-    @callback
-    def async_keep(self) -> None:
-        """The hub unloaded: keep serving for a while, in case it is being reloaded."""
-        self._coordinator = None
-        if self._cancel_keep is None and self.system.running:
-            self._cancel_keep = async_call_later(self.hass, KEEP_AFTER_UNLOAD_S, self._keep_expired)
-
-    async def _keep_expired(self, _now: Any) -> None:
-        self._cancel_keep = None
-        _LOGGER.debug("%s was not set up again: stopping its OCPP server", self.entry.title)
-        await self.async_stop()
 
     async def async_stop(self) -> None:
         """Close every charger connection and stop listening (idempotent)."""
         self._coordinator = None
-        if self._cancel_keep is not None:
-            self._cancel_keep()
-            self._cancel_keep = None
-        if self._unsub_ha_stop is not None:
-            self._unsub_ha_stop()
-            self._unsub_ha_stop = None
-        servers: dict[str, OcppServerRuntime] = self.hass.data.get(SERVERS, {})
-        if servers.get(self.entry.entry_id) is self:
-            del servers[self.entry.entry_id]
         await self.system.stop()
 
-    async def _on_ha_stop(self, _event: Event) -> None:
-        self._unsub_ha_stop = None  # a once-listener is gone once it has fired
+    async def _on_stop(self, _event: Event) -> None:
         await self.async_stop()
 
     @callback
@@ -209,36 +166,11 @@ class OcppServerRuntime:
 async def async_start_ocpp_server(
     hass: HomeAssistant, entry: ConfigEntry
 ) -> OcppServerRuntime | None:
-    """Start the hub's central system when enabled (or adopt the one kept from before
-    a reload); on unload it is kept for ``KEEP_AFTER_UNLOAD_S``."""
-    servers: dict[str, OcppServerRuntime] = hass.data.setdefault(SERVERS, {})
-    kept = servers.get(entry.entry_id)
+    """Start the hub's central system when enabled; stop it with the entry."""
     if not entry.data.get(CONF_OCPP_SERVER_ENABLED):
-        if kept is not None:
-            await kept.async_stop()
         ir.async_delete_issue(hass, DOMAIN, port_issue_id(entry))
         return None
-    if kept is not None and kept.serves(entry):
-        await kept.async_adopt()
-        runtime = kept
-    else:
-        if kept is not None:
-            await kept.async_stop()  # host or port changed: free the old one first
-        runtime = OcppServerRuntime(hass, entry)
-        await runtime.async_start()
-        servers[entry.entry_id] = runtime
-    entry.async_on_unload(runtime.async_keep)
+    runtime = OcppServerRuntime(hass, entry)
+    await runtime.async_start()
+    entry.async_on_unload(runtime.async_stop)
     return runtime
-
-
-async def async_stop_ocpp_server(hass: HomeAssistant, entry_id: str) -> None:
-    """Stop a hub's server now (the hub was removed)."""
-    kept = hass.data.get(SERVERS, {}).get(entry_id)
-    if kept is not None:
-        await kept.async_stop()
-
-
-def _address(entry: ConfigEntry) -> tuple[str, int]:
-    data: Mapping[str, Any] = entry.data
-    host = str(data.get(CONF_OCPP_SERVER_HOST) or DEFAULT_OCPP_SERVER_HOST)
-    return host, int(data.get(CONF_OCPP_SERVER_PORT, DEFAULT_OCPP_SERVER_PORT))

@@ -1,23 +1,19 @@
-"""The built-in server outlives a hub reload, but not the hub.
+"""The built-in server lives exactly as long as its hub is loaded.
 
-Every change of a load (subentry) reloads the hub; chargers must not be thrown
-off the server for that. A new port, a removed hub or a hub that stays unloaded
-must free the old port.
+Started with the hub entry, stopped cleanly on unload and reload: after an
+unload the port is free and the charger is disconnected; after a reload the
+charger reconnects, gets its safe floor again and is controlled by the new hub.
 """
 
 from __future__ import annotations
 
 import socket
-from datetime import timedelta
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.dynamic_ocpp_evse.const import CONF_OCPP_SERVER_PORT
-from custom_components.dynamic_ocpp_evse.ocpp_runtime import KEEP_AFTER_UNLOAD_S
 from tests.ha.hub_fixtures import set_grid
 
 from .conftest import builtin_charger, charging_car, dynamic_limits, floors, until
@@ -39,34 +35,46 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def test_a_reload_keeps_the_charger_connected_and_controlled(
+async def test_unloading_the_hub_stops_its_server_cleanly(
+    hass: HomeAssistant, make_hub: Any, make_sim: Any, port: int
+) -> None:
+    hub = await make_hub([builtin_charger("CP1")])
+    sim = make_sim("CP1", auto_reconnect=False)
+    await sim.start()
+    assert not _port_is_free(port)
+
+    assert await hass.config_entries.async_unload(hub.entry.entry_id)
+    await hass.async_block_till_done()
+    await until(lambda: not sim.connected.is_set())
+    await until(lambda: _port_is_free(port))
+
+
+async def test_after_a_reload_the_charger_reconnects_and_is_controlled_again(
     hass: HomeAssistant, make_hub: Any, make_sim: Any
 ) -> None:
     hub, sim = await charging_car(make_hub, make_sim)
-    assert floors(sim)
+    floors_before = len(floors(sim))
 
     assert await hass.config_entries.async_reload(hub.entry.entry_id)
     await hass.async_block_till_done()
     assert hub.entry.state is ConfigEntryState.LOADED
 
-    # the same connection: no reconnect, no new boot
-    assert sim.connections == 1 and sim.connected.is_set()
-    # and the reloaded hub still drives it: cooking (a 20 A house on every phase, no
-    # room for the car's minimum) lowers the limit it sends over the same connection
+    # the old server closed the connection; the charger is back on the new one
+    await sim.wait_for(lambda: sim.connections >= 2 and sim.connected.is_set(), timeout=10)
+    await hub.session("CP1").wait_ready()
+    await sim.wait_for(lambda: len(floors(sim)) > floors_before, timeout=10)
+    # the car goes on charging under the new hub's limit
+    await sim.wait_for(lambda: dynamic_limits(sim)[-1] >= 6.0, timeout=10)
+    # and the reloaded hub drives it: with the meter at 45 A (a house of at least
+    # 29 A beside a car of at most 16 A) there is no room for the car's minimum
     sent = len(dynamic_limits(sim))
-    before = dynamic_limits(sim)[-1]
-    draw = max(a or 0.0 for a in hub.session("CP1").state.connector(1).current_a)
-    set_grid(hass, draw + 20.0, draw + 20.0, draw + 20.0)
+    set_grid(hass, 45.0, 45.0, 45.0)
     await sim.wait_for(lambda: len(dynamic_limits(sim)) > sent, timeout=10)
-    assert dynamic_limits(sim)[-1] < before
-    assert sim.connections == 1
+    assert dynamic_limits(sim)[-1] < 6.0
 
 
-async def test_a_new_port_moves_the_server(
-    hass: HomeAssistant, make_hub: Any, make_sim: Any, port: int
-) -> None:
+async def test_a_new_port_moves_the_server(hass: HomeAssistant, make_hub: Any, port: int) -> None:
     hub = await make_hub([builtin_charger("CP1")])
-    assert not _port_is_free(port)
     new_port = _free_port()
     hass.config_entries.async_update_entry(
         hub.entry, data={**hub.entry.data, CONF_OCPP_SERVER_PORT: new_port}
@@ -75,29 +83,3 @@ async def test_a_new_port_moves_the_server(
     assert hub.entry.state is ConfigEntryState.LOADED
     await until(lambda: _port_is_free(port))
     assert not _port_is_free(new_port)
-
-
-async def test_removing_the_hub_frees_its_port_at_once(
-    hass: HomeAssistant, make_hub: Any, port: int
-) -> None:
-    hub = await make_hub([builtin_charger("CP1")])
-    assert await hass.config_entries.async_remove(hub.entry.entry_id)
-    await hass.async_block_till_done()
-    await until(lambda: _port_is_free(port))
-
-
-async def test_an_unloaded_hub_stops_its_server_after_a_while(
-    hass: HomeAssistant, make_hub: Any, make_sim: Any, port: int
-) -> None:
-    hub = await make_hub([builtin_charger("CP1")])
-    sim = make_sim("CP1", auto_reconnect=False)
-    await sim.start()
-    assert await hass.config_entries.async_unload(hub.entry.entry_id)
-    await hass.async_block_till_done()
-    assert not _port_is_free(port)  # kept, in case this was a reload
-
-    later = dt_util.utcnow() + timedelta(seconds=KEEP_AFTER_UNLOAD_S + 1)
-    async_fire_time_changed(hass, later)
-    await hass.async_block_till_done()
-    await until(lambda: _port_is_free(port))
-    await until(lambda: not sim.connected.is_set())
