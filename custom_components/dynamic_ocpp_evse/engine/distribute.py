@@ -179,12 +179,17 @@ class Solver:
                     self.claimed.setdefault(unit, i)
 
     def raise_in_order(
-        self, *, strict: bool = False, probe: dict[int, float] | None = None
+        self,
+        *,
+        strict: bool = False,
+        probe: dict[int, float] | None = None,
+        until: int | None = None,
     ) -> None:
         """Raise each load in order as far as it can go.
 
         With ``probe``, also answer for every inactive load what it would get if it
         were active: in these modes a load never changes what those before it get.
+        With ``until``, stop after that load (what comes later cannot change it).
         """
         for i in self.order:
             if not self.runnable(i):
@@ -201,6 +206,8 @@ class Solver:
             held_back = bound != -1 and not self._mode_bound(i, bound)
             if strict and held_back and 0 < self.x[i] < self.p.target_a[i] - EPS:
                 self.blocked_by[-1] = f"waiting_for:{self.p.loads[i].id}"
+            if i == until:
+                return
 
     def _probe(self, i: int, strict: bool) -> float:
         if strict and self.blocked_by.get(-1) is not None:
@@ -381,6 +388,17 @@ def what_if_active(problem: Problem, distribution: Distribution) -> dict[int, fl
         variant = copy.copy(problem)
         variant.target_a = list(problem.target_a)
         variant.target_a[i] = problem.active_target_a[i]
+        if distribution is Distribution.PRIORITY:
+            # Load i's share is settled once the raise reaches it: the loads after it
+            # only hold their reserved minimums then, exactly as in the full solve.
+            # Only a connector left at 0 A on a sequential unit may still get the
+            # unit later (release_idle_units): that case takes the full solve.
+            solver = Solver(variant)
+            solver.reserve_minimums()
+            solver.raise_in_order(until=i)
+            if solver.x[i] > 0 or problem.unit_of[i] is None:
+                answers[i] = solver.x[i]
+                continue
         answers[i] = solve(variant, distribution).current_a[i]
     return answers
 
