@@ -11,10 +11,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from .constraints import Problem, build_problem
-from .distribute import EPS, Solver, floor_tenth, solve, what_if_active
+from .distribute import EPS, Solver, floor_tenth, solve
 from .headroom import SiteBudget, site_budget
 from .models import Load, Scenario
 from .scenario import parse_scenario
+from .what_if import what_if_active
 
 
 def _round(value: float) -> float:
