@@ -10,7 +10,7 @@ house + what the car draws (as a real meter would). Each change is timed from
 ``hass.states.async_set`` to the arrival of the SetChargingProfile frame at the
 simulator (16 A and 10 A alternately; every limit is checked). The step to 14 A is an
 overload (the hub recomputes at once), the step back goes through the 0.1 s debounce.
-The controller's deliberate delays (ramp, pause, smoothing, overload hold) and the
+The controller's deliberate delays (ramp, pause, smoothing, overload and raise holds) and the
 adapter's minimum send interval are off for this run, so what is measured is the
 pipeline itself: state event -> coordinator -> controller -> adapter -> session queue
 -> websocket -> charger.
@@ -31,31 +31,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-CHANGES = int(os.environ.get("BUILTIN_LATENCY_CHANGES", "50"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from hass_bench import changes, run_as_pytest  # noqa: E402
+
+CHANGES = changes("BUILTIN_LATENCY_CHANGES", 50)
 
 if __name__ == "__main__":
-    if "--changes" in sys.argv:
-        os.environ["BUILTIN_LATENCY_CHANGES"] = sys.argv[sys.argv.index("--changes") + 1]
-    os.chdir(ROOT)
-    sys.exit(
-        pytest.main(
-            [
-                __file__,
-                "-q",
-                "-s",
-                "-p",
-                "pytest_homeassistant_custom_component",
-                "-o",
-                "addopts=-p no:cacheprovider",
-                "--rootdir",
-                str(ROOT),
-            ]
-        )
-    )
+    run_as_pytest(__file__, "BUILTIN_LATENCY_CHANGES")
 
 
 # Imported at module level so that this package, not the test harness's own
@@ -104,7 +89,7 @@ async def test_grid_change_to_charging_profile_latency(
 ) -> None:
     """Measure and print p50/p95/max over CHANGES grid changes."""
     timing.LOAD_DEFAULTS.update(pause_s=0.0, grace_s=0.0, ramp_up_a_per_s=1000.0)
-    timing.SITE_DEFAULTS.update(smoothing_s=0.0, overload_hold_s=0.0)
+    timing.SITE_DEFAULTS.update(smoothing_s=0.0, overload_hold_s=0.0, raise_hold_s=0.0)
 
     port = _free_port()
     arrivals: asyncio.Queue[Received] = asyncio.Queue()

@@ -16,7 +16,6 @@ Usage: .venv/bin/python benchmarks/ha_latency.py [--changes 100]
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import statistics
 import sys
@@ -24,31 +23,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-CHANGES = int(os.environ.get("HA_LATENCY_CHANGES", "100"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from hass_bench import changes, run_as_pytest  # noqa: E402
+
+CHANGES = changes("HA_LATENCY_CHANGES", 100)
 
 if __name__ == "__main__":
-    if "--changes" in sys.argv:
-        os.environ["HA_LATENCY_CHANGES"] = sys.argv[sys.argv.index("--changes") + 1]
-    os.chdir(ROOT)
-    sys.exit(
-        pytest.main(
-            [
-                __file__,
-                "-q",
-                "-s",
-                "-p",
-                "pytest_homeassistant_custom_component",
-                "-o",
-                "addopts=-p no:cacheprovider",
-                "--rootdir",
-                str(ROOT),
-            ]
-        )
-    )
+    run_as_pytest(__file__, "HA_LATENCY_CHANGES")
 
 
 # Imported at module level so that this package, not the test harness's own
