@@ -177,7 +177,7 @@ def _capacity(kind: Capacity, scenario: Scenario, budget: SiteBudget) -> float:
     return watts / budget.voltage
 
 
-def _skeleton(scenario: Scenario, budget: SiteBudget) -> Skeleton:
+def skeleton(scenario: Scenario, budget: SiteBudget) -> Skeleton:
     """The site's skeleton, from the cache when its topology was seen before."""
     key = _topology_key(scenario, budget)
     found = _skeletons.get(key)
@@ -262,7 +262,7 @@ def _skeleton(scenario: Scenario, budget: SiteBudget) -> Skeleton:
         uses,
         unit_of,
     )
-    skeleton = Skeleton(
+    built = Skeleton(
         tuple(names),
         tuple(pools),
         tuple(capacities),
@@ -276,17 +276,17 @@ def _skeleton(scenario: Scenario, budget: SiteBudget) -> Skeleton:
     )
     if len(_skeletons) >= SKELETON_CACHE_SIZE:
         _skeletons.clear()
-    _skeletons[key] = skeleton
-    return skeleton
+    _skeletons[key] = built
+    return built
 
 
 def build_problem(scenario: Scenario, budget: SiteBudget) -> Problem:
     """Translate a scenario and its site budget into resources."""
-    skeleton = _skeleton(scenario, budget)
+    shape = skeleton(scenario, budget)
     resources = [
         Resource(name, _capacity(kind, scenario, budget), pool, members)
         for name, kind, pool, members in zip(
-            skeleton.names, skeleton.capacities, skeleton.pools, skeleton.members, strict=True
+            shape.names, shape.capacities, shape.pools, shape.members, strict=True
         )
     ]
     targets: list[float] = []
@@ -304,11 +304,11 @@ def build_problem(scenario: Scenario, budget: SiteBudget) -> Problem:
         targets,
         reasons,
         resources,
-        skeleton.uses,
-        skeleton.unit_of,
+        shape.uses,
+        shape.unit_of,
         if_active,
-        own_pool=skeleton.own_pool,
-        hard=skeleton.hard,
-        pooled=skeleton.pooled,
-        order=skeleton.order,
+        own_pool=shape.own_pool,
+        hard=shape.hard,
+        pooled=shape.pooled,
+        order=shape.order,
     )

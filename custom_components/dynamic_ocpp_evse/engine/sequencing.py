@@ -23,8 +23,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .constraints import skeleton
 from .distribute import floor_tenth
-from .headroom import house_current
+from .headroom import site_budget
 from .models import Scenario
 
 EPS_A = 1e-6
@@ -34,34 +35,34 @@ DRAW_TOLERANCE_A = 0.5
 
 @dataclass(frozen=True, slots=True)
 class Limit:
-    """One physical limit on one phase: what else flows there and its rating."""
+    """One physical limit on one phase: its members (load positions), what else
+    flows there and its rating."""
 
-    members: tuple[str, ...]
+    members: tuple[int, ...]
     base_a: float
     limit_a: float
 
 
-def _limits(scenario: Scenario, house_peak_a: Mapping[str, float]) -> list[Limit]:
-    """Every breaker phase, circuit phase and charger-unit phase of the site."""
+def _limits(scenario: Scenario, house_peak_a: Mapping[str, float]) -> tuple[list[Limit], list[int]]:
+    """Every breaker, circuit and charger-unit phase of the site (the engine's own
+    resources, at their ratings), and the engine's serving order."""
+    budget = site_budget(scenario.site, scenario.loads)
+    shape = skeleton(scenario, budget)
     limits: list[Limit] = []
-    house = house_current(scenario.site, scenario.loads)
-    for phase, amps in house.items():
-        members = tuple(x.id for x in scenario.loads if phase in x.phases)
-        base = max(amps, house_peak_a.get(phase, amps))
-        limits.append(Limit(members, base, scenario.site.main_breaker_a))
-    loads = {load.id: load for load in scenario.loads}
-    for circuit in scenario.circuits:
-        below = [loads[i] for i in scenario.circuit_loads.get(circuit.id, ()) if i in loads]
-        for phase, limit in circuit.limit_a.items():
-            members = tuple(x.id for x in below if phase in x.phases)
-            limits.append(Limit(members, 0.0, limit))
-    for unit in scenario.chargers:
-        for phase in scenario.site.phases:
-            members = tuple(
-                x.id for x in scenario.loads if x.charger == unit.id and phase in x.phases
-            )
-            limits.append(Limit(members, 0.0, unit.max_a))
-    return [limit for limit in limits if limit.members]
+    for (what, phase, index), members in zip(shape.capacities, shape.members, strict=True):
+        base = 0.0
+        if what == "breaker":
+            house = budget.house_a[phase]
+            base = max(house, house_peak_a.get(phase, house))
+            rating = scenario.site.main_breaker_a
+        elif what == "circuit":
+            rating = scenario.circuits[index].limit_a[phase]
+        elif what == "unit":
+            rating = scenario.chargers[index].max_a
+        else:
+            continue  # import allowance and surplus pools are not protective devices
+        limits.append(Limit(tuple(i for i, _ in members), base, rating))
+    return limits, shape.order
 
 
 def admit_raises(
@@ -77,34 +78,35 @@ def admit_raises(
     ``commanded_a`` is each load's last command, ``house_peak_a`` the highest
     house current per phase of the last ``raise_hold_s``.
     """
-    raising = [
-        load
-        for load in scenario.loads
-        if planned_a.get(load.id, 0.0) > commanded_a.get(load.id, 0.0) + EPS_A
-    ]
-    raising_ids = {load.id for load in raising}
+    loads = scenario.loads
+    before = [commanded_a.get(x.id, 0.0) for x in loads]
+    want = [planned_a.get(x.id, 0.0) for x in loads]
     admitted = dict(planned_a)
+    raising = {i for i in range(len(loads)) if want[i] > before[i] + EPS_A}
     if not raising:
         return admitted
-    worst: dict[str, float] = {}
-    for load in scenario.loads:
-        drawn = max(load.draw_a, default=0.0) - DRAW_TOLERANCE_A
-        before = commanded_a.get(load.id, 0.0)
-        after = before if load.id in raising_ids else planned_a.get(load.id, 0.0)
-        worst[load.id] = max(drawn, before, after)
-    limits = _limits(scenario, house_peak_a)
-    for load in sorted(raising, key=lambda x: (x.tier, x.priority, x.index)):
-        want = planned_a[load.id]
-        before = commanded_a.get(load.id, 0.0)
-        room = want
+    worst = [
+        max(
+            max(load.draw_a, default=0.0) - DRAW_TOLERANCE_A,
+            before[i],
+            before[i] if i in raising else want[i],
+        )
+        for i, load in enumerate(loads)
+    ]
+    limits, order = _limits(scenario, house_peak_a)
+    for i in (i for i in order if i in raising):
+        load = loads[i]
+        room = want[i]
         for limit in limits:
-            if load.id in limit.members:
-                others = limit.base_a + sum(worst[i] for i in limit.members if i != load.id)
+            if i in limit.members:
+                others = limit.base_a + sum(worst[j] for j in limit.members if j != i)
                 room = min(room, limit.limit_a - others)
-        if room < want - EPS_A:
+        amps = want[i]
+        if room < want[i] - EPS_A:
             fits = floor_tenth(max(0.0, room))
-            if load.binary or (before <= 0 and fits < load.min_a):
-                fits = before
-            admitted[load.id] = max(before, min(want, fits))
-        worst[load.id] = max(worst[load.id], admitted[load.id])
+            if load.binary or (before[i] <= 0 and fits < load.min_a):
+                fits = before[i]
+            amps = max(before[i], min(want[i], fits))
+        admitted[load.id] = amps
+        worst[i] = max(worst[i], amps)
     return admitted
