@@ -68,11 +68,11 @@ from .const import (
     SUBENTRY_CIRCUIT,
     SUBENTRY_PLUG,
 )
-from .flow_charger import ChargerSubentryFlow
-from .flow_circuit import CircuitSubentryFlow
-from .flow_discovery import ChargerDiscoveryFlow
-from .flow_helpers import boolean, choice, clean_input, entity, merge_step, number, text
-from .flow_plug import PlugSubentryFlow
+from .flows.charger import ChargerSubentryFlow
+from .flows.circuit import CircuitSubentryFlow
+from .flows.discovery import ChargerDiscoveryFlow
+from .flows.helpers import boolean, choice, clean_input, entity, merge_step, number, text
+from .flows.plug import PlugSubentryFlow
 from .validation import (
     CURRENT_OR_POWER_UNITS,
     ERR_NAME_EXISTS,

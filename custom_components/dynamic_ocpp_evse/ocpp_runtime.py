@@ -5,7 +5,7 @@ started with the entry (host and port from the hub, known charge points and thei
 passwords from the hub's charger subentries with the built-in backend), stopped on
 unload, reload and Home Assistant shutdown. A port that is taken is a translated
 ``ConfigEntryError`` plus a repair issue, not a crash. An unknown charge point that
-knocks raises a discovery flow ("New charger found: <id>", see ``flow_discovery``);
+knocks raises a discovery flow ("New charger found: <id>", see ``flows.discovery``);
 every change the central system reports asks the hub's coordinator to recompute
 (through its debouncer), which also refreshes the entities.
 """

@@ -12,15 +12,15 @@ import voluptuous as vol
 from homeassistant.helpers.selector import SelectSelector
 
 from custom_components.dynamic_ocpp_evse import config_flow
-from custom_components.dynamic_ocpp_evse import flow_charger_forms as flow_charger
+from custom_components.dynamic_ocpp_evse.flows import charger_forms as flow_charger
 
 PACKAGE = Path(__file__).parents[2] / "custom_components" / "dynamic_ocpp_evse"
 SECTIONS = ("config", "config_subentries", "selector")
 FLOW_FILES = {
     "config_flow.py": ("config",),
-    "flow_charger.py": ("config_subentries", "charger"),
-    "flow_plug.py": ("config_subentries", "plug"),
-    "flow_circuit.py": ("config_subentries", "circuit"),
+    "flows/charger.py": ("config_subentries", "charger"),
+    "flows/plug.py": ("config_subentries", "plug"),
+    "flows/circuit.py": ("config_subentries", "circuit"),
 }
 
 

@@ -1,7 +1,7 @@
 """The forms of the charger subentry flow: schemas and discovery pre-fill.
 
 Only field definitions live here; the steps and their checks are in
-``flow_charger.py``.
+``charger.py``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 
 import voluptuous as vol
 
-from .const import (
+from ..const import (
     CONF_CHARGE_POINT_ID,
     CONF_COMPLIANCE_CYCLES,
     CONF_CONNECTOR_COUNT,
@@ -40,19 +40,19 @@ from .const import (
     RATE_UNITS,
     VALIDITY_KINDS,
 )
-from .flow_helpers import (
-    choice,
-    entity,
-    number,
-    text,
-)
-from .ocpp_discovery import (
+from ..ocpp_discovery import (
     KEY_CURRENT_IMPORT,
     KEY_CURRENT_OFFERED,
     KEY_POWER_OFFERED,
     KEY_STATUS_CONNECTOR,
     KEY_TRANSACTION_ID,
     DiscoveredConnector,
+)
+from .helpers import (
+    choice,
+    entity,
+    number,
+    text,
 )
 
 MANUAL = "manual"

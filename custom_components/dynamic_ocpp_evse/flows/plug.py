@@ -17,7 +17,7 @@ from homeassistant.config_entries import (
     SubentryFlowResult,
 )
 
-from .const import (
+from ..const import (
     CONF_MODE,
     CONF_NAME,
     CONF_PHASES,
@@ -31,8 +31,7 @@ from .const import (
     LOAD_MODES_PLUG,
     SUBENTRY_PLUG,
 )
-from .flow_helpers import choice, clean_input, entity, number, text
-from .validation import (
+from ..validation import (
     ERR_NAME_EXISTS,
     POWER_UNITS,
     check_entities,
@@ -40,6 +39,7 @@ from .validation import (
     site_phases,
     subentry_name_taken,
 )
+from .helpers import choice, clean_input, entity, number, text
 
 CONF_PHASE = "phase"  # form field; stored as CONF_PHASES = [phase]
 _SWITCH_DOMAINS = ["switch", "input_boolean"]

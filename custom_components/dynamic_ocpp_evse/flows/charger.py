@@ -24,7 +24,7 @@ from homeassistant.config_entries import (
 )
 from homeassistant.helpers.selector import SelectOptionDict
 
-from .const import (
+from ..const import (
     BACKEND_BUILTIN,
     BACKEND_OCPP_INTEGRATION,
     CONF_BACKEND,
@@ -53,7 +53,23 @@ from .const import (
     LOAD_MODES_CHARGER,
     SUBENTRY_CHARGER,
 )
-from .flow_charger_forms import (
+from ..ocpp_discovery import (
+    DiscoveredConnector,
+    async_get_rate_unit,
+    discover_connectors,
+    ocpp_loaded,
+)
+from ..validation import (
+    CURRENT_OR_POWER_UNITS,
+    CURRENT_UNITS,
+    ERR_NAME_EXISTS,
+    check_entities,
+    check_min_max,
+    check_ranges,
+    site_phases,
+    subentry_name_taken,
+)
+from .charger_forms import (
     BUILTIN_SCHEMA,
     CONF_TARGET,
     CONNECTION_SCHEMA,
@@ -63,7 +79,7 @@ from .flow_charger_forms import (
     RECONFIGURE_OCPP_SCHEMA,
     connection_values,
 )
-from .flow_helpers import (
+from .helpers import (
     boolean,
     choice,
     clean_input,
@@ -72,22 +88,6 @@ from .flow_helpers import (
     text,
     wiring_options,
     wiring_value,
-)
-from .ocpp_discovery import (
-    DiscoveredConnector,
-    async_get_rate_unit,
-    discover_connectors,
-    ocpp_loaded,
-)
-from .validation import (
-    CURRENT_OR_POWER_UNITS,
-    CURRENT_UNITS,
-    ERR_NAME_EXISTS,
-    check_entities,
-    check_min_max,
-    check_ranges,
-    site_phases,
-    subentry_name_taken,
 )
 
 

@@ -22,7 +22,7 @@ import voluptuous as vol
 from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult, ConfigSubentry
 from homeassistant.helpers.typing import DiscoveryInfoType
 
-from .const import (
+from ..const import (
     BACKEND_BUILTIN,
     CONF_BACKEND,
     CONF_CHARGE_POINT_ID,
@@ -60,9 +60,9 @@ from .const import (
     DOMAIN,
     SUBENTRY_CHARGER,
 )
-from .flow_helpers import clean_input, number, text
-from .ocpp_runtime import DISCOVERY_HUB, known_chargers
-from .validation import ERR_NAME_EXISTS, check_ranges, site_phases, subentry_name_taken
+from ..ocpp_runtime import DISCOVERY_HUB, known_chargers
+from ..validation import ERR_NAME_EXISTS, check_ranges, site_phases, subentry_name_taken
+from .helpers import clean_input, number, text
 
 STEP_DISCOVERED = "discovered_charger"
 

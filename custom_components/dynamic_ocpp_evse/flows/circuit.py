@@ -18,7 +18,7 @@ from homeassistant.config_entries import (
 )
 from homeassistant.helpers.selector import SelectOptionDict
 
-from .const import (
+from ..const import (
     CONF_LIMIT_A,
     CONF_MEMBERS,
     CONF_NAME,
@@ -26,8 +26,8 @@ from .const import (
     DEFAULT_CIRCUIT_LIMIT_A,
     SUBENTRY_CIRCUIT,
 )
-from .flow_helpers import choice, clean_input, number, text
-from .validation import ERR_NAME_EXISTS, check_ranges, circuit_errors, subentry_name_taken
+from ..validation import ERR_NAME_EXISTS, check_ranges, circuit_errors, subentry_name_taken
+from .helpers import choice, clean_input, number, text
 
 
 class CircuitSubentryFlow(ConfigSubentryFlow):
