@@ -88,11 +88,11 @@ def allocate_scenario(scenario: Scenario) -> dict[str, Any]:
     between one and three phases get the phase count that serves them best
     (``phases.py``), reported as ``phases`` with a ``phase_reason``."""
     if scenario.phase_switching:
-        return allocate_switching(scenario, _allocate_fixed)
-    return _allocate_fixed(scenario)
+        return allocate_switching(scenario, allocate_fixed)
+    return allocate_fixed(scenario)
 
 
-def _allocate_fixed(scenario: Scenario) -> dict[str, Any]:
+def allocate_fixed(scenario: Scenario) -> dict[str, Any]:
     """Allocate with every load on the phases it is given."""
     budget = site_budget(scenario.site, scenario.loads)
     problem: Problem = build_problem(scenario, budget)

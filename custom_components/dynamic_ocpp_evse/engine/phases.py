@@ -15,10 +15,10 @@ difference: the load keeps the phase count it uses now (``active_phases``), so t
 engine never asks for a switch that gains nothing. Loads are decided in serving
 order (tier, priority, input order), each seeing the choices made before it.
 
-A 1-phase variant only consumes the headroom of its one phase. The measured draw
-of a switching load is taken out of the grid reading before the variants are
-built, which is exactly the engine's "draw added back" rule whatever legs the car
-draws on now (the house current stays the same in every variant).
+A 1-phase variant only consumes the headroom of its one phase. What the load
+draws on its other legs moves into the grid reading, which is exactly the
+engine's "draw added back" rule whatever legs the car draws on now: the house
+current is the same in every variant.
 """
 
 from __future__ import annotations
@@ -87,25 +87,27 @@ Allocator = Callable[[Scenario], dict[str, Any]]
 
 
 def with_phase_counts(scenario: Scenario, counts: Mapping[str, int]) -> Scenario:
-    """The scenario with each switching load on the given phase count.
+    """The scenario with each switching load on the given phase count (no choice left).
 
-    Switching loads' draws move into the grid reading (house unchanged) and a
-    load on one phase keeps only its ``one_phase`` leg.
+    A load on three phases is unchanged. A load on one phase keeps only its
+    ``one_phase`` leg and the draw on it; what it draws on its other legs moves
+    into the grid reading, so the house current is the same as before.
     """
     switching = scenario.phase_switching
     grid = dict(scenario.site.grid_current_a)
     loads: list[Load] = []
     for load in scenario.loads:
         spec = switching.get(load.id)
-        if spec is None:
+        if spec is None or counts.get(load.id, spec.active_phases) != ONE:
             loads.append(load)
             continue
+        kept = 0.0
         for phase, amps in zip(load.phases, load.draw_a, strict=True):
-            grid[phase] -= amps
-        if counts.get(load.id, spec.active_phases) == ONE:
-            loads.append(replace(load, phases=(spec.one_phase,), draw_a=(0.0,)))
-        else:
-            loads.append(replace(load, draw_a=tuple(0.0 for _ in load.phases)))
+            if phase == spec.one_phase:
+                kept = amps
+            else:
+                grid[phase] -= amps
+        loads.append(replace(load, phases=(spec.one_phase,), draw_a=(kept,)))
     site = replace(scenario.site, grid_current_a=grid)
     return replace(scenario, site=site, loads=tuple(loads), phase_switching={})
 
