@@ -104,8 +104,8 @@ CONF_LIMIT_A: Final = "limit_a"
 CONF_PARENT: Final = "parent"  # subentry id of the parent circuit, or None
 CONF_MEMBERS: Final = "members"  # subentry ids of loads and circuits
 
-LOAD_MODES_CHARGER: Final = ("standard", "eco", "solar", "excess")
-LOAD_MODES_PLUG: Final = ("continuous", "solar", "excess")
+LOAD_MODES_CHARGER: Final = ("standard", "eco", "solar", "excess", "off")
+LOAD_MODES_PLUG: Final = ("continuous", "solar", "excess", "off")
 
 # --- added by the config flow (choices and defaults of the forms) ---------------
 CONF_TRANSACTION_ENTITY: Final = "transaction_entity"  # transaction_id (for tx profiles)
