@@ -16,7 +16,7 @@ from typing import Any
 TOL_A = 1e-6
 TOL_W = 1e-6
 STANDARD_LIKE = {"standard", "continuous"}
-TIER = {"standard": 0, "continuous": 0, "eco": 1, "solar": 2, "excess": 3}
+TIER = {"standard": 0, "continuous": 0, "eco": 1, "solar": 2, "excess": 3, "off": 4}
 Limit = tuple[str, str | None]  # (reason name, phase or None)
 BINDING_PREFIXES = (
     "breaker_phase_",
@@ -296,7 +296,12 @@ def assert_mode_rules(scenario: Mapping[str, Any], result: Mapping[str, Any]) ->
     below_target = bool(battery) and battery["soc"] < battery.get("target_soc", 80)
     for lv in view.loads:
         got = result["loads"][lv.id]
-        if not lv.active:
+        if lv.mode == "off":
+            # Switched off by the user: nothing, whatever else holds, and it says so.
+            assert got["current_a"] == 0, f"{lv.id}: off but gets {got['current_a']} A"
+            assert got["available_a"] == 0, f"{lv.id}: off but may take {got['available_a']} A"
+            assert got["reason"] == "off", f"{lv.id}: off, reason {got['reason']!r}"
+        elif not lv.active:
             assert got["reason"] == "inactive", f"{lv.id}: inactive, reason {got['reason']!r}"
         elif lv.mode == "solar" and below_target:
             assert got["current_a"] == 0, f"{lv.id}: solar runs while the battery is below target"

@@ -32,7 +32,8 @@ def _explain(solver: Solver, i: int) -> tuple[str, float, float]:
     amps = solver.x[i]
     room, bound, hard_room = solver.rooms(i, settled=True)
     blocked = solver.blocked_by.get(i)
-    available = 0.0 if blocked is not None else solver.usable(i, max(room, amps))
+    off = problem.static_reason[i] == "off"
+    available = 0.0 if blocked is not None or off else solver.usable(i, max(room, amps))
     limit = floor_tenth(max(hard_room, amps))
     reason = problem.static_reason[i] or blocked
     if reason is not None:

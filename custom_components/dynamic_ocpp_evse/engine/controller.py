@@ -247,7 +247,8 @@ class Controller:
             elif load.id in graced and target > 0:
                 reason = "surplus_grace"
             previous = memory.commanded_a
-            if previous > 0 and target <= 0 and load.active and load.id not in held:
+            stopped = previous > 0 and target <= 0 and load.active and load.id not in held
+            if stopped and load.mode is not Mode.OFF:  # the user's stop is no power stop
                 memory.pause_until = now + timing.pause_s
                 memory.stopped_for_power = True
             if target > 0 or not load.active:
@@ -346,7 +347,7 @@ class Controller:
         out: dict[str, Any] = {}
         for load in self._scenario.loads:
             memory = self._memory[load.id]
-            charging = memory.commanded_a > 0 and bool(memory.active)
+            charging = memory.commanded_a > 0 and bool(memory.active) and load.mode is not Mode.OFF
             safe = load.min_a if charging else 0.0
             out[load.id] = self._emit(memory, safe, "stale_inputs", safe, {"available_a": 0.0}, now)
             out[load.id].update(self._phases.report(load.id))

@@ -30,6 +30,8 @@ class Mode(StrEnum):
     ECO = "eco"
     SOLAR = "solar"
     EXCESS = "excess"
+    OFF = "off"
+    """Switched off by the user: never allocated anything (floor 0)."""
 
 
 class Distribution(StrEnum):
@@ -48,6 +50,7 @@ MODE_TIER: dict[Mode, int] = {
     Mode.ECO: 1,
     Mode.SOLAR: 2,
     Mode.EXCESS: 3,
+    Mode.OFF: 4,
 }
 
 
