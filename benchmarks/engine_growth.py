@@ -47,9 +47,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from engine_speed import DISTRIBUTIONS, build_site, machine, per_call_us  # noqa: E402
+from engine_speed import DISTRIBUTIONS, build_site, machine, per_call_us
 
-from custom_components.dynamic_ocpp_evse.engine import (  # noqa: E402
+from custom_components.dynamic_ocpp_evse.engine import (
     allocate_scenario,
     parse_scenario,
 )
@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     calc = load_upstream(args.upstream) if args.upstream else None
     print(f"machine: {machine()}; cores: {os.cpu_count()}")
-    print(f"load average at start: {os.getloadavg()[0]:.2f}; calibration loop {calibration_ms():.0f} ms")
+    print(f"load average at start: {os.getloadavg()[0]:.2f}; calibration {calibration_ms():.0f} ms")
     print(f"µs per call, median of {args.repeat} measurements (each the median of 5 batches)")
     head = f"{'loads':>6} {'inactive':>8} {'distribution':<12} {'ours µs':>11} {'µs/load':>8}"
     print(head + (f" {'upstream µs':>12} {'ours/upstream':>13}" if calc else ""))
@@ -196,7 +196,8 @@ def main(argv: list[str] | None = None) -> None:
         for share in [float(s) for s in args.shares.split(",")]:
             for distribution in args.modes.split(","):
                 raw = build_site(n, distribution, share)
-                ours = measure(partial(allocate_scenario, parse_scenario(raw)), args.min_time, args.repeat)
+                solver = partial(allocate_scenario, parse_scenario(raw))
+                ours = measure(solver, args.min_time, args.repeat)
                 line = f"{n:>6} {share:>8.0%} {distribution:<12} {ours:>11.1f} {ours / n:>8.2f}"
                 if calc is not None and n <= args.upstream_max_n:
                     theirs_site = upstream_site(calc, raw)
@@ -207,7 +208,7 @@ def main(argv: list[str] | None = None) -> None:
                     )
                     line += f" {theirs:>12.1f} {ours / theirs:>13.2f}"
                 print(line, flush=True)
-    print(f"load average at end: {os.getloadavg()[0]:.2f}; calibration loop {calibration_ms():.0f} ms")
+    print(f"load average at end: {os.getloadavg()[0]:.2f}; calibration {calibration_ms():.0f} ms")
 
 
 if __name__ == "__main__":
