@@ -58,7 +58,7 @@ LOAD_STATUSES: tuple[str, ...] = (
     "grace",
     "inactive",
     "manual",
-    "unavailable",
+    "offline",
     "fault",
 )
 HUB_STATUSES: tuple[str, ...] = (
@@ -131,12 +131,12 @@ def load_status(view: LoadView) -> str:
     command = view.command or {}
     if not view.managed:
         return "manual"
-    if view.adapter_status not in ("ok", "unavailable"):
+    if view.adapter_status not in ("ok", "offline"):
         return "fault"
     if command.get("reason") == "off":
         return "off"
     if view.reading.active is None:
-        return "unavailable"
+        return "offline"
     if not view.reading.active:
         return "inactive"
     if command.get("reason") == "surplus_grace":

@@ -251,3 +251,18 @@ async def test_off_mode_stops_a_running_plug_and_says_so(hass: HomeAssistant) ->
 
     await _select(hass, "select.pump_operating_mode", "continuous")
     assert switch_calls(calls) == [("turn_off", PLUG2_SWITCH), ("turn_on", PLUG2_SWITCH)]
+
+
+async def test_a_plug_whose_switch_cannot_be_read_is_offline_not_unavailable(
+    hass: HomeAssistant, freezer: Any
+) -> None:
+    """``unavailable`` is Home Assistant's own state: our status says ``offline``."""
+    await _start(hass)
+    hass.states.async_set(PLUG2_SWITCH, "unavailable")
+    await hass.async_block_till_done()
+    await advance(hass, freezer, 10)
+    status = hass.states.get("sensor.pump_status")
+    assert status.state == "offline"
+    assert status.attributes["adapter_status"] == "offline"
+    assert "offline" in status.attributes["options"]
+    assert "unavailable" not in status.attributes["options"]

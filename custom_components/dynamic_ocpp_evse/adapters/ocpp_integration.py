@@ -114,7 +114,7 @@ class OcppIntegrationAdapter:
 
     @property
     def status(self) -> str:
-        """ok, charger_missing, service_failed, non_compliant or unavailable (not connected)."""
+        """ok, charger_missing, service_failed, non_compliant or offline (not connected)."""
         if self._missing:
             return "charger_missing"
         if self._failing:
@@ -122,7 +122,7 @@ class OcppIntegrationAdapter:
         if self._compliance.non_compliant:
             return "non_compliant"
         if self._offline:
-            return "unavailable"
+            return "offline"
         return "ok"
 
     def read(self) -> LoadReading:

@@ -38,6 +38,7 @@ from ..const import (
     CONF_MODE,
     CONF_NAME,
     CONF_OCPP_SERVER_ENABLED,
+    CONF_OCPP_SERVER_PORT,
     CONF_OFFERED_ENTITY,
     CONF_PHASES,
     CONF_PRIORITY,
@@ -50,6 +51,7 @@ from ..const import (
     DEFAULT_MAX_CURRENT_A,
     DEFAULT_MIN_CURRENT_A,
     DEFAULT_MODE_CHARGER,
+    DEFAULT_OCPP_SERVER_PORT,
     DEFAULT_PRIORITY,
     LOAD_MODES_CHARGER,
     SUBENTRY_CHARGER,
@@ -234,8 +236,10 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         if not self._get_entry().data.get(CONF_OCPP_SERVER_ENABLED):
             return self.async_abort(reason="builtin_server_disabled")
         self._data[CONF_BACKEND] = BACKEND_BUILTIN
+        port = self._get_entry().data.get(CONF_OCPP_SERVER_PORT, DEFAULT_OCPP_SERVER_PORT)
+        url = {"url": f"ws://HOME_ASSISTANT_HOST:{port}/CHARGE_POINT_ID"}  # no URL in strings
         if user_input is None:
-            return self._form("builtin_server", BUILTIN_SCHEMA, {})
+            return self._form("builtin_server", BUILTIN_SCHEMA, {}, placeholders=url)
         answers = clean_input(user_input)
         errors: dict[str, str] = {}
         self._check_connector(answers, errors)
@@ -243,7 +247,7 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         if not errors and key in self._configured_keys():
             return self.async_abort(reason="already_configured")
         if errors:
-            return self._form("builtin_server", BUILTIN_SCHEMA, answers, errors)
+            return self._form("builtin_server", BUILTIN_SCHEMA, answers, errors, url)
         self._data = merge_step(self._data, BUILTIN_SCHEMA, answers)
         self._prefill[CONF_NAME] = answers[CONF_CHARGE_POINT_ID]
         if answers[CONF_CONNECTOR_COUNT] > 1:
