@@ -138,7 +138,7 @@ async def test_full_flow_creates_hub(hass: HomeAssistant, mock_setup: AsyncMock)
     result = await hass.config_entries.flow.async_configure(result["flow_id"], SITE)
     assert result["step_id"] == "control"
     assert suggested(result, "ocpp_server_enabled") is False
-    assert suggested(result, "ocpp_server_port") == 9000
+    assert suggested(result, "ocpp_server_port") == 9016
     result = await hass.config_entries.flow.async_configure(result["flow_id"], CONTROL)
     assert result["step_id"] == "energy"
     assert suggested(result, "solar_entity") == "sensor.solar_power"
@@ -185,7 +185,7 @@ async def test_minimal_single_phase_hub_in_watts(
     assert "grid_sensor_b" not in data and "grid_sensor_c" not in data
     assert "solar_entity" not in data and "import_limit_w" not in data
     assert data["ocpp_server_enabled"] is False
-    assert data["ocpp_server_port"] == 9000
+    assert data["ocpp_server_port"] == 9016
 
 
 @pytest.mark.usefixtures("sensors")
