@@ -29,15 +29,21 @@ from homeassistant.util import dt as dt_util
 from .adapters.base import LoadAdapter, LoadCommand, LoadReading
 from .adapters.factory import create_adapter
 from .const import (
+    CONF_BATTERY_POWER_ENTITY,
+    CONF_BATTERY_SOC_ENTITY,
+    CONF_IMPORT_LIMIT_ENTITY,
     CONF_MAIN_BREAKER_A,
+    CONF_SOLAR_ENTITY,
     CONF_UPDATE_INTERVAL_S,
     DEFAULT_MAIN_BREAKER_A,
     DEFAULT_UPDATE_INTERVAL_S,
     DOMAIN,
 )
 from .engine import Controller, ScenarioError
+from .engine.plausibility import import_limit
 from .measurements import (
     SiteReading,
+    as_screened,
     build_measurements,
     grid_amps,
     hub_input_entities,
@@ -97,6 +103,7 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
         self._controller_config: dict[str, Any] | None = None
         self._started = False
         self._import_limit_w: float | None = None
+        self._import_limit_why: str | None = None
         self._grid_seen = False
         self._pending: dict[str, LoadCommand] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
@@ -212,8 +219,10 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
 
     # -- the cycle ----------------------------------------------------------------------
     def _ensure_controller(self, site: SiteReading) -> Controller | None:
-        if site.import_limit_w is not None:
-            self._import_limit_w = site.import_limit_w
+        bounds = None if self._controller is None else self._controller.bounds
+        limit, self._import_limit_why = import_limit(site.import_limit_w, bounds)
+        if limit is not None:
+            self._import_limit_w = limit
         # An unreadable import limit entity keeps its last value rather than lifting the cap.
         config = build_config(self.config_entry, self.settings, self._import_limit_w)
         if config == self._controller_config and self._controller is not None:
@@ -245,10 +254,46 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
                 result = controller.step(measurements, now)
             except Exception:  # never let a bad cycle stop the loop
                 _LOGGER.exception("%s: controller step failed", self.name)
-        if result is not None:
+        implausible: dict[str, tuple[str, str]] = {}
+        if controller is not None and result is not None:
+            # What the entities show is what the controller's gate let in.
+            implausible = self._implausible(controller.screened.rejected)
+            measurements = controller.screened.measurements
+            site, readings = as_screened(site, readings, measurements)
             self._dispatch(result)
-        self.inputs.async_check()
+        self._unreadable(site, implausible)
+        self.inputs.async_check(implausible=implausible)
         return self._result(site, readings, managed, measurements, result)
+
+    def _implausible(self, rejected: dict[str, str]) -> dict[str, tuple[str, str]]:
+        """The gate's refusals keyed by input (entity id or load), with a name and why."""
+        data = self.config_entry.data
+        site_keys = {
+            "solar": CONF_SOLAR_ENTITY,
+            "battery.soc": CONF_BATTERY_SOC_ENTITY,
+            "battery.power": CONF_BATTERY_POWER_ENTITY,
+        }
+        named: dict[str, tuple[str, str]] = {}
+        for key, why in rejected.items():
+            if key.startswith("load."):
+                load_id = key.removeprefix("load.")
+                sub = self.config_entry.subentries.get(load_id)
+                named[f"draw_{load_id}"] = (sub.title if sub else load_id, f"draw {why}")
+                continue
+            conf = GRID_SENSOR_KEYS.get(key.removeprefix("grid.")) or site_keys.get(key)
+            entity_id = str(data.get(conf) or key) if conf else key
+            named[entity_id] = (entity_id, why)
+        return named
+
+    def _unreadable(self, site: SiteReading, found: dict[str, tuple[str, str]]) -> None:
+        """Add the hub's inputs whose state is there but is no number, and a bad import limit."""
+        for entity_id in site.unavailable:
+            state = self.hass.states.get(entity_id)
+            if state is not None and state.state not in ("unavailable", "unknown", ""):
+                found[entity_id] = (entity_id, f"state {state.state[:40]!r} is not a number")
+        limit_entity = self.config_entry.data.get(CONF_IMPORT_LIMIT_ENTITY)
+        if limit_entity and self._import_limit_why is not None:
+            found[str(limit_entity)] = (str(limit_entity), self._import_limit_why)
 
     def _result(
         self,
@@ -267,6 +312,8 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
                 self._grid_seen = True
             # Until every grid phase has been read once the hub is still starting up.
             status, reason = hub_status(site, result, result is not None and self._grid_seen)
+            if status == "ok" and self.inputs.implausible:
+                reason = "readings not believed: " + ", ".join(sorted(self.inputs.implausible))
         views: dict[str, LoadView] = {}
         for lid, adapter in self.adapters.items():
             command = (result or {}).get("loads", {}).get(lid) if lid in managed else None
@@ -292,6 +339,7 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
             loads=views,
             circuits=circuit_views(self.config_entry, readings),
             updated_at=dt_util.utcnow(),
+            implausible=dict(self.inputs.implausible),
         )
 
     # -- commands -------------------------------------------------------------------------
