@@ -4,18 +4,17 @@ One per hub (``entry.runtime_data``). Event-driven: every state change of an
 input entity schedules a recompute through a short debouncer, a grid reading
 above the main breaker recomputes at once (same cycle), and a periodic tick
 keeps the controller's timers (pause, grace, refresh, stale inputs) moving.
-Commands go to the adapters as background tasks with a timeout, one worker per
-load, latest command wins: a slow device never blocks the loop or the others.
+Commands go to the adapters through a :class:`.commands.CommandRunner`
+(background workers with a timeout, latest command wins, back-off for a failing
+load): a slow or failing device never blocks the loop or the others.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -26,8 +25,9 @@ from homeassistant.helpers.event import async_track_state_change_event, async_tr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
-from .adapters.base import LoadAdapter, LoadCommand, LoadReading
+from .adapters.base import LoadAdapter, LoadReading
 from .adapters.factory import create_adapter
+from .commands import CommandRunner
 from .const import (
     CONF_BATTERY_POWER_ENTITY,
     CONF_BATTERY_SOC_ENTITY,
@@ -62,8 +62,6 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 
 DEBOUNCE_S = 0.1  # coalesces bursts (3 phases at once); 0.3 s cost ~250 ms at p95
-APPLY_TIMEOUT_S = 15.0
-COMMAND_LOG_SIZE = 100
 
 
 @dataclass(slots=True)
@@ -97,7 +95,6 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
             for sub_id, sub in entry.subentries.items()
             if sub.subentry_type in LOAD_SUBENTRY_TYPES
         }
-        self.commands: deque[dict[str, Any]] = deque(maxlen=COMMAND_LOG_SIZE)
         self.config_error: str | None = None
         self._controller: Controller | None = None
         self._controller_config: dict[str, Any] | None = None
@@ -105,9 +102,8 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
         self._import_limit_w: float | None = None
         self._import_limit_why: str | None = None
         self._grid_seen = False
-        self._pending: dict[str, LoadCommand] = {}
-        self._workers: dict[str, asyncio.Task[None]] = {}
-        self._setups: dict[str, asyncio.Task[None]] = {}
+        self.runner = CommandRunner(hass, entry, self.name, self.adapters, self._now)
+        self.commands = self.runner.log
         self._unsubs: list[CALLBACK_TYPE] = []
         self._debouncer: Debouncer[None] = Debouncer(
             hass, _LOGGER, cooldown=DEBOUNCE_S, immediate=True, function=self.async_recompute
@@ -128,11 +124,7 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
     # -- lifecycle -----------------------------------------------------------------
     async def async_start(self) -> None:
         """Prepare the adapters, subscribe to inputs and run the first cycle."""
-        for lid, adapter in self.adapters.items():
-            # In the background: a slow device must not hold up Home Assistant's start.
-            self._setups[lid] = self.config_entry.async_create_background_task(
-                self.hass, self._guarded(adapter.async_setup(), f"setup {lid}"), f"setup {lid}"
-            )
+        self.runner.start()
         self._unsubs.append(
             async_track_state_change_event(self.hass, self.input_entities, self._state_changed)
         )
@@ -158,22 +150,12 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
             unsub()
         self._unsubs.clear()
         self._debouncer.async_shutdown()
-        for task in [*self._workers.values(), *self._setups.values()]:
-            task.cancel()
-        self._workers.clear()
-        self._setups.clear()
         self.inputs.async_clear()
-        await asyncio.gather(
-            *(self._guarded(a.async_unload(), f"unload {lid}") for lid, a in self.adapters.items())
-        )
+        await self.runner.stop()
         await self.async_shutdown()
 
-    async def _guarded(self, coro: Any, what: str) -> None:
-        try:
-            async with asyncio.timeout(APPLY_TIMEOUT_S):
-                await coro
-        except Exception:  # an adapter problem must not stop the hub
-            _LOGGER.exception("%s: %s failed", self.name, what)
+    def _now(self) -> float:
+        return self._clock() if self._clock is not None else time.monotonic()
 
     async def _async_update_data(self) -> HubResult:
         """Used by a manual refresh: one cycle now."""
@@ -250,8 +232,7 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
         result: dict[str, Any] | None = None
         if controller is not None:
             try:
-                now = self._clock() if self._clock is not None else time.monotonic()
-                result = controller.step(measurements, now)
+                result = controller.step(measurements, self._now())
             except Exception:  # never let a bad cycle stop the loop
                 _LOGGER.exception("%s: controller step failed", self.name)
         implausible: dict[str, tuple[str, str]] = {}
@@ -260,7 +241,7 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
             implausible = self._implausible(controller.screened.rejected)
             measurements = controller.screened.measurements
             site, readings = as_screened(site, readings, measurements)
-            self._dispatch(result)
+            self.runner.dispatch(result)
         self._unreadable(site, implausible)
         self.inputs.async_check(implausible=implausible)
         return self._result(site, readings, managed, measurements, result)
@@ -341,50 +322,6 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
             updated_at=dt_util.utcnow(),
             implausible=dict(self.inputs.implausible),
         )
-
-    # -- commands -------------------------------------------------------------------------
-    def _dispatch(self, result: dict[str, Any]) -> None:
-        for lid, raw in result.get("loads", {}).items():
-            if lid not in self.adapters:
-                continue
-            command = LoadCommand(
-                load_id=lid,
-                current_a=float(raw.get("current_a") or 0.0),
-                send=bool(raw.get("send")),
-                reason=str(raw.get("reason")),
-                pause_s=float(raw.get("pause_s") or 0.0),
-                grace_s=float(raw.get("grace_s") or 0.0),
-            )
-            if command.send:
-                self.commands.append(
-                    {
-                        "at": dt_util.utcnow().isoformat(),
-                        "load_id": lid,
-                        "current_a": command.current_a,
-                        "reason": command.reason,
-                    }
-                )
-            earlier = self._pending.get(lid)
-            if earlier is not None and earlier.send and not command.send:
-                command = replace(command, send=True)
-            self._pending[lid] = command
-            worker = self._workers.get(lid)
-            if worker is None or worker.done():
-                # The task may start eagerly and even finish before it is stored.
-                task = self.config_entry.async_create_background_task(
-                    self.hass, self._worker(lid), f"{self.name} apply {lid}"
-                )
-                if not task.done():
-                    self._workers[lid] = task
-
-    async def _worker(self, lid: str) -> None:
-        """Apply the latest command for one load until none is pending."""
-        adapter = self.adapters[lid]
-        setup = self._setups.get(lid)
-        if setup is not None and not setup.done():
-            await asyncio.wait([setup])  # commands only once the device is prepared
-        while (command := self._pending.pop(lid, None)) is not None:
-            await self._guarded(adapter.async_apply(command), f"apply {lid}")
 
     async def async_reset_load(self, lid: str) -> None:
         """Ask a load's adapter to bring its device back to a known state."""
