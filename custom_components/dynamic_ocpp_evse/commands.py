@@ -4,7 +4,7 @@ Owns the adapters' background work: their setup at start, one worker per load th
 applies the latest pending command (latest wins, a ``send`` is never lost), a
 timeout on every adapter call, the log of commands sent (for diagnostics), and the
 back-off of a failing load: after a failed apply (an exception, a timeout, or a
-fault status right after the call) the next one waits 5 s, then 10 s, 20 s ... at
+failed service call reported by the adapter) the next one waits 5 s, then 10 s, 20 s ... at
 most 5 min, except a decrease, which is never held back. Each failure streak is
 logged once; recovery once at info. Other loads are never held up by a failing one.
 """
@@ -30,8 +30,10 @@ APPLY_TIMEOUT_S = 15.0
 COMMAND_LOG_SIZE = 100
 BACKOFF_FIRST_S = 5.0
 BACKOFF_MAX_S = 300.0
-FAULT_STATUSES = frozenset({"service_failed", "command_failed", "profile_rejected"})
-"""Adapter statuses that mean its last command did not reach the device."""
+FAULT_STATUSES = frozenset({"service_failed"})
+"""Adapter statuses that mean its last call failed. (The built-in server's adapter
+never waits for its charger: it re-sends a rejected profile only after the
+connector's minimum send interval, its own back-off.)"""
 
 
 class CommandRunner:
