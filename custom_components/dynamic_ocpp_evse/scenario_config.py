@@ -47,7 +47,7 @@ from .const import (
 )
 from .const import CONF_MAIN_BREAKER_A as CONF_BREAKER
 from .engine.timing import SITE_DEFAULTS
-from .settings import Settings
+from .settings import Settings, configured_max_current
 
 GRID_SENSOR_KEYS: dict[str, str] = {
     "A": CONF_GRID_SENSOR_A,
@@ -184,6 +184,8 @@ def _load(
         load["kind"] = "evse"
         max_a = max(0.0, user.max_current_a)
         load["max_a"] = max_a
+        # What the installation allows: the bound of a believable draw (engine.plausibility).
+        load["rated_max_a"] = max(max_a, configured_max_current(sub))
         load["min_a"] = min(max(0.0, user.min_current_a), max_a)
         cpid = sub.data.get(CONF_CHARGE_POINT_ID)
         if cpid and str(cpid) in units:
