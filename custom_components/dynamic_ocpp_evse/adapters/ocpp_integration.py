@@ -42,6 +42,7 @@ _LOGGER = logging.getLogger(__name__)
 
 COMPLIANCE_TOLERANCE_A = 0.5
 CLOCK_MARGIN_S = 60.0  # absolute profiles start this much in the past (lagging clocks)
+FLOOR_RESEND = timedelta(minutes=10)  # backstop: the floor again, in case it was lost unseen
 
 RateUnit = Literal["A", "W"]
 
