@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from homeassistant.core import HomeAssistant
 
-from custom_components.dynamic_ocpp_evse.adapters.ocpp_integration import FLOOR_RESEND
+from custom_components.dynamic_ocpp_evse.adapters.ocpp_floor import FLOOR_RESEND
 from tests.ha.test_ocpp_adapter_standin import (
     Clock,
     OcppStandIn,
@@ -84,14 +84,14 @@ async def test_a_failed_call_means_the_charger_may_hold_nothing(
 
     fake.disconnect("CP1")
     clock.advance(5)
-    await adapter.async_apply(command(12.0))
+    await adapter.async_apply(command(8.0))  # a decrease: sent at once, and it fails
     assert adapter.status == "unavailable"  # not a service fault: the charger is gone
 
     fake.reconnect("CP1", reboot=True)
     assert fake.holds("CP1", 1) == {}
     sent = len(fake.profiles())
     clock.advance(5)
-    await adapter.async_apply(command(12.0, send=False))
+    await adapter.async_apply(command(8.0, send=False))
 
     assert _ids(fake.profiles()[sent:]) == [FLOOR_ID, DYNAMIC_ID]
     assert set(fake.holds("CP1", 1)) == {FLOOR_ID, DYNAMIC_ID}
