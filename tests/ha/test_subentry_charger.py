@@ -38,7 +38,7 @@ DETAILS = {
     "mode": "solar",
 }
 PROFILE = {
-    "rate_unit": "A",
+    "rate_unit": "a",
     "profile_kind": "tx_default",
     "stack_level": 3,
     "validity": "relative",
@@ -134,9 +134,9 @@ async def test_add_discovered_connector(hass: HomeAssistant) -> None:
     assert "unit_max_current_a" not in result["data_schema"].schema  # single connector
     result = await configure(hass, result, DETAILS)
     assert result["step_id"] == "profile"
-    assert suggested(result, "rate_unit") == "W"  # from the charger
+    assert suggested(result, "rate_unit") == "w"  # from the charger (its "Power")
     assert suggested(result, "validity") == "absolute"  # relative would expire per session
-    result = await configure(hass, result, {**PROFILE, "rate_unit": "W", "profile_kind": "tx"})
+    result = await configure(hass, result, {**PROFILE, "rate_unit": "w", "profile_kind": "tx"})
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     (subentry,) = entry.subentries.values()
@@ -150,7 +150,7 @@ async def test_add_discovered_connector(hass: HomeAssistant) -> None:
         "unit_max_current_a": 16,
         "unit_concurrent": True,
         **PROFILE,
-        "rate_unit": "W",
+        "rate_unit": "w",
         "profile_kind": "tx",
     }
     assert isinstance(subentry.data["stack_level"], int)
@@ -184,7 +184,7 @@ async def test_multi_connector_unit_settings_are_shared(hass: HomeAssistant) -> 
         if concurrent is not None:
             details["unit_concurrent"] = concurrent
         result = await configure(hass, result, details)
-        assert suggested(result, "rate_unit") == "A"
+        assert suggested(result, "rate_unit") == "a"
         return await configure(hass, result, PROFILE)
 
     assert (await add(1, 32, False))["type"] is FlowResultType.CREATE_ENTRY
