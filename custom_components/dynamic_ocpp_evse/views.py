@@ -131,7 +131,7 @@ def load_status(view: LoadView) -> str:
     command = view.command or {}
     if not view.managed:
         return "manual"
-    if view.adapter_status not in ("ok", "unavailable"):
+    if view.adapter_status not in ("ok", "unavailable", "unconfirmed"):
         return "fault"
     if command.get("reason") == "off":
         return "off"
