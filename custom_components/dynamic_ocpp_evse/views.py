@@ -133,7 +133,7 @@ def load_status(view: LoadView) -> str:
     command = view.command or {}
     if not view.managed:
         return "manual"
-    if view.adapter_status not in ("ok", "offline"):
+    if view.adapter_status not in ("ok", "offline", "unconfirmed"):
         return "fault"
     if command.get("reason") == "off":
         return "off"
