@@ -168,7 +168,8 @@ def suggest_inputs(hass: HomeAssistant) -> dict[str, Any]:
 class DynamicOcppEvseConfigFlow(ChargerDiscoveryFlow, domain=DOMAIN):
     """Create or reconfigure a hub."""
 
-    VERSION = 1
+    VERSION = 3  # 2 was upstream's (Dynamic OCPP EVSE 2.x): see migration/
+    MINOR_VERSION = 1
 
     def __init__(self) -> None:
         """Start with no answers."""
