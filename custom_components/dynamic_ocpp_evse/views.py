@@ -25,6 +25,7 @@ REASON_WORDS: tuple[str, ...] = (
     "at_max",
     "below_min",
     "inactive",
+    "off",
     "battery_below_target",
     "breaker_phase",
     "import_limit",
@@ -50,6 +51,7 @@ REASON_WORDS: tuple[str, ...] = (
     "other",
 )
 LOAD_STATUSES: tuple[str, ...] = (
+    "off",
     "running",
     "waiting",
     "paused",
@@ -131,6 +133,8 @@ def load_status(view: LoadView) -> str:
         return "manual"
     if view.adapter_status not in ("ok", "unavailable"):
         return "fault"
+    if command.get("reason") == "off":
+        return "off"
     if view.reading.active is None:
         return "unavailable"
     if not view.reading.active:

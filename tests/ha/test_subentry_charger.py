@@ -38,7 +38,7 @@ DETAILS = {
     "mode": "solar",
 }
 PROFILE = {
-    "rate_unit": "A",
+    "rate_unit": "a",
     "profile_kind": "tx_default",
     "stack_level": 3,
     "validity": "relative",
@@ -142,10 +142,10 @@ async def test_add_discovered_connector(hass: HomeAssistant) -> None:
     # the profile internals wait in a collapsed section, with good defaults
     assert field_names(result)["stack_level"] == "profile"
     assert result["data_schema"].schema["profile"].options["collapsed"] is True
-    assert suggested(result, "rate_unit") == "W"  # from the charger
+    assert suggested(result, "rate_unit") == "w"  # from the charger (its "Power")
     assert suggested(result, "validity") == "absolute"  # relative would expire per session
     result = await configure(
-        hass, result, details(profile={"rate_unit": "W", "profile_kind": "tx"})
+        hass, result, details(profile={"rate_unit": "w", "profile_kind": "tx"})
     )
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -160,7 +160,7 @@ async def test_add_discovered_connector(hass: HomeAssistant) -> None:
         "unit_max_current_a": 16,
         "unit_concurrent": True,
         **PROFILE,
-        "rate_unit": "W",
+        "rate_unit": "w",
         "profile_kind": "tx",
     }
     assert isinstance(subentry.data["stack_level"], int)
@@ -193,7 +193,7 @@ async def test_multi_connector_unit_settings_are_shared(hass: HomeAssistant) -> 
         details = {**DETAILS, "name": f"Port {connector}", "unit_max_current_a": unit_max}
         if concurrent is not None:
             details["unit_concurrent"] = concurrent
-        assert suggested(result, "rate_unit") == "A"
+        assert suggested(result, "rate_unit") == "a"
         return await configure(hass, result, {**details, "profile": PROFILE})
 
     assert (await add(1, 32, False))["type"] is FlowResultType.CREATE_ENTRY

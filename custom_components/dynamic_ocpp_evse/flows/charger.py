@@ -24,6 +24,7 @@ from homeassistant.config_entries import (
 )
 from homeassistant.helpers.selector import SelectOptionDict
 
+from ..adapters.charger_settings import rate_unit_option
 from ..const import (
     BACKEND_BUILTIN,
     BACKEND_OCPP_INTEGRATION,
@@ -117,6 +118,8 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         errors: dict[str, str] | None = None,
         placeholders: Mapping[str, str] | None = None,
     ) -> SubentryFlowResult:
+        if CONF_RATE_UNIT in values:  # "A"/"W" of older entries and of discovery
+            values = {**values, CONF_RATE_UNIT: rate_unit_option(values[CONF_RATE_UNIT])}
         return self.async_show_form(
             step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(schema, nest(schema, values)),
