@@ -34,6 +34,8 @@ def suggested(result: dict[str, Any], key: str) -> Any:
             if marker.description and "suggested_value" in marker.description:
                 return marker.description["suggested_value"]
             default = marker.default
+            if default is vol.UNDEFINED:
+                return None
             return default() if callable(default) else default
     raise KeyError(key)
 

@@ -224,3 +224,24 @@ async def test_reconfigure_builtin_charger(hass: HomeAssistant) -> None:
     )
     assert result["reason"] == "reconfigure_successful"
     assert entry.subentries[subentry_id].data["password"] == "new"
+
+
+async def test_builtin_connector_already_configured_is_refused(hass: HomeAssistant) -> None:
+    existing = ConfigSubentryData(
+        data={"backend": "builtin_server", "charge_point_id": "wallbox1", "connector_id": 1},
+        subentry_type="charger",
+        title="Wallbox",
+        unique_id="wallbox1-1",
+    )
+    entry = hub(hass, [existing], ocpp_server_enabled=True)
+    result = await builtin_to_details(hass, entry, count=2)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert_translated("abort", "already_configured")
+    # the charger's other connector is still welcome
+    result = await start(hass, entry, "builtin_server")
+    result = await configure(
+        hass, result, {"charge_point_id": "wallbox1", "connector_id": 2, "connector_count": 2}
+    )
+    assert result["step_id"] == "details"
+    assert suggested(result, "name") == "wallbox1 2"
