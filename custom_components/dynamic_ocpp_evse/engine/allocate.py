@@ -98,9 +98,9 @@ def allocate_fixed(scenario: Scenario) -> dict[str, Any]:
     budget = site_budget(scenario.site, scenario.loads)
     problem: Problem = build_problem(scenario, budget)
     solution = solve(problem, scenario.site.distribution)
-    what_if = what_if_active(problem, scenario.site.distribution)
     solver = solution.solver
     assert solver is not None
+    what_if = what_if_active(problem, scenario.site.distribution, solver)
     loads: dict[str, dict[str, Any]] = {}
     for i, load in enumerate(scenario.loads):
         reason, available, limit = _explain(solver, i)

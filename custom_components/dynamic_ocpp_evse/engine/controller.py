@@ -22,6 +22,7 @@ from .distribute import floor_tenth
 from .inputs import InputTracker
 from .models import Load, Mode, Scenario
 from .phase_control import PhaseControl
+from .plausibility import Bounds, Screened, bounds_for, screen
 from .scenario import parse_scenario
 from .sequencing import admit_raises
 from .timing import LoadMemory, LoadTiming, SiteTiming, load_timings, site_timing
@@ -46,6 +47,8 @@ class Controller:
         self._started = False
         self._config_changed = False
         self._phases = PhaseControl()
+        self.screened = Screened({})
+        """The latest measurements as the gate let them in, and what it refused."""
         self.update_config(config)
 
     # -- configuration ------------------------------------------------------------
@@ -56,6 +59,7 @@ class Controller:
         self._site_timing: SiteTiming = site_timing(config["site"])
         scenario = self._with_margin(parsed, self._site_timing.margin_a)
         self._scenario: Scenario = scenario
+        self.bounds: Bounds = bounds_for(parsed, raw_loads)
         self._timing: dict[str, LoadTiming] = load_timings(
             raw_loads, {load.id: load for load in scenario.loads}
         )
@@ -89,23 +93,40 @@ class Controller:
 
     # -- the step ----------------------------------------------------------------------
     def step(self, measurements: Mapping[str, Any], now: float) -> dict[str, Any]:
-        """Run one control step at time ``now`` (seconds, monotonic)."""
+        """Run one control step at time ``now`` (seconds, monotonic).
+
+        Every number passes :func:`.plausibility.screen` first: an implausible
+        one counts as missing and is named under ``site.implausible``.
+        """
+        self.screened = screen(measurements, self.bounds)
         stale = self._inputs.read(
-            self._scenario, self._memory, measurements, now, self._site_timing.stale_after_s
+            self._scenario,
+            self._memory,
+            self.screened.measurements,
+            now,
+            self._site_timing.stale_after_s,
         )
         dt = 0.0 if self._last_now is None else max(0.0, now - self._last_now)
         self._last_now = now
         result = self._stale_step(now, stale) if stale else self._control_step(now, dt)
+        result["site"]["implausible"] = dict(self.screened.rejected)
         self._started = True
         self._config_changed = False
         return result
 
-    def _measured_loads(self) -> tuple[Load, ...]:
-        """Each configured load with its latest draw and state (rebuilt only on change)."""
+    def _measured_loads(self, now: float) -> tuple[Load, ...]:
+        """Each configured load with its latest draw and state (rebuilt only on change).
+
+        A draw not read for ``stale_after_s`` counts as 0: its current then shows as
+        house load, which can only lower the headroom, never raise it.
+        """
         loads = []
+        stale_before = now - self._site_timing.stale_after_s
         for load in self._scenario.loads:
             memory = self._memory[load.id]
-            draw = memory.draw_a if memory.draw_a is not None else tuple(0.0 for _ in load.phases)
+            draw = memory.draw_a
+            if draw is None or memory.draw_at is None or memory.draw_at <= stale_before:
+                draw = tuple(0.0 for _ in load.phases)
             cached = memory.measured
             if cached is None or cached.draw_a != draw or cached.active != bool(memory.active):
                 cached = memory.measured = load.measured(draw, bool(memory.active))
@@ -113,7 +134,7 @@ class Controller:
         return tuple(loads)
 
     def _control_step(self, now: float, dt: float) -> dict[str, Any]:
-        loads = self._measured_loads()
+        loads = self._measured_loads(now)
         window = max((t.pause_s for t in self._timing.values()), default=0.0)
         grid, worst_grid = self._inputs.grids(
             self._scenario,
