@@ -89,6 +89,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "compliance_cycles": (1, 100),
     "power_w": (1, 50_000),
     "limit_a": (1, 1000),
+    "phase_min_interval_s": (60, 86_400),
 }
 
 _UNKNOWN = (STATE_UNKNOWN, STATE_UNAVAILABLE)
