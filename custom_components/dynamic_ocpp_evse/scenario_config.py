@@ -32,8 +32,10 @@ from .const import (
     CONF_LIMIT_A,
     CONF_MEMBERS,
     CONF_PARENT,
+    CONF_PHASE_DOWN_DELAY_S,
     CONF_PHASE_MIN_INTERVAL_S,
     CONF_PHASE_SWITCHING,
+    CONF_PHASE_UP_DELAY_S,
     CONF_PHASES,
     CONF_POWER_W,
     CONF_TIMING,
@@ -212,9 +214,14 @@ def phase_switching(
         "one_phase": phases[0],
         "mode": phase_mode if phase_mode in PHASE_MODES else "auto",
     }
-    interval = _num(sub.data.get(CONF_PHASE_MIN_INTERVAL_S))
-    if interval is not None and interval >= 0:
-        block["min_interval_s"] = interval
+    for conf, key in (
+        (CONF_PHASE_MIN_INTERVAL_S, "min_interval_s"),
+        (CONF_PHASE_UP_DELAY_S, "up_delay_s"),
+        (CONF_PHASE_DOWN_DELAY_S, "down_delay_s"),
+    ):
+        value = _num(sub.data.get(conf))
+        if value is not None and math.isfinite(value) and value >= 0:
+            block[key] = value
     return block
 
 

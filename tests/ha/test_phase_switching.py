@@ -16,6 +16,7 @@ from pytest_homeassistant_custom_component.common import async_mock_service
 
 from custom_components.dynamic_ocpp_evse.adapters.phase_switch import option_for
 from custom_components.dynamic_ocpp_evse.const import DOMAIN
+from custom_components.dynamic_ocpp_evse.scenario_config import phase_switching
 from tests.ha.flow_helpers import field_names
 from tests.ha.hub_fixtures import advance, charger, make_entry, set_grid, set_solar, setup_hub
 from tests.ha.test_ocpp_adapter_standin import OcppStandIn, stand_in
@@ -175,6 +176,16 @@ async def test_a_charger_set_up_to_switch_keeps_its_method(hass: HomeAssistant) 
     sub = next(iter(entry.subentries.values()))
     assert sub.data["phase_switching"] == "ocpp"
     assert sub.data["phase_min_interval_s"] == 300
+    assert (sub.data["phase_up_delay_s"], sub.data["phase_down_delay_s"]) == (60, 180)
+    block = phase_switching(sub, ["A", "B", "C"], "auto")
+    assert block == {
+        "one_phase": "A",
+        "mode": "auto",
+        "min_interval_s": 300,
+        "up_delay_s": 60,
+        "down_delay_s": 180,
+    }
+    assert phase_switching(sub, ["A"], "auto") is None  # not wired on three phases
 
 
 def test_a_select_option_is_found_by_the_count_it_names() -> None:

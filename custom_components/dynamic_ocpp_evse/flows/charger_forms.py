@@ -20,9 +20,11 @@ from ..const import (
     CONF_MIN_SEND_INTERVAL_S,
     CONF_OFFERED_ENTITY,
     CONF_PASSWORD,
+    CONF_PHASE_DOWN_DELAY_S,
     CONF_PHASE_MIN_INTERVAL_S,
     CONF_PHASE_SWITCH_ENTITY,
     CONF_PHASE_SWITCHING,
+    CONF_PHASE_UP_DELAY_S,
     CONF_PHASES,
     CONF_PROFILE_KIND,
     CONF_PROFILE_VALIDITY_S,
@@ -34,7 +36,9 @@ from ..const import (
     DEFAULT_COMPLIANCE_CYCLES,
     DEFAULT_FAILSAFE_FLOOR,
     DEFAULT_MIN_SEND_INTERVAL_S,
+    DEFAULT_PHASE_DOWN_DELAY_S,
     DEFAULT_PHASE_MIN_INTERVAL_S,
+    DEFAULT_PHASE_UP_DELAY_S,
     DEFAULT_PROFILE_KIND,
     DEFAULT_PROFILE_VALIDITY_S,
     DEFAULT_RATE_UNIT,
@@ -139,6 +143,12 @@ def phase_switching_fields() -> dict[Any, Any]:
         vol.Optional(CONF_PHASE_SWITCH_ENTITY): entity(["switch", "select", "input_select"]),
         vol.Required(CONF_PHASE_MIN_INTERVAL_S, default=DEFAULT_PHASE_MIN_INTERVAL_S): number(
             "s", 1, CONF_PHASE_MIN_INTERVAL_S
+        ),
+        vol.Required(CONF_PHASE_UP_DELAY_S, default=DEFAULT_PHASE_UP_DELAY_S): number(
+            "s", 1, CONF_PHASE_UP_DELAY_S
+        ),
+        vol.Required(CONF_PHASE_DOWN_DELAY_S, default=DEFAULT_PHASE_DOWN_DELAY_S): number(
+            "s", 1, CONF_PHASE_DOWN_DELAY_S
         ),
     }
 
