@@ -14,8 +14,10 @@ The part reachable from i through tight limits is solved as a site of its own
 result is exact when the loose limits stay loose with the part's new currents:
 the loads outside the part then do exactly what they did, and the part does
 exactly what the sub-site did. That is checked after solving, against each
-load's highest current during the solve; when it fails, or when the part is
-most of the site, :meth:`Locality.answer` returns None and the caller re-solves.
+load's highest current during the solve; when it fails, :meth:`Locality.answer`
+returns None and the caller re-solves the whole site. Answers are cached by
+everything they depend on, so a controller asking again with the same parts
+(only loose limits' readings changed) gets them without solving.
 """
 
 from __future__ import annotations
@@ -70,12 +72,15 @@ class Locality:
             else:
                 kind.append(JOIN)
         self.kind = kind
-        self.limit = len(problem.loads) // 2
-        self.templates: dict[tuple[int, ...], Problem] = {}
+        self.templates: dict[
+            tuple[int, ...], tuple[dict[int, list[tuple[int, float]]], tuple[object, ...]]
+        ] = {}
+        self.sites: dict[tuple[int, ...], Problem] = {}
         self.parts: dict[int, tuple[int, ...]] = {}
 
-    def part(self, i: int) -> list[int] | None:
-        """Load positions joined to load i by tight limits (None: most of the site)."""
+    def part(self, i: int) -> list[int]:
+        """Load positions joined to load i by tight limits (a sequential unit's
+        connectors count as joined), in input order."""
         uses, kind, resources = self.p.uses, self.kind, self.p.resources
         seen = {i}
         stack = [i]
@@ -90,8 +95,6 @@ class Locality:
                     if k not in seen:
                         seen.add(k)
                         stack.append(k)
-            if len(seen) > self.limit:
-                return None
         return sorted(seen)
 
     def answer(self, i: int) -> float | None:
@@ -99,24 +102,32 @@ class Locality:
         part = self.parts.get(i)
         if part is None:
             found = self.part(i)
-            if found is None:
-                return None
             part = tuple(found)
             for j in part:  # a part is the same seen from any of its loads
                 self.parts[j] = part
-            self.templates[part] = self._sub_site(found)
-        template = self.templates[part]
+            self.templates[part] = self._basis(found)
+        basis = self.templates[part][1]
         p = self.p
         kind = self.kind
         k_i = part.index(i)
-        sub = copy.copy(template)
-        sub.target_a = list(template.target_a)
-        sub.target_a[k_i] = p.active_target_a[i]
-        solved = solve(sub, self.distribution).solver
-        assert solved is not None
-        x = solved.x
-        filled = solved.filled
-        peak = x if filled is None else [max(a, b) for a, b in zip(filled, x, strict=True)]
+        key = (basis, k_i, p.active_target_a[i])
+        known = _answers.get(key)
+        if known is not None and known[0] is p.uses:
+            _, amps, peak = known
+        else:
+            template = self._sub_site(part)
+            sub = copy.copy(template)
+            sub.target_a = list(template.target_a)
+            sub.target_a[k_i] = p.active_target_a[i]
+            solved = solve(sub, self.distribution).solver
+            assert solved is not None
+            x, filled = solved.x, solved.filled
+            peak = x if filled is None else [max(a, b) for a, b in zip(filled, x, strict=True)]
+            amps = x[k_i]
+            if len(part) <= CACHED_PART_SIZE:
+                if len(_answers) >= ANSWER_CACHE_SIZE:
+                    _answers.clear()
+                _answers[key] = (p.uses, amps, peak)
         # The loose limits must stay loose with the part's new currents.
         more: dict[int, float] = {}
         for k, j in enumerate(part):
@@ -130,12 +141,15 @@ class Locality:
             room = p.resources[r].capacity - self.held[r] - extra
             if room < self.demand[r] + MARGIN:
                 return None
-        return x[k_i]
+        return amps
 
-    def _sub_site(self, part: list[int]) -> Problem:
-        """The part as a site of its own: its loads in the same order, the tight
-        limits with every member (all of them are in the part) and the zero pools
-        with the part's members only; the loose limits left out."""
+    def _basis(
+        self, part: list[int]
+    ) -> tuple[dict[int, list[tuple[int, float]]], tuple[object, ...]]:
+        """The part's limits (tight ones with every member, all of them in the part;
+        zero pools with the part's members only; loose ones left out) and everything
+        the part's solution depends on besides the site's shape (the shape is
+        checked by identity when a cached answer is used)."""
         p = self.p
         kind = self.kind
         where = {j: k for k, j in enumerate(part)}
@@ -146,13 +160,31 @@ class Locality:
                     members.setdefault(r, []).append((k, c))
                 elif kind[r] == JOIN and r not in members:
                     members[r] = [(where[m], cm) for m, cm in p.resources[r].members]
+        kept = sorted(members)
+        basis = (
+            self.distribution,
+            tuple(part),
+            tuple((p.loads[j].min_a, p.loads[j].max_a, p.loads[j].binary) for j in part),
+            tuple(p.target_a[j] for j in part),
+            tuple(kept),
+            tuple(p.resources[r].capacity for r in kept),
+        )
+        return members, basis
+
+    def _sub_site(self, part: tuple[int, ...]) -> Problem:
+        """The part as a site of its own: its loads in the same order with its limits."""
+        found = self.sites.get(part)
+        if found is not None:
+            return found
+        p = self.p
+        members = self.templates[part][0]
         renumber: dict[int, int] = {}
         resources: list[Resource] = []
         for r in sorted(members):
             res = p.resources[r]
             renumber[r] = len(resources)
             resources.append(Resource(res.name, res.capacity, res.pool, members[r]))
-        return Problem(
+        sub = Problem(
             tuple(p.loads[j] for j in part),
             [p.target_a[j] for j in part],
             [None] * len(part),
@@ -161,3 +193,18 @@ class Locality:
             [p.unit_of[j] for j in part],
             [p.active_target_a[j] for j in part],
         )
+        self.sites[part] = sub
+        return sub
+
+
+ANSWER_CACHE_SIZE = 4096
+CACHED_PART_SIZE = 256
+_answers: dict[tuple[object, ...], tuple[object, float, list[float]]] = {}
+"""Sub-site answers by everything they depend on: a controller asks the same
+questions every few seconds, and a car park's parts rarely change between them
+(the breaker and import limit, whose readings do change, are loose limits)."""
+
+
+def forget_answers() -> None:
+    """Empty the cache of sub-site answers (the next what-if solves afresh)."""
+    _answers.clear()
