@@ -23,6 +23,8 @@ everything they depend on, so a controller asking again with the same parts
 from __future__ import annotations
 
 import copy
+import math
+import operator
 
 from .constraints import Pool, Problem, Resource
 from .distribute import Solver, solve
@@ -41,22 +43,18 @@ class Locality:
         self.p = problem
         self.distribution = distribution
         resources = problem.resources
-        count = len(resources)
         x = baseline.x
         filled = baseline.filled
-        peak = x if filled is None else [max(a, b) for a, b in zip(filled, x, strict=True)]
+        peak = x if filled is None else list(map(max, filled, x))
         self.peak = peak
         # Per limit: the most its members together held at any time (a bound), and
         # the most any one member could ask of it (its target, or target if active).
-        held = [0.0] * count
-        demand = [0.0] * count
-        targets, if_active = problem.target_a, problem.active_target_a
-        for j, uses in enumerate(problem.uses):
-            top = peak[j]
-            want = max(targets[j], if_active[j])
-            for r, c in uses:
-                held[r] += c * top
-                demand[r] = max(demand[r], c * want)
+        want = list(map(max, problem.target_a, problem.active_target_a))
+        held: list[float] = []
+        demand: list[float] = []
+        for index, coefficient in _columns(problem):
+            held.append(math.sumprod(coefficient, map(peak.__getitem__, index)))
+            demand.append(max(map(operator.mul, coefficient, map(want.__getitem__, index))))
         self.held = held
         self.demand = demand
         sequential = {f"charger:{unit}" for unit in problem.unit_of if unit is not None}
@@ -72,11 +70,17 @@ class Locality:
             else:
                 kind.append(JOIN)
         self.kind = kind
-        self.templates: dict[
-            tuple[int, ...], tuple[dict[int, list[tuple[int, float]]], tuple[object, ...]]
-        ] = {}
+        # The parts and their limits depend only on the site's shape and which
+        # limits are tight: kept across calls while both stay the same.
+        key = (id(problem.uses), tuple(kind))
+        known = _parts.get(key)
+        if known is None or known[0] is not problem.uses:
+            if len(_parts) >= PART_CACHE_SIZE:
+                _parts.clear()
+            known = _parts[key] = (problem.uses, {}, {})
+        self.parts: dict[int, tuple[int, ...]] = known[1]
+        self.kept: dict[tuple[int, ...], tuple[int, ...]] = known[2]
         self.sites: dict[tuple[int, ...], Problem] = {}
-        self.parts: dict[int, tuple[int, ...]] = {}
 
     def part(self, i: int) -> list[int]:
         """Load positions joined to load i by tight limits (a sequential unit's
@@ -101,12 +105,10 @@ class Locality:
         """What load i would get if active, or None when it must be re-solved."""
         part = self.parts.get(i)
         if part is None:
-            found = self.part(i)
-            part = tuple(found)
+            part = tuple(self.part(i))
             for j in part:  # a part is the same seen from any of its loads
                 self.parts[j] = part
-            self.templates[part] = self._basis(found)
-        basis = self.templates[part][1]
+        basis = self._basis(part)
         p = self.p
         kind = self.kind
         k_i = part.index(i)
@@ -143,47 +145,47 @@ class Locality:
                 return None
         return amps
 
-    def _basis(
-        self, part: list[int]
-    ) -> tuple[dict[int, list[tuple[int, float]]], tuple[object, ...]]:
-        """The part's limits (tight ones with every member, all of them in the part;
-        zero pools with the part's members only; loose ones left out) and everything
-        the part's solution depends on besides the site's shape (the shape is
-        checked by identity when a cached answer is used)."""
+    def _limits(self, part: tuple[int, ...]) -> tuple[int, ...]:
+        """The part's limits: the tight ones and the zero pools its loads use."""
+        kept = self.kept.get(part)
+        if kept is None:
+            uses, kind = self.p.uses, self.kind
+            kept = self.kept[part] = tuple(
+                sorted({r for j in part for r, _ in uses[j] if kind[r] != DROP})
+            )
+        return kept
+
+    def _basis(self, part: tuple[int, ...]) -> tuple[object, ...]:
+        """Everything the part's solution depends on besides the site's shape (the
+        shape is checked by identity when a cached answer is used)."""
         p = self.p
-        kind = self.kind
-        where = {j: k for k, j in enumerate(part)}
-        members: dict[int, list[tuple[int, float]]] = {}
-        for k, j in enumerate(part):
-            for r, c in p.uses[j]:
-                if kind[r] == PIN:
-                    members.setdefault(r, []).append((k, c))
-                elif kind[r] == JOIN and r not in members:
-                    members[r] = [(where[m], cm) for m, cm in p.resources[r].members]
-        kept = sorted(members)
-        basis = (
+        kept = self._limits(part)
+        loads, targets, resources = p.loads, p.target_a, p.resources
+        return (
             self.distribution,
-            tuple(part),
-            tuple((p.loads[j].min_a, p.loads[j].max_a, p.loads[j].binary) for j in part),
-            tuple(p.target_a[j] for j in part),
-            tuple(kept),
-            tuple(p.resources[r].capacity for r in kept),
+            part,
+            tuple((loads[j].min_a, loads[j].max_a, loads[j].binary) for j in part),
+            tuple(targets[j] for j in part),
+            kept,
+            tuple(resources[r].capacity for r in kept),
         )
-        return members, basis
 
     def _sub_site(self, part: tuple[int, ...]) -> Problem:
-        """The part as a site of its own: its loads in the same order with its limits."""
+        """The part as a site of its own: its loads in the same order, the tight
+        limits with every member (all of them are in the part), the zero pools with
+        the part's members only; the loose limits left out."""
         found = self.sites.get(part)
         if found is not None:
             return found
         p = self.p
-        members = self.templates[part][0]
+        where = {j: k for k, j in enumerate(part)}
         renumber: dict[int, int] = {}
         resources: list[Resource] = []
-        for r in sorted(members):
+        for r in self._limits(part):
             res = p.resources[r]
             renumber[r] = len(resources)
-            resources.append(Resource(res.name, res.capacity, res.pool, members[r]))
+            members = [(where[m], c) for m, c in res.members if m in where]
+            resources.append(Resource(res.name, res.capacity, res.pool, members))
         sub = Problem(
             tuple(p.loads[j] for j in part),
             [p.target_a[j] for j in part],
@@ -199,6 +201,31 @@ class Locality:
 
 ANSWER_CACHE_SIZE = 4096
 CACHED_PART_SIZE = 256
+PART_CACHE_SIZE = 8
+_parts: dict[
+    tuple[int, tuple[int, ...]],
+    tuple[object, dict[int, tuple[int, ...]], dict[tuple[int, ...], tuple[int, ...]]],
+] = {}
+"""Parts and their limits by site shape (identity of its ``uses``) and tight limits."""
+_column_cache: dict[int, tuple[object, list[tuple[tuple[int, ...], tuple[float, ...]]]]] = {}
+
+
+def _columns(problem: Problem) -> list[tuple[tuple[int, ...], tuple[float, ...]]]:
+    """Per limit: its members' positions and coefficients, by site shape."""
+    key = id(problem.uses)
+    known = _column_cache.get(key)
+    if known is not None and known[0] is problem.uses:
+        return known[1]
+    columns = [
+        (tuple(k for k, _ in res.members), tuple(c for _, c in res.members))
+        for res in problem.resources
+    ]
+    if len(_column_cache) >= PART_CACHE_SIZE:
+        _column_cache.clear()
+    _column_cache[key] = (problem.uses, columns)
+    return columns
+
+
 _answers: dict[tuple[object, ...], tuple[object, float, list[float]]] = {}
 """Sub-site answers by everything they depend on: a controller asks the same
 questions every few seconds, and a car park's parts rarely change between them
@@ -206,5 +233,7 @@ questions every few seconds, and a car park's parts rarely change between them
 
 
 def forget_answers() -> None:
-    """Empty the cache of sub-site answers (the next what-if solves afresh)."""
+    """Empty the caches of sub-site answers and parts (the next what-if starts afresh)."""
     _answers.clear()
+    _parts.clear()
+    _column_cache.clear()
