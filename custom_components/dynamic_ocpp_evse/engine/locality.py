@@ -57,6 +57,7 @@ class Locality:
             demand.append(max(map(operator.mul, coefficient, map(want.__getitem__, index))))
         self.held = held
         self.demand = demand
+        self.capacity = [res.capacity for res in resources]
         sequential = {f"charger:{unit}" for unit in problem.unit_of if unit is not None}
         kind: list[int] = []
         for r, res in enumerate(resources):
@@ -113,9 +114,10 @@ class Locality:
         kind = self.kind
         k_i = part.index(i)
         key = (basis, k_i, p.active_target_a[i])
+        before = tuple(self.peak[j] for j in part)
         known = _answers.get(key)
         if known is not None and known[0] is p.uses:
-            _, amps, peak = known
+            _, amps, peak, seen_before, seen_more = known
         else:
             template = self._sub_site(part)
             sub = copy.copy(template)
@@ -126,22 +128,24 @@ class Locality:
             x, filled = solved.x, solved.filled
             peak = x if filled is None else [max(a, b) for a, b in zip(filled, x, strict=True)]
             amps = x[k_i]
-            if len(part) <= CACHED_PART_SIZE:
-                if len(_answers) >= ANSWER_CACHE_SIZE:
-                    _answers.clear()
-                _answers[key] = (p.uses, amps, peak)
+            seen_before, seen_more = (), {}
+        if before == seen_before:
+            more = seen_more  # the part held the same as when this answer was cached
+        else:
+            # What the part's new currents add to each loose limit it touches.
+            more = {}
+            for k, j in enumerate(part):
+                change = peak[k] - before[k]
+                if change == 0.0:
+                    continue
+                for r, c in p.uses[j]:
+                    if kind[r] == DROP:
+                        more[r] = more.get(r, 0.0) + c * change
+            _remember(key, (p.uses, amps, peak, before, more))
         # The loose limits must stay loose with the part's new currents.
-        more: dict[int, float] = {}
-        for k, j in enumerate(part):
-            change = peak[k] - self.peak[j]
-            if change == 0.0:
-                continue
-            for r, c in p.uses[j]:
-                if kind[r] == DROP:
-                    more[r] = more.get(r, 0.0) + c * change
+        capacity, held, demand = self.capacity, self.held, self.demand
         for r, extra in more.items():
-            room = p.resources[r].capacity - self.held[r] - extra
-            if room < self.demand[r] + MARGIN:
+            if capacity[r] - held[r] - extra < demand[r] + MARGIN:
                 return None
         return amps
 
@@ -200,7 +204,9 @@ class Locality:
 
 
 ANSWER_CACHE_SIZE = 4096
-CACHED_PART_SIZE = 256
+"""At most this many cached answers (a car park of 3000 loads asks fewer)..."""
+ANSWER_CACHE_CURRENTS = 131_072
+"""... holding at most this many currents in all (a few MB)."""
 PART_CACHE_SIZE = 8
 _parts: dict[
     tuple[int, tuple[int, ...]],
@@ -226,14 +232,33 @@ def _columns(problem: Problem) -> list[tuple[tuple[int, ...], tuple[float, ...]]
     return columns
 
 
-_answers: dict[tuple[object, ...], tuple[object, float, list[float]]] = {}
+Answer = tuple[object, float, list[float], tuple[float, ...], dict[int, float]]
+"""(site shape, the woken load's current, the part's highest currents, what the
+part held in the solved site then, and what the answer adds to each loose limit)."""
+_answers: dict[tuple[object, ...], Answer] = {}
 """Sub-site answers by everything they depend on: a controller asks the same
 questions every few seconds, and a car park's parts rarely change between them
 (the breaker and import limit, whose readings do change, are loose limits)."""
 
 
+_held_currents = [0]
+
+
+def _remember(key: tuple[object, ...], answer: Answer) -> None:
+    """Cache one answer; when full, start afresh (bounded memory, no bookkeeping)."""
+    size = len(answer[2])
+    if size > ANSWER_CACHE_CURRENTS // 16:
+        return  # a part this large is most of a large site: not worth the memory
+    if len(_answers) >= ANSWER_CACHE_SIZE or _held_currents[0] + size > ANSWER_CACHE_CURRENTS:
+        _answers.clear()
+        _held_currents[0] = 0
+    _answers[key] = answer
+    _held_currents[0] += size
+
+
 def forget_answers() -> None:
     """Empty the caches of sub-site answers and parts (the next what-if starts afresh)."""
     _answers.clear()
+    _held_currents[0] = 0
     _parts.clear()
     _column_cache.clear()
