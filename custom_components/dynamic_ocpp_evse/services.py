@@ -18,7 +18,13 @@ from homeassistant.helpers import device_registry as dr
 
 from .const import DISTRIBUTION_MODES, DOMAIN, SUBENTRY_CHARGER
 from .coordinator import DynamicOcppEvseConfigEntry, HubCoordinator
-from .settings import LOAD_SUBENTRY_TYPES, load_modes, value_range
+from .settings import (
+    LOAD_SUBENTRY_TYPES,
+    current_gap,
+    current_gap_error,
+    load_modes,
+    value_range,
+)
 
 ATTR_DEVICE_ID = "device_id"
 ATTR_MODE = "mode"
@@ -110,6 +116,9 @@ async def _set_current_limits(hass: HomeAssistant, call: ServiceCall) -> None:
     high = call.data.get(ATTR_MAX_CURRENT, load.max_current_a)
     _check_range(coordinator, load_id, "min_current_a", low, ATTR_MIN_CURRENT)
     _check_range(coordinator, load_id, "max_current_a", high, ATTR_MAX_CURRENT)
+    for value in (low, high):
+        if gap := current_gap(coordinator.config_entry, load_id, value):
+            raise current_gap_error(value, *gap)
     if low > high:
         raise _error("min_above_max", min=low, max=high)
     if ATTR_MIN_CURRENT in call.data:

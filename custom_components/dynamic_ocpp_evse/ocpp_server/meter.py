@@ -8,12 +8,15 @@ without measurand is ``Energy.Active.Import.Register`` in Wh.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 
 from .state import ConnectorState
 
 CURRENT = "Current.Import"
+OFFERED = "Current.Offered"
+MAX_OFFERED_A = 1000.0  # above this a reported offer is nonsense
 POWER = "Power.Active.Import"
 ENERGY = "Energy.Active.Import.Register"
 
@@ -45,6 +48,7 @@ def apply_meter_values(
         total_power: float | None = None
         energy: float | None = None
         phased_energy: list[float] = []
+        offered: list[float] = []
         for sample in entry.get("sampled_value", []):
             if sample.get("location") in _IGNORED_LOCATIONS:
                 continue
@@ -61,6 +65,9 @@ def apply_meter_values(
                     total_current = value
                 else:
                     phased_current[index] = value
+            elif measurand == OFFERED:
+                if math.isfinite(value) and 0 <= value <= MAX_OFFERED_A:  # else: not a limit
+                    offered.append(value)
             elif measurand == POWER:
                 if index is None:
                     total_power = value
@@ -76,6 +83,9 @@ def apply_meter_values(
             changed = True
         elif total_current is not None:
             conn.current_a = [total_current, None, None]
+            changed = True
+        if offered:  # per phase or total: the charger offers the same on every leg
+            conn.reported_offered_a = max(offered)
             changed = True
         if total_power is not None or phased_power:
             conn.power_w = total_power if total_power is not None else sum(phased_power)
