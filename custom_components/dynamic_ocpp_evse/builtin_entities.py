@@ -279,8 +279,8 @@ class BuiltinSensor(BuiltinEntity, SensorEntity):
         values = self._values()
         if values is None:
             return None
-        value: float | str | datetime | None = self.entity_description.value_fn(
-            self.adapter, *values
+        value: float | str | datetime | None = self.guarded(
+            lambda: self.entity_description.value_fn(self.adapter, *values)
         )
         return value
 

@@ -48,7 +48,7 @@ DEFAULT_BATTERY_MIN_SOC: Final = 20.0
 DEFAULT_BATTERY_TARGET_SOC: Final = 80.0
 DEFAULT_BATTERY_MAX_W: Final = 5000.0
 DEFAULT_OCPP_SERVER_HOST: Final = "0.0.0.0"
-DEFAULT_OCPP_SERVER_PORT: Final = 9000
+DEFAULT_OCPP_SERVER_PORT: Final = 9016  # "OCPP 1.6"; 9000 is the ocpp integration's
 
 DISTRIBUTION_MODES: Final = ("shared", "priority", "optimized", "strict")
 

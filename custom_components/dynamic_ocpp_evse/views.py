@@ -118,6 +118,8 @@ class HubResult:
     loads: dict[str, LoadView] = field(default_factory=dict)
     circuits: dict[str, CircuitView] = field(default_factory=dict)
     updated_at: datetime | None = None
+    implausible: dict[str, str] = field(default_factory=dict)
+    """Inputs whose readings were not believed this cycle (name -> why)."""
 
     def site_value(self, key: str) -> Any:
         """A value of the controller's site result (None when stale or missing)."""
@@ -131,7 +133,7 @@ def load_status(view: LoadView) -> str:
     command = view.command or {}
     if not view.managed:
         return "manual"
-    if view.adapter_status not in ("ok", "offline"):
+    if view.adapter_status not in ("ok", "offline", "unconfirmed"):
         return "fault"
     if command.get("reason") == "off":
         return "off"

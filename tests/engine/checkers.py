@@ -95,8 +95,23 @@ def _circuit_members(circuits: list[Mapping[str, Any]], load_ids: set[str]) -> d
     return out
 
 
-def site_view(scenario: Mapping[str, Any]) -> SiteView:
-    """Re-derive every limit of ``scenario`` from the issue's rules."""
+def _effective_phases(
+    raw: Mapping[str, Any], wired: tuple[str, ...], result: Mapping[str, Any] | None
+) -> tuple[str, ...]:
+    """The phases a load draws from in ``result``: a switching load on one phase uses
+    only its ``one_phase`` leg (default: its L1)."""
+    block = raw.get("phase_switching")
+    if not block or result is None:
+        return wired
+    if result["loads"][str(raw["id"])].get("phases") != 1:
+        return wired
+    one = block.get("one_phase", wired[0]) if isinstance(block, Mapping) else wired[0]
+    return (str(one),)
+
+
+def site_view(scenario: Mapping[str, Any], result: Mapping[str, Any] | None = None) -> SiteView:
+    """Re-derive every limit of ``scenario`` from the issue's rules (with ``result``:
+    phase-switching loads on the phase count the result chose)."""
     site = scenario["site"]
     volts = float(site["voltage"])
     grid = {p: float(a) for p, a in site["grid_current_a"].items()}
@@ -117,6 +132,7 @@ def site_view(scenario: Mapping[str, Any]) -> SiteView:
         draw = [draw] if isinstance(draw, int | float) else draw
         for p, a in zip(lphases, draw, strict=True):
             house[p] -= float(a)
+        lphases = _effective_phases(raw, lphases, result)
         loads.append(
             LoadView(
                 id=str(raw["id"]),
@@ -216,7 +232,7 @@ def watts(view: SiteView, amps: Mapping[str, float], keep: Any = None) -> float:
 
 def assert_hard_limits(scenario: Mapping[str, Any], result: Mapping[str, Any]) -> None:
     """Every hard limit of the issue holds for ``result`` (an ``allocate`` output)."""
-    view = site_view(scenario)
+    view = site_view(scenario, result)
     amps = {i: r["current_a"] for i, r in result["loads"].items()}
     assert set(amps) == {lv.id for lv in view.loads}
     for lv in view.loads:
