@@ -56,7 +56,6 @@ def _resolve(hass: HomeAssistant, device_id: str) -> tuple[HubCoordinator, str |
     if device is None:
         raise _error("device_not_found", device_id=device_id)
     name = device.name_by_user or device.name or device_id
-    ours = [ident for domain, ident in device.identifiers if domain == DOMAIN]
     for entry_id in device.config_entries:
         entry: DynamicOcppEvseConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
         if entry is None or entry.domain != DOMAIN:
@@ -64,11 +63,12 @@ def _resolve(hass: HomeAssistant, device_id: str) -> tuple[HubCoordinator, str |
         if entry.state is not ConfigEntryState.LOADED:
             raise _error("hub_not_loaded", device=name)
         coordinator = entry.runtime_data.coordinator
-        for ident in ours:
-            if ident == entry.entry_id:
-                return coordinator, None, name
-            if ident in entry.subentries:
-                return coordinator, ident, name
+        # our subentries on this device: its own, or a charger that joined an ocpp device
+        subentries = device.config_entries_subentries.get(entry_id, set())
+        for sub_id in sorted(s for s in subentries if s is not None and s in entry.subentries):
+            return coordinator, sub_id, name
+        if (DOMAIN, entry.entry_id) in device.identifiers:
+            return coordinator, None, name
     raise _error("device_not_found", device_id=device_id)
 
 
