@@ -22,6 +22,7 @@ from .const import (
     CONF_CHARGE_POINT_ID,
     CONF_CONNECTOR_COUNT,
     CONF_CONNECTOR_ID,
+    DOMAIN,
     SUBENTRY_CHARGER,
 )
 from .ocpp_discovery import CENTRAL_SYSTEM_MODEL, OCPP_DOMAIN
@@ -54,3 +55,17 @@ def ocpp_device_link(hass: HomeAssistant, subentry: ConfigSubentry | None) -> De
         if device is not None and device.model != CENTRAL_SYSTEM_MODEL:
             return DeviceInfo(identifiers={(OCPP_DOMAIN, ident)})
     return None
+
+
+def remove_replaced_devices(
+    hass: HomeAssistant, entry_id: str, subentries: list[ConfigSubentry]
+) -> None:
+    """Remove the own device a charger had before it joined the ``ocpp`` device
+    (an install from before 0.2): its entities have moved, it would stay empty."""
+    registry = dr.async_get(hass)
+    for subentry in subentries:
+        if ocpp_device_link(hass, subentry) is None:
+            continue
+        own = registry.async_get_device(identifiers={(DOMAIN, subentry.subentry_id)})
+        if own is not None and entry_id in own.config_entries:
+            registry.async_remove_device(own.id)

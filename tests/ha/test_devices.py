@@ -82,3 +82,28 @@ async def test_without_an_ocpp_device_the_charger_keeps_its_own(hass: HomeAssist
     device = dr.async_get(hass).async_get_device({(DOMAIN, CHARGER)})
     assert device is not None and device.name == "Wallbox"
     assert _our_entities_on(hass, device)
+
+
+async def test_the_own_device_of_an_older_install_goes_away(hass: HomeAssistant) -> None:
+    """Before, the charger had its own device: its entities move, the empty device goes."""
+    fake = await stand_in(hass)
+    fake.add_charger("cp1")
+    set_grid(hass, 2.0, 2.0, 2.0)
+    set_solar(hass, 0.0)
+    entry = make_entry(hass, plugs=False, extra=[charger()])
+    devices = dr.async_get(hass)
+    old = devices.async_get_or_create(
+        config_entry_id=entry.entry_id,
+        config_subentry_id=CHARGER,
+        identifiers={(DOMAIN, CHARGER)},
+        name="Wallbox",
+    )
+    moved = er.async_get(hass).async_get_or_create(
+        "select", DOMAIN, f"{CHARGER}_operating_mode", device_id=old.id, config_entry=entry,
+        config_subentry_id=CHARGER, suggested_object_id="wallbox_operating_mode",
+    )  # fmt: skip
+    await setup_hub(hass, entry)
+    assert devices.async_get(old.id) is None
+    ocpp_device = devices.async_get_device({("ocpp", "cp1")})
+    assert er.async_get(hass).async_get(moved.entity_id).device_id == ocpp_device.id
+    assert hass.states.get("select.wallbox_operating_mode") is not None  # id kept
