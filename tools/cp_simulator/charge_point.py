@@ -20,7 +20,7 @@ from typing import Any, Protocol, cast
 from ocpp.exceptions import InternalError
 from ocpp.routing import on
 from ocpp.v16 import ChargePoint as OcppChargePoint16
-from ocpp.v16 import call_result
+from ocpp.v16 import call, call_result
 from ocpp.v16.enums import Action
 
 from .models import Misbehaviour, SimConnector
@@ -202,3 +202,42 @@ class SimChargePoint(OcppChargePoint16):  # type: ignore[misc]
 
         sim.spawn(reboot())
         return call_result.Reset(status="Accepted")
+
+    # Sent by the Home Assistant ``ocpp`` integration right after every connect.
+    @handles(Action.change_availability)
+    async def on_change_availability(
+        self, connector_id: int, type: str, call_unique_id: str
+    ) -> call_result.ChangeAvailability:
+        await self._misbehave("ChangeAvailability")
+        self._payload(call_unique_id)
+        known = connector_id == 0 or connector_id in self._sim.connectors
+        return call_result.ChangeAvailability(status="Accepted" if known else "Rejected")
+
+    @handles(Action.trigger_message)
+    async def on_trigger_message(
+        self, requested_message: str, call_unique_id: str, connector_id: int | None = None
+    ) -> call_result.TriggerMessage:
+        """BootNotification, StatusNotification, Heartbeat and MeterValues on request."""
+        await self._misbehave("TriggerMessage")
+        self._payload(call_unique_id)
+        sim = self._sim
+        targets = [connector_id] if connector_id else list(sim.connectors)
+        if connector_id and connector_id not in sim.connectors:
+            return call_result.TriggerMessage(status="Rejected")
+        if requested_message == "BootNotification":
+            boot = call.BootNotification(
+                charge_point_model="Simulator", charge_point_vendor="DynamicOCPP"
+            )
+            sim.spawn(sim.send(boot))
+        elif requested_message == "StatusNotification":
+            for n in targets:
+                sim.spawn(sim.send_status(n, sim.connectors[n].status))
+        elif requested_message == "Heartbeat":
+            sim.spawn(sim.send(call.Heartbeat()))
+        elif requested_message == "MeterValues":
+            for n in targets:
+                if sim.connectors[n].transaction_id is not None:
+                    sim.spawn(sim.send_meter_values(n))
+        else:
+            return call_result.TriggerMessage(status="NotImplemented")
+        return call_result.TriggerMessage(status="Accepted")
