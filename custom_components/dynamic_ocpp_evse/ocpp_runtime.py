@@ -21,6 +21,7 @@ profile 0: anybody on the network can take its place).
 from __future__ import annotations
 
 import logging
+import ssl
 from collections.abc import Mapping
 from typing import Any, Protocol
 
@@ -36,8 +37,10 @@ from .const import (
     BACKEND_BUILTIN,
     CONF_BACKEND,
     CONF_CHARGE_POINT_ID,
+    CONF_OCPP_SERVER_CERTFILE,
     CONF_OCPP_SERVER_ENABLED,
     CONF_OCPP_SERVER_HOST,
+    CONF_OCPP_SERVER_KEYFILE,
     CONF_OCPP_SERVER_PORT,
     CONF_PASSWORD,
     DEFAULT_OCPP_SERVER_HOST,
@@ -48,6 +51,7 @@ from .const import (
 from .ocpp_server.options import ServerOptions
 from .ocpp_server.server import CentralSystem, PortInUseError
 from .ocpp_server.state import ChargerState
+from .ocpp_server.tls import TlsSetupError, server_ssl_context, tls_wanted
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -103,7 +107,9 @@ def server_options(entry: ConfigEntry) -> ServerOptions:
 class OcppServerRuntime:
     """One hub's central system and its glue to Home Assistant."""
 
-    def __init__(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
+    def __init__(
+        self, hass: HomeAssistant, entry: ConfigEntry, ssl_context: ssl.SSLContext | None = None
+    ) -> None:
         self.hass = hass
         self.entry = entry
         data: Mapping[str, Any] = entry.data
@@ -119,6 +125,7 @@ class OcppServerRuntime:
             on_unknown_charger=self._unknown_charger,
             on_state_change=self._state_changed,
             options=server_options(entry),
+            ssl_context=ssl_context,
         )
 
     @property
@@ -272,7 +279,27 @@ async def async_start_ocpp_server(
             if domain == DOMAIN and issue_id.startswith(prefix):
                 ir.async_delete_issue(hass, DOMAIN, issue_id)
         return None
-    runtime = OcppServerRuntime(hass, entry)
+    runtime = OcppServerRuntime(hass, entry, await _async_ssl_context(hass, entry))
     await runtime.async_start()
     entry.async_on_unload(runtime.async_stop)
     return runtime
+
+
+async def _async_ssl_context(hass: HomeAssistant, entry: ConfigEntry) -> ssl.SSLContext | None:
+    """The TLS context from the hub's certificate and key files (None: plain ws://).
+
+    Files that cannot be used make the setup not ready (they may be renewed or a share
+    mounted later); the flow checks them too, so this is rare.
+    """
+    certfile = entry.data.get(CONF_OCPP_SERVER_CERTFILE) or None
+    keyfile = entry.data.get(CONF_OCPP_SERVER_KEYFILE) or None
+    try:
+        if not tls_wanted(certfile, keyfile) or certfile is None or keyfile is None:
+            return None
+        return await hass.async_add_executor_job(server_ssl_context, certfile, keyfile)
+    except TlsSetupError as err:
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key=err.reason,
+            translation_placeholders={"hub": entry.title},
+        ) from None

@@ -37,6 +37,7 @@ from ..const import (
     CONF_MIN_CURRENT_A,
     CONF_MODE,
     CONF_NAME,
+    CONF_OCPP_SERVER_CERTFILE,
     CONF_OCPP_SERVER_ENABLED,
     CONF_OCPP_SERVER_PORT,
     CONF_OFFERED_ENTITY,
@@ -245,7 +246,8 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
             return self.async_abort(reason="builtin_server_disabled")
         self._data[CONF_BACKEND] = BACKEND_BUILTIN
         port = self._get_entry().data.get(CONF_OCPP_SERVER_PORT, DEFAULT_OCPP_SERVER_PORT)
-        url = {"url": f"ws://HOME_ASSISTANT_HOST:{port}/CHARGE_POINT_ID"}  # no URL in strings
+        scheme = "wss" if self._get_entry().data.get(CONF_OCPP_SERVER_CERTFILE) else "ws"
+        url = {"url": f"{scheme}://HOME_ASSISTANT_HOST:{port}/CHARGE_POINT_ID"}  # not in strings
         if user_input is None:
             suggested = {CONF_PASSWORD: self._new_password}  # security profile 1 by default
             return self._form("builtin_server", BUILTIN_SCHEMA, suggested, placeholders=url)
