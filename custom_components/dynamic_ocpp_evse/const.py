@@ -38,6 +38,9 @@ CONF_TIMING: Final = "timing"  # optional, not in the UI: controller timing keys
 CONF_OCPP_SERVER_ENABLED: Final = "ocpp_server_enabled"
 CONF_OCPP_SERVER_HOST: Final = "ocpp_server_host"
 CONF_OCPP_SERVER_PORT: Final = "ocpp_server_port"
+# optional TLS (OCPP security profile 2, wss://): PEM files on the Home Assistant host
+CONF_OCPP_SERVER_CERTFILE: Final = "ocpp_server_certfile"
+CONF_OCPP_SERVER_KEYFILE: Final = "ocpp_server_keyfile"
 
 DEFAULT_VOLTAGE: Final = 230.0
 DEFAULT_MAIN_BREAKER_A: Final = 25.0

@@ -37,9 +37,11 @@ from ..const import (
     CONF_MIN_CURRENT_A,
     CONF_MODE,
     CONF_NAME,
+    CONF_OCPP_SERVER_CERTFILE,
     CONF_OCPP_SERVER_ENABLED,
     CONF_OCPP_SERVER_PORT,
     CONF_OFFERED_ENTITY,
+    CONF_PASSWORD,
     CONF_PHASES,
     CONF_PRIORITY,
     CONF_PROFILE_KIND,
@@ -93,6 +95,7 @@ from .helpers import (
     choice,
     clean_input,
     merge_step,
+    new_password,
     number,
     text,
     wiring_options,
@@ -110,6 +113,7 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         self._data: dict[str, Any] = {}
         self._found: dict[str, DiscoveredConnector] = {}
         self._prefill: dict[str, Any] = {}
+        self._new_password = new_password()  # suggested for a new built-in charger
 
     # -- helpers -------------------------------------------------------------
     def _own_id(self) -> str | None:
@@ -245,9 +249,11 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
             return self.async_abort(reason="builtin_server_disabled")
         self._data[CONF_BACKEND] = BACKEND_BUILTIN
         port = self._get_entry().data.get(CONF_OCPP_SERVER_PORT, DEFAULT_OCPP_SERVER_PORT)
-        url = {"url": f"ws://HOME_ASSISTANT_HOST:{port}/CHARGE_POINT_ID"}  # no URL in strings
+        scheme = "wss" if self._get_entry().data.get(CONF_OCPP_SERVER_CERTFILE) else "ws"
+        url = {"url": f"{scheme}://HOME_ASSISTANT_HOST:{port}/CHARGE_POINT_ID"}  # not in strings
         if user_input is None:
-            return self._form("builtin_server", BUILTIN_SCHEMA, {}, placeholders=url)
+            suggested = {CONF_PASSWORD: self._new_password}  # security profile 1 by default
+            return self._form("builtin_server", BUILTIN_SCHEMA, suggested, placeholders=url)
         answers = clean_input(user_input)
         errors: dict[str, str] = {}
         self._check_connector(answers, errors)
@@ -257,6 +263,11 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         if errors:
             return self._form("builtin_server", BUILTIN_SCHEMA, answers, errors, url)
         self._data = merge_step(self._data, BUILTIN_SCHEMA, answers)
+        known = next(
+            (s.data[CONF_PASSWORD] for s in self._siblings() if s.data.get(CONF_PASSWORD)), None
+        )
+        if known and answers.get(CONF_PASSWORD) == self._new_password:
+            self._data[CONF_PASSWORD] = known  # another connector of it: one charger, one password
         self._prefill[CONF_NAME] = answers[CONF_CHARGE_POINT_ID]
         if answers[CONF_CONNECTOR_COUNT] > 1:
             self._prefill[CONF_NAME] += f" {answers[CONF_CONNECTOR_ID]}"
@@ -386,6 +397,8 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
     def _sync_siblings(self, data: Mapping[str, Any]) -> None:
         """Keep the unit-wide settings equal on every connector of one charger."""
         shared = {k: data[k] for k in (CONF_CONNECTOR_COUNT, CONF_UNIT_MAX_A, CONF_UNIT_CONCURRENT)}
+        if data.get(CONF_BACKEND) == BACKEND_BUILTIN:
+            shared[CONF_PASSWORD] = data.get(CONF_PASSWORD)  # the charge point's, not a connector's
         entry = self._get_entry()
         for sibling in self._siblings():
             if any(sibling.data.get(k) != v for k, v in shared.items()):

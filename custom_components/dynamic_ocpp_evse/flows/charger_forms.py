@@ -86,7 +86,7 @@ CONNECTION_SCHEMA = vol.Schema(
 BUILTIN_SCHEMA = vol.Schema(
     {
         vol.Required(CONF_CHARGE_POINT_ID): text(),
-        vol.Optional(CONF_PASSWORD): text(password=True),
+        vol.Optional(CONF_PASSWORD): text(),  # shown: the generated one is read from here
         vol.Required(CONF_CONNECTOR_ID, default=1): number(None, 1, CONF_CONNECTOR_ID),
         vol.Required(CONF_CONNECTOR_COUNT, default=1): number(None, 1, CONF_CONNECTOR_COUNT),
     }
