@@ -57,7 +57,7 @@ _STATUS_WORDS = {
     "SuspendedEVSE": "suspended_evse",
     "Finishing": "finishing",
     "Reserved": "reserved",
-    "Unavailable": "unavailable",
+    "Unavailable": "out_of_service",  # OCPP: taken out of service (not offline)
     "Faulted": "faulted",
 }
 CONNECTOR_STATUSES = tuple(_STATUS_WORDS.values())

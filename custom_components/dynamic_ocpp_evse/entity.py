@@ -126,14 +126,19 @@ def add_entities(
 
 @dataclass(slots=True)
 class SettingData(ExtraStoredData):
-    """What a setting entity stores for restore: its value and whether the user set it."""
+    """What a setting entity stores for restore: its value and whether the user set it.
+
+    ``base`` is the configured value the user's value replaced: after a restart
+    the value is restored only while the configuration still holds that base.
+    """
 
     value: Any
     user_set: bool
+    base: Any = None
 
     def as_dict(self) -> dict[str, Any]:
         """Serialize for the restore cache."""
-        return {"value": self.value, "user_set": self.user_set}
+        return {"value": self.value, "user_set": self.user_set, "base": self.base}
 
 
 class SettingEntity(DynamicEntity, RestoreEntity):
@@ -154,9 +159,11 @@ class SettingEntity(DynamicEntity, RestoreEntity):
     @property
     def extra_restore_state_data(self) -> SettingData:
         """Remember the value and whether the user chose it."""
+        settings = self.coordinator.settings
         return SettingData(
             self.setting_value,
-            self.coordinator.settings.is_user_set(self.scope, self.setting_key),
+            settings.is_user_set(self.scope, self.setting_key),
+            settings.base_of(self.scope, self.setting_key),
         )
 
     def restored_value(self, value: Any) -> Any:
@@ -174,9 +181,16 @@ class SettingEntity(DynamicEntity, RestoreEntity):
         data = last.as_dict()
         if not data.get("user_set"):
             return
+        settings = self.coordinator.settings
+        if "base" in data and data["base"] != settings.configured_value(
+            self.scope, self.setting_key
+        ):
+            return  # the form changed this value after the entity did: the form's applies
         value = self.restored_value(data.get("value"))
         if value is not None and self._target() is not None:
-            self.coordinator.settings.set_value(self.scope, self.setting_key, value)
+            settings.set_value(self.scope, self.setting_key, value)
+            if "base" in data:
+                settings.bases[(self.scope, self.setting_key)] = data["base"]
             self.coordinator.async_settings_changed()
 
     def write_setting(self, value: Any) -> None:

@@ -25,6 +25,7 @@ REASON_WORDS: tuple[str, ...] = (
     "at_max",
     "below_min",
     "inactive",
+    "off",
     "battery_below_target",
     "breaker_phase",
     "import_limit",
@@ -50,13 +51,14 @@ REASON_WORDS: tuple[str, ...] = (
     "other",
 )
 LOAD_STATUSES: tuple[str, ...] = (
+    "off",
     "running",
     "waiting",
     "paused",
     "grace",
     "inactive",
     "manual",
-    "unavailable",
+    "offline",
     "fault",
 )
 HUB_STATUSES: tuple[str, ...] = (
@@ -131,10 +133,12 @@ def load_status(view: LoadView) -> str:
     command = view.command or {}
     if not view.managed:
         return "manual"
-    if view.adapter_status not in ("ok", "unavailable"):
+    if view.adapter_status not in ("ok", "offline", "unconfirmed"):
         return "fault"
+    if command.get("reason") == "off":
+        return "off"
     if view.reading.active is None:
-        return "unavailable"
+        return "offline"
     if not view.reading.active:
         return "inactive"
     if command.get("reason") == "surplus_grace":
