@@ -86,14 +86,19 @@ class DynamicEntity(CoordinatorEntity[HubCoordinator]):
         self._attr_device_info = link or device_info(entry, subentry)
         self._failed_once = False
 
-    def guarded(self, compute: Callable[[], _T]) -> _T | None:
-        """``compute()``, or None when it raises or gives a number that cannot be shown."""
+    def guarded(self, compute: Callable[[], _T], *, numeric: bool = False) -> _T | None:
+        """``compute()``, or None when it raises or gives a number that cannot be shown.
+
+        ``numeric``: anything but an int or float (text where a number belongs) is None.
+        """
         try:
             value = compute()
         except Exception:  # a value that cannot be computed is unknown, never a traceback
             self._failed(exc_info=True)
             return None
         if isinstance(value, float) and not math.isfinite(value):
+            return None
+        if numeric and value is not None and not isinstance(value, int | float):
             return None
         return value
 

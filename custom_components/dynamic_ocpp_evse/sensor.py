@@ -280,7 +280,9 @@ class DynamicSensor(DynamicEntity, SensorEntity):
         data = self.coordinator.data
         if data is None:
             return None
-        return self.guarded(lambda: self.entity_description.value_fn(data, self.scope))
+        description = self.entity_description
+        numeric = description.native_unit_of_measurement is not None
+        return self.guarded(lambda: description.value_fn(data, self.scope), numeric=numeric)
 
     @property
     def extra_state_attributes(self) -> Mapping[str, Any] | None:
