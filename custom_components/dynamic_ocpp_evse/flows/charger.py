@@ -25,6 +25,7 @@ from homeassistant.config_entries import (
 from homeassistant.helpers.selector import SelectOptionDict
 
 from ..adapters.charger_settings import rate_unit_option
+from ..adapters.ocpp_unit import clear_unsupported_issue, raise_unsupported_issue
 from ..const import (
     BACKEND_BUILTIN,
     BACKEND_OCPP_INTEGRATION,
@@ -60,9 +61,11 @@ from ..const import (
 )
 from ..ocpp_discovery import (
     DiscoveredConnector,
-    async_get_rate_unit,
+    async_probe_charger,
     discover_connectors,
     ocpp_loaded,
+    ocpp_support,
+    supported_protocol,
 )
 from ..settings import user_values
 from ..validation import (
@@ -181,20 +184,32 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         """Pick one of the OCPP integration's connectors, or enter it by hand."""
         if not ocpp_loaded(self.hass):
             return self.async_abort(reason="ocpp_not_installed")
+        support = ocpp_support(self.hass)
+        if support is not None and not support.custom_profiles:
+            return self.async_abort(reason="ocpp_too_old")
         if not self._found:
             self._found = {c.key: c for c in discover_connectors(self.hass)}
             if not self._found:
                 return self.async_abort(reason="ocpp_not_installed")
         self._data[CONF_BACKEND] = BACKEND_OCPP_INTEGRATION
+        errors: dict[str, str] = {}
+        placeholders = {"charger": "", "protocol": ""}
         if user_input is not None:
             target = user_input[CONF_TARGET]
-            if target in self._found:
-                found = self._found[target]
+            if target not in self._found:
+                return await self.async_step_connection()
+            found = self._found[target]
+            probe = await async_probe_charger(self.hass, found.cpid)
+            if supported_protocol(probe.protocol):
+                clear_unsupported_issue(self.hass, found.cpid)
                 self._prefill = connection_values(found)
                 self._prefill[CONF_NAME] = found.title
-                if rate_unit := await async_get_rate_unit(self.hass, found.cpid):
-                    self._prefill[CONF_RATE_UNIT] = rate_unit
-            return await self.async_step_connection()
+                if probe.rate_unit:
+                    self._prefill[CONF_RATE_UNIT] = probe.rate_unit
+                return await self.async_step_connection()
+            raise_unsupported_issue(self.hass, found.cpid, probe.protocol)
+            errors["base"] = "ocpp_protocol_unsupported"
+            placeholders = {"charger": found.cpid, "protocol": str(probe.protocol)}
         configured = self._configured_keys()
         options = [
             SelectOptionDict(
@@ -208,7 +223,12 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         schema = vol.Schema(
             {vol.Required(CONF_TARGET, default=default): choice(options, "charger_target")}
         )
-        return self.async_show_form(step_id="ocpp_integration", data_schema=schema)
+        return self.async_show_form(
+            step_id="ocpp_integration",
+            data_schema=schema,
+            errors=errors,
+            description_placeholders=placeholders,
+        )
 
     async def async_step_connection(
         self, user_input: dict[str, Any] | None = None
