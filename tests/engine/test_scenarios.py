@@ -52,5 +52,12 @@ def test_scenario(path: Path) -> None:
     for load_id, amps in (scenario.get("expect_available") or {}).items():
         got = loads[str(load_id)]["available_a"]
         assert got == pytest.approx(amps, abs=TOLERANCE_A), f"{load_id}: available {got} A"
+    for load_id, count in (scenario.get("expect_phases") or {}).items():
+        assert loads[str(load_id)]["phases"] == count, f"{load_id}: phases"
+    for load_id, reason in (scenario.get("expect_phase_reason") or {}).items():
+        assert loads[str(load_id)]["phase_reason"] == reason, f"{load_id}: phase reason"
+    for phase, amps in (scenario.get("expect_allocated_a") or {}).items():
+        got = result["site"]["allocated_a"][phase]
+        assert got == pytest.approx(amps, abs=TOLERANCE_A), f"phase {phase}: {got} A"
     assert_hard_limits(scenario, result)
     assert_mode_rules(scenario, result)
