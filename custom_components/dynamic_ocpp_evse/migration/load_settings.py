@@ -47,6 +47,7 @@ from ..const import (
     LOAD_MODES_PLUG,
     RATE_UNITS,
 )
+from ..engine.timing import LOAD_DEFAULTS
 from .upstream import (
     NO_EQUIVALENT_CHARGER,
     NO_EQUIVALENT_PLUG,
@@ -58,6 +59,27 @@ from .upstream import (
     ranged,
     unlisted,
 )
+
+
+def load_timing(
+    up: Mapping[str, Any], *, minor: int, hub: Mapping[str, float], dropped: list[str]
+) -> dict[str, float]:
+    """A load's own pause and grace (``timing``) where they differ from the hub's."""
+    label = f"{up.get('name') or 'load'}"
+    notes: list[str] = []
+    pause = number(up.get("charge_pause_duration"))  # minutes from 2.0.1 on, seconds before
+    grace = number(up.get("solar_grace_period"))  # minutes
+    timing: dict[str, float] = {}
+    for key, value in (
+        ("pause_s", None if pause is None else pause if minor < 2 else pause * 60),
+        ("grace_s", None if grace is None else grace * 60),
+    ):
+        seconds = ranged(key, value, None, notes)
+        if seconds is not None and seconds != hub.get(key, LOAD_DEFAULTS[key]):
+            timing[key] = seconds
+    dropped += [f"{label}: {note}" for note in notes]
+    return timing
+
 
 # --- loads ---------------------------------------------------------------------
 _CHARGER_KEYS = (

@@ -30,17 +30,16 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.restore_state import async_get as async_get_restore_data
 
-from ..const import CONF_CHARGE_POINT_ID, CONF_CONNECTOR_ID, DOMAIN, SUBENTRY_CHARGER
+from ..const import CONF_CHARGE_POINT_ID, CONF_CONNECTOR_ID, CONF_TIMING, DOMAIN, SUBENTRY_CHARGER
 from . import entities as ent
 from .hub_settings import hub_timing, map_hub
-from .load_settings import map_charger, map_group, map_plug
+from .load_settings import load_timing, map_charger, map_group, map_plug
 from .upstream import (
     KIND_CHARGER,
     KIND_GROUP,
     KIND_HUB,
     KIND_PLUG,
     SUBENTRY_TYPES,
-    TIMING,
     UP_ENTITY_ID,
     UP_HUB_ENTRY_ID,
     Mapped,
@@ -117,12 +116,11 @@ async def _async_migrate_hub(hass: HomeAssistant, entry: ConfigEntry, up: dict[s
     ]
     migration = _Migration(hass, entry, minor=entry.minor_version)
     hub = map_hub(up, minor=entry.minor_version, title=entry.title, last=migration.last(entry, up))
-    loads = [effective(c.data, c.options) for c in children]
-    timing = hub_timing(up, (u for u in loads if kind(u) != KIND_GROUP), minor=entry.minor_version)
     data = dict(hub.data)
-    if timing.data:
-        data[TIMING] = timing.data
-    migration.dropped += hub.dropped + timing.dropped
+    notes: list[str] = []
+    if timing := hub_timing(up, notes):
+        data[CONF_TIMING] = timing
+    migration.dropped += hub.dropped + [f"hub: {note}" for note in notes]
     migration.hub_mode = migration.last(entry, up).get("charging_mode")
     hass.config_entries.async_update_entry(
         entry, data=data, options={}, version=VERSION, minor_version=MINOR_VERSION
@@ -221,6 +219,13 @@ class _Migration:
                     f"{child.title}: removed, it has no OCPP device id or switch; add it again"
                 )
                 continue
+            hub_timing_now = self.hub.data.get(CONF_TIMING) or {}
+            if child_kind != KIND_GROUP and (
+                timing := load_timing(
+                    up, minor=self.minor, hub=hub_timing_now, dropped=self.dropped
+                )
+            ):
+                mapped.data[CONF_TIMING] = timing
             if child.entry_id not in self.hub.subentries and not self._add_subentry(
                 child, child_kind, mapped, taken
             ):

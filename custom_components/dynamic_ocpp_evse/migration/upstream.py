@@ -48,7 +48,6 @@ UP_MODES = {  # upstream mode (v2.0 hub-level or 2.0.5 per load) -> ours
     "excess": "excess",
     "continuous": "continuous",
 }
-TIMING = "timing"  # our hub key of controller timing values (see scenario_config)
 
 # Keys with no meaning of their own: links, generated entity ids, versions.
 _BOOKKEEPING = frozenset(
