@@ -9,6 +9,7 @@ storage order); both orders (hub first, children first) are used.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -27,7 +28,10 @@ from tests.migration import upstream_entries as up
 Entry = tuple[dict[str, Any], dict[str, Any], str]
 
 
-def _add(hass: HomeAssistant, entry_id: str, entry: Entry, minor: int) -> MockConfigEntry:
+def add_upstream_entry(
+    hass: HomeAssistant, entry_id: str, entry: Entry, minor: int
+) -> MockConfigEntry:
+    """Add an upstream entry (flow version 2.minor) to hass, not set up."""
     data, options, title = entry
     mock = MockConfigEntry(
         domain=DOMAIN,
@@ -77,10 +81,10 @@ async def _site(hass: HomeAssistant, minor: int, *, hub_first: bool) -> OcppStan
         (up.GROUP_ID, up.group([up.LEFT_ID, up.RIGHT_ID], limit=20)),
     ]
     if not hub_first:
-        mocks = {eid: _add(hass, eid, entry, minor) for eid, entry in children}
-    hub_mock = _add(hass, up.HUB_ID, hub, minor)
+        mocks = {eid: add_upstream_entry(hass, eid, entry, minor) for eid, entry in children}
+    hub_mock = add_upstream_entry(hass, up.HUB_ID, hub, minor)
     if hub_first:
-        mocks = {eid: _add(hass, eid, entry, minor) for eid, entry in children}
+        mocks = {eid: add_upstream_entry(hass, eid, entry, minor) for eid, entry in children}
     _upstream_entities(
         hass, hub_mock, prefix, up.HUB_ENTITIES_V20 if minor == 1 else up.HUB_ENTITIES_V205
     )
@@ -104,7 +108,7 @@ async def _site(hass: HomeAssistant, minor: int, *, hub_first: bool) -> OcppStan
     return fake
 
 
-def _last_limits(fake: OcppStandIn) -> dict[str, float]:
+def last_limits(fake: OcppStandIn) -> dict[str, float]:
     """The limit of the last profile sent to each charger."""
     limits: dict[str, float] = {}
     for data in fake.calls("set_charge_rate"):
@@ -115,8 +119,6 @@ def _last_limits(fake: OcppStandIn) -> dict[str, float]:
 
 def profile_limit(profile: Any) -> float:
     """The first period's limit of a charging profile (JSON text or dict)."""
-    import json
-
     body = json.loads(profile) if isinstance(profile, str) else profile
     return float(body["chargingSchedule"]["chargingSchedulePeriod"][0]["limit"])
 
@@ -143,7 +145,7 @@ async def test_an_upstream_site_becomes_one_hub_and_keeps_being_controlled(
     assert hub.data["distribution"] == "shared"
 
     # both chargers get limits through the ocpp integration, within the 20 A group
-    limits = _last_limits(fake)
+    limits = last_limits(fake)
     assert set(limits) == {"cpleft", "cpright"}
     assert limits["cpleft"] >= 6.0 and limits["cpright"] >= 6.0
     assert limits["cpleft"] + limits["cpright"] <= 20.0

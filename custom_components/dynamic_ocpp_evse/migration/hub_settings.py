@@ -43,6 +43,7 @@ from ..const import (
 )
 from ..engine.timing import LOAD_DEFAULTS, SITE_DEFAULTS
 from .upstream import (
+    CHARGER_KEYS,
     NO_EQUIVALENT_HUB,
     UP_DISTRIBUTION,
     Mapped,
@@ -140,7 +141,9 @@ def map_hub(up: Mapping[str, Any], *, minor: int, title: str, last: Mapping[str,
             f"hub: charging mode {last['charging_mode']} is now the operating mode of each charger"
         )
     dropped = [d if d.startswith("hub") else f"hub: {d}" for d in dropped]
-    dropped += unlisted(up, _HUB_KEYS, NO_EQUIVALENT_HUB, "hub")
+    # an upstream 1.x entry holds its charger too: that becomes a subentry
+    known = (*_HUB_KEYS, *(CHARGER_KEYS if "evse_current_import_entity_id" in up else ()))
+    dropped += unlisted(up, known, NO_EQUIVALENT_HUB, "hub")
     return Mapped(data=data, dropped=dropped, title=data[CONF_NAME])
 
 

@@ -49,6 +49,7 @@ from ..const import (
 )
 from ..engine.timing import LOAD_DEFAULTS
 from .upstream import (
+    CHARGER_KEYS,
     NO_EQUIVALENT_CHARGER,
     NO_EQUIVALENT_PLUG,
     UP_ENTITY_ID,
@@ -82,26 +83,6 @@ def load_timing(
 
 
 # --- loads ---------------------------------------------------------------------
-_CHARGER_KEYS = (
-    "ocpp_device_id",
-    "evse_current_import_entity_id",
-    "evse_current_offered_entity_id",
-    "evse_power_offered_entity_id",
-    "evse_minimum_charge_current",
-    "evse_maximum_charge_current",
-    "charger_priority",
-    "charger_l1_phase",
-    "charger_l2_phase",
-    "charger_l3_phase",
-    "charge_rate_unit",
-    "profile_validity_mode",
-    "ocpp_profile_timeout",
-    "update_frequency",
-    "stack_level",
-    "charge_pause_duration",
-    "solar_grace_period",
-    "operating_mode",
-)
 
 
 def _rate_unit(up: Mapping[str, Any], unit_of: Callable[[str], str | None]) -> str:
@@ -184,7 +165,7 @@ def map_charger(
     if last.get("dynamic_control") == "off":
         dropped.append(f"{label}: dynamic control was off; it starts on")
     dropped = [d if d.startswith(label) else f"{label}: {d}" for d in dropped]
-    dropped += unlisted(up, _CHARGER_KEYS, NO_EQUIVALENT_CHARGER, label)
+    dropped += unlisted(up, CHARGER_KEYS, NO_EQUIVALENT_CHARGER, label)
     return Mapped(data=data, dropped=dropped, title=name)
 
 

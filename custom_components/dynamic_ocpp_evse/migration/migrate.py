@@ -35,6 +35,7 @@ from . import entities as ent
 from .hub_settings import hub_timing, map_hub
 from .load_settings import load_timing, map_charger, map_group, map_plug
 from .upstream import (
+    CHARGER_KEYS,
     KIND_CHARGER,
     KIND_GROUP,
     KIND_HUB,
@@ -44,6 +45,7 @@ from .upstream import (
     UP_HUB_ENTRY_ID,
     Mapped,
     effective,
+    is_upstream_single_entry,
     kind,
     site_phases,
     unique_title,
@@ -62,9 +64,11 @@ def issue_id(hub_entry_id: str) -> str:
 
 async def async_migrate_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
     """Bring an entry to version 3 (False: Home Assistant keeps it, not loaded)."""
-    if entry.version == 1:
+    if entry.version == 1 and not is_upstream_single_entry(entry.data):
         hass.config_entries.async_update_entry(entry, version=VERSION, minor_version=MINOR_VERSION)
         return True
+    if entry.version == 1:  # upstream 1.x: one entry for the site and its one charger
+        return await _async_migrate_hub(hass, entry, effective(entry.data, entry.options))
     if entry.version != UPSTREAM_VERSION:
         return entry.version == VERSION  # a newer minor is fine; a newer major is not
     if hass.config_entries.async_get_entry(entry.entry_id) is None:
@@ -114,7 +118,8 @@ async def _async_migrate_hub(hass: HomeAssistant, entry: ConfigEntry, up: dict[s
         and child.version == UPSTREAM_VERSION
         and child.data.get(UP_HUB_ENTRY_ID) == entry.entry_id
     ]
-    migration = _Migration(hass, entry, minor=entry.minor_version)
+    single = entry.version == 1  # upstream 1.x
+    migration = _Migration(hass, entry, minor=0 if single else entry.minor_version)
     hub = map_hub(up, minor=entry.minor_version, title=entry.title, last=migration.last(entry, up))
     data = dict(hub.data)
     notes: list[str] = []
@@ -127,13 +132,15 @@ async def _async_migrate_hub(hass: HomeAssistant, entry: ConfigEntry, up: dict[s
     )
     migration.move_entities(entry, up, KIND_HUB, None)
     migration.absorb(children)
+    if single and up.get("evse_current_import_entity_id"):
+        migration.add_single_charger(up)  # upstream 1.x kept its charger in the hub
     migration.publish_issue()
     for child in children:  # those that could not be mapped are listed in the issue
         await _async_remove(hass, child.entry_id)
     _LOGGER.info(
-        "Migrated %s from Dynamic OCPP EVSE 2.%s with %d loads and circuits",
+        "Migrated %s from Dynamic OCPP EVSE %s with %d loads and circuits",
         entry.title,
-        entry.minor_version,
+        "1.x" if single else "2.x",
         len(children),
     )
     return True
@@ -235,8 +242,36 @@ class _Migration:
             self._adopt_device(child)
             self.move_entities(child, up, child_kind, child.entry_id)
 
+    def add_single_charger(self, up: Mapping[str, Any]) -> None:
+        """The charger of an upstream 1.x entry (its device id: the sensors' prefix)."""
+        current = str(up.get("evse_current_import_entity_id") or "")
+        base = current.split(".", 1)[-1].removesuffix("_current_import")
+        own = {k: v for k, v in up.items() if k in CHARGER_KEYS}
+        mapped = map_charger(
+            {"ocpp_device_id": base, "name": base or "Charger", **own},
+            phases=site_phases(self.hub.data),
+            last={},
+            hub_mode=None,
+            known_entity=self._known_entity,
+            unit_of=self._unit_of,
+        )
+        if mapped is None:
+            self.dropped.append("charger: no OCPP device id; add it again")
+            return
+        hub_timing_now = self.hub.data.get(CONF_TIMING) or {}
+        if timing := load_timing(own, minor=0, hub=hub_timing_now, dropped=self.dropped):
+            mapped.data[CONF_TIMING] = timing
+        taken = {sub.title.casefold() for sub in self.hub.subentries.values()}
+        self._add_subentry(self.hub, KIND_CHARGER, mapped, taken, subentry_id=None)
+        self.dropped += mapped.dropped
+
     def _add_subentry(
-        self, child: ConfigEntry, child_kind: str, mapped: Mapped, taken: set[str]
+        self,
+        child: ConfigEntry,
+        child_kind: str,
+        mapped: Mapped,
+        taken: set[str],
+        subentry_id: str | None = "",
     ) -> bool:
         sub_type = SUBENTRY_TYPES[child_kind]
         unique_id = None
@@ -247,12 +282,14 @@ class _Migration:
                 return False
         title = unique_title(mapped.title, taken)
         mapped.data["name"] = title
+        # the child's entry id: upstream's device identifier stays valid
+        ids = {} if subentry_id is None else {"subentry_id": subentry_id or child.entry_id}
         subentry = ConfigSubentry(
             data=MappingProxyType(mapped.data),
-            subentry_id=child.entry_id,  # upstream's device identifier stays valid
             subentry_type=sub_type,
             title=title,
             unique_id=unique_id,
+            **ids,
         )
         self.hass.config_entries.async_add_subentry(self.hub, subentry)
         return True

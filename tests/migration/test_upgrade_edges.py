@@ -1,0 +1,102 @@
+"""Upgrade paths off the common road: a 1.x single entry, a late child, an orphan."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.dynamic_ocpp_evse.const import DOMAIN
+from tests.ha.hub_fixtures import set_grid, set_solar
+from tests.ha.test_ocpp_adapter_standin import OcppStandIn, stand_in
+from tests.migration import upstream_entries as up
+from tests.migration.test_upgrade import add_upstream_entry, last_limits
+
+
+async def _charger_online(hass: HomeAssistant, cpid: str) -> OcppStandIn:
+    fake = await stand_in(hass)
+    ids = fake.add_charger(cpid)[1]
+    fake.set_state(ids["status.connector"], "Charging")
+    fake.set_state(ids["current.import"], 0.0, L1=0.0, L2=0.0, L3=0.0)
+    fake.set_state(ids["current.offered"], 6.0)
+    set_grid(hass, 2.0, 2.0, 2.0)
+    set_solar(hass, 0.0)
+    return fake
+
+
+async def test_a_1x_single_entry_becomes_a_hub_with_its_charger(hass: HomeAssistant) -> None:
+    """Upstream 1.x kept the site and its one charger in one version 1 entry."""
+    fake = await _charger_online(hass, "cp1")
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Dynamic OCPP EVSE",
+        version=1,
+        data={
+            "name": "Dynamic OCPP EVSE",
+            "entity_id": "dynamic_ocpp_evse",
+            "phase_a_current_entity_id": up.GRID[0],
+            "phase_b_current_entity_id": up.GRID[1],
+            "phase_c_current_entity_id": up.GRID[2],
+            "main_breaker_rating": 25,
+            "invert_phases": False,
+            "phase_voltage": 230,
+            "update_frequency": 5,
+            "ocpp_profile_timeout": 90,
+            "charge_pause_duration": 180,
+            "excess_export_threshold": 13000,
+            "evse_minimum_charge_current": 6,
+            "evse_maximum_charge_current": 10,
+            "evse_current_import_entity_id": "sensor.cp1_current_import",
+            "evse_current_offered_entity_id": "sensor.cp1_current_offered",
+            "stack_level": 2,
+            "charging_mode_entity_id": "select.dynamic_ocpp_evse_charging_mode",
+            "min_current_entity_id": "number.dynamic_ocpp_evse_min_current",
+            "max_current_entity_id": "number.dynamic_ocpp_evse_max_current",
+        },
+    )
+    entry.add_to_hass(hass)
+    assert await async_setup_component(hass, DOMAIN, {})
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert entry.version == 3 and entry.data["grid_sensor_a"] == up.GRID[0]
+    (charger,) = entry.subentries.values()
+    assert charger.data["charge_point_id"] == "cp1"
+    assert charger.data["max_current_a"] == 10 and charger.data["profile_validity_s"] == 90
+    assert charger.data["min_send_interval_s"] == 5
+    assert last_limits(fake) == {"cp1": 10.0}  # its maximum: 21 A are free
+
+
+async def test_a_child_left_over_after_its_hub_was_upgraded_joins_it(
+    hass: HomeAssistant,
+) -> None:
+    """E.g. a charger entry restored from an older backup: it becomes a subentry."""
+    fake = await _charger_online(hass, "cpleft")
+    hub = add_upstream_entry(hass, up.HUB_ID, up.hub_v205(), 2)
+    assert await async_setup_component(hass, DOMAIN, {})
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hub.version == 3 and not hub.subentries
+
+    child = add_upstream_entry(hass, up.LEFT_ID, up.charger(2, "cpleft", "Left", 1), 2)
+    await hass.config_entries.async_setup(child.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert [e.entry_id for e in hass.config_entries.async_entries(DOMAIN)] == [up.HUB_ID]
+    assert hub.subentries[up.LEFT_ID].title == "Left"
+    assert hub.state is ConfigEntryState.LOADED
+    assert "cpleft" in last_limits(fake)
+
+
+async def test_a_child_without_its_hub_stays_and_says_why(
+    hass: HomeAssistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    child = add_upstream_entry(hass, up.LEFT_ID, up.charger(2, "cpleft", "Left", 1), 2)
+    with caplog.at_level(logging.WARNING):
+        assert await async_setup_component(hass, DOMAIN, {})
+        await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert child.state is ConfigEntryState.MIGRATION_ERROR  # kept, never silently dropped
+    assert "belongs to a hub that no longer exists" in caplog.text
