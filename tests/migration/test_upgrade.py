@@ -144,6 +144,14 @@ async def test_an_upstream_site_becomes_one_hub_and_keeps_being_controlled(
     assert sorted(subs["Garage"].data["members"]) == sorted([up.LEFT_ID, up.RIGHT_ID])
     assert hub.data["distribution"] == "shared"
 
+    registry = er.async_get(hass)
+    min_current = registry.async_get("number.cpright_min_current")
+    assert min_current is not None and min_current.unique_id == f"{up.RIGHT_ID}_min_current"
+    prefix = "dynamic_ocpp_evse" if minor == 1 else "site_load_management"
+    headroom = registry.async_get(f"sensor.{prefix}_site_available_current_phase_b")
+    assert headroom is not None and headroom.unique_id == f"{up.HUB_ID}_headroom_phase_b"
+    assert registry.async_get(f"number.{prefix}_power_buffer") is None
+
     # both chargers get limits through the ocpp integration, within the 20 A group
     limits = last_limits(fake)
     assert set(limits) == {"cpleft", "cpright"}
