@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pytest
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.dynamic_ocpp_evse.const import DOMAIN
+from tests.ha.flow_helpers import markers, suggested
 from tests.ha.hub_fixtures import set_grid, set_solar
 from tests.ha.test_ocpp_adapter_standin import OcppStandIn, stand_in
 from tests.migration import upstream_entries as up
-from tests.migration.test_upgrade import add_upstream_entry, last_limits
+from tests.migration.test_upgrade import _site, add_upstream_entry, last_limits
 
 
 async def _charger_online(hass: HomeAssistant, cpid: str) -> OcppStandIn:
@@ -100,3 +103,55 @@ async def test_a_child_without_its_hub_stays_and_says_why(
 
     assert child.state is ConfigEntryState.MIGRATION_ERROR  # kept, never silently dropped
     assert "belongs to a hub that no longer exists" in caplog.text
+
+
+def _prefilled_answers(result: dict[str, Any]) -> dict[str, Any]:
+    """What submitting a form unchanged sends: every pre-filled value, by section."""
+    answers: dict[str, Any] = {}
+    for marker, _selector, where in markers(result["data_schema"]):
+        value = suggested(result, str(marker))
+        if value is None:
+            continue
+        target = answers if where is None else answers.setdefault(where, {})
+        target[str(marker)] = value
+    return answers
+
+
+async def test_the_upgraded_hub_and_charger_reconfigure_unchanged(hass: HomeAssistant) -> None:
+    """Our own forms read the converted settings and accept them as they are."""
+    await _site(hass, 2, hub_first=True)
+    hub = hass.config_entries.async_get_entry(up.HUB_ID)
+    assert hub is not None
+    before = dict(hub.data)
+    hass.states.async_set("sensor.battery_soc", "50", {"unit_of_measurement": "%"})
+    hass.states.async_set("sensor.battery_power", "0", {"unit_of_measurement": "W"})
+
+    result = await hub.start_reconfigure_flow(hass)
+    assert suggested(result, "grid_sensor_c") == up.GRID[2]
+    assert suggested(result, "import_limit_w") == 16000
+    while result["type"] is FlowResultType.FORM:
+        assert not result.get("errors"), result["errors"]
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], _prefilled_answers(result)
+        )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done(wait_background_tasks=True)
+    changed = {k for k in {*before, *hub.data} if before.get(k) != hub.data.get(k)}
+    assert changed <= {"ocpp_server_enabled", "ocpp_server_host", "ocpp_server_port"}
+
+    sub = hub.subentries[up.LEFT_ID]
+    data = dict(sub.data)
+    result = await hub.start_subentry_reconfigure_flow(hass, "charger", up.LEFT_ID)
+    while result["type"] is FlowResultType.FORM:
+        assert not result.get("errors"), result["errors"]
+        result = await hass.config_entries.subentries.async_configure(
+            result["flow_id"], _prefilled_answers(result)
+        )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done(wait_background_tasks=True)
+    new = hub.subentries[up.LEFT_ID].data
+    assert {k for k in {*data, *new} if data.get(k) != new.get(k)} <= {
+        "failsafe_floor",
+        "compliance_cycles",
+        "profile_kind",
+    }
