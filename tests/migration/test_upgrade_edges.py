@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, State
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, mock_restore_cache
 
 from custom_components.dynamic_ocpp_evse.const import DOMAIN
 from tests.ha.flow_helpers import markers, suggested
@@ -62,15 +63,32 @@ async def test_a_1x_single_entry_becomes_a_hub_with_its_charger(hass: HomeAssist
         },
     )
     entry.add_to_hass(hass)
+    registry = er.async_get(hass)
+    for domain, suffix in (
+        ("number", "min_current"),
+        ("select", "charging_mode"),
+        ("button", "reset_button"),
+    ):  # 1.x prefixed its unique ids with the entry id
+        registry.async_get_or_create(
+            domain, DOMAIN, f"{entry.entry_id}_{suffix}", config_entry=entry,
+            suggested_object_id=f"dynamic_ocpp_evse_{suffix}",
+        )  # fmt: skip
+    mock_restore_cache(hass, [State("select.dynamic_ocpp_evse_charging_mode", "Eco")])
     assert await async_setup_component(hass, DOMAIN, {})
     await hass.async_block_till_done(wait_background_tasks=True)
 
     assert entry.version == 3 and entry.data["grid_sensor_a"] == up.GRID[0]
     (charger,) = entry.subentries.values()
+    assert charger.data["mode"] == "eco"
+    min_current = registry.async_get("number.dynamic_ocpp_evse_min_current")
+    assert min_current is not None and min_current.config_subentry_id == charger.subentry_id
+    assert min_current.unique_id == f"{charger.subentry_id}_min_current"
+    assert registry.async_get("button.dynamic_ocpp_evse_reset_button") is not None
+    assert registry.async_get("select.dynamic_ocpp_evse_charging_mode") is None
     assert charger.data["charge_point_id"] == "cp1"
     assert charger.data["max_current_a"] == 10 and charger.data["profile_validity_s"] == 90
     assert charger.data["min_send_interval_s"] == 5
-    assert last_limits(fake) == {"cp1": 10.0}  # its maximum: 21 A are free
+    assert last_limits(fake) == {"cp1": 6.0}  # eco without solar surplus: its minimum
 
 
 async def test_a_child_left_over_after_its_hub_was_upgraded_joins_it(

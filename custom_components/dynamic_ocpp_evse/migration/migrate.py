@@ -130,10 +130,10 @@ async def _async_migrate_hub(hass: HomeAssistant, entry: ConfigEntry, up: dict[s
     hass.config_entries.async_update_entry(
         entry, data=data, options={}, version=VERSION, minor_version=MINOR_VERSION
     )
-    migration.move_entities(entry, up, KIND_HUB, None)
-    migration.absorb(children)
     if single and up.get("evse_current_import_entity_id"):
         migration.add_single_charger(up)  # upstream 1.x kept its charger in the hub
+    migration.move_entities(entry, up, KIND_HUB, None)
+    migration.absorb(children)
     migration.publish_issue()
     for child in children:  # those that could not be mapped are listed in the issue
         await _async_remove(hass, child.entry_id)
@@ -155,16 +155,21 @@ class _Migration:
         self.minor = minor
         self.dropped: list[str] = []
         self.hub_mode: str | None = None
+        self.single_charger_id: str | None = None  # the charger of an upstream 1.x entry
         self.entities = er.async_get(hass)
         self.devices = dr.async_get(hass)
 
     # -- reading upstream's entities ---------------------------------------------
     def _upstream_entities(self, entry_id: str, prefix: str | None) -> dict[str, er.RegistryEntry]:
-        """Upstream's entities of one entry by unique id suffix."""
+        """Upstream's entities of one entry by unique id suffix (2.x or 1.x prefix)."""
         found: dict[str, er.RegistryEntry] = {}
         for reg in er.async_entries_for_config_entry(self.entities, entry_id):
-            if reg.platform == DOMAIN and (suffix := ent.suffix_of(reg.unique_id, prefix)):
-                found[suffix] = reg
+            if reg.platform != DOMAIN:
+                continue
+            for candidate in (prefix, entry_id):
+                if suffix := ent.suffix_of(reg.unique_id, candidate):
+                    found[suffix] = reg
+                    break
         return found
 
     def last(self, entry: ConfigEntry, up: Mapping[str, Any]) -> dict[str, str]:
@@ -233,8 +238,9 @@ class _Migration:
                 )
             ):
                 mapped.data[CONF_TIMING] = timing
-            if child.entry_id not in self.hub.subentries and not self._add_subentry(
-                child, child_kind, mapped, taken
+            if (
+                child.entry_id not in self.hub.subentries
+                and self._add_subentry(child, child_kind, mapped, taken) is None
             ):
                 continue
             members[child.entry_id] = child.entry_id
@@ -251,7 +257,7 @@ class _Migration:
             {"ocpp_device_id": base, "name": base or "Charger", **own},
             phases=site_phases(self.hub.data),
             last={},
-            hub_mode=None,
+            hub_mode=self.hub_mode,
             known_entity=self._known_entity,
             unit_of=self._unit_of,
         )
@@ -262,7 +268,9 @@ class _Migration:
         if timing := load_timing(own, minor=0, hub=hub_timing_now, dropped=self.dropped):
             mapped.data[CONF_TIMING] = timing
         taken = {sub.title.casefold() for sub in self.hub.subentries.values()}
-        self._add_subentry(self.hub, KIND_CHARGER, mapped, taken, subentry_id=None)
+        self.single_charger_id = self._add_subentry(
+            self.hub, KIND_CHARGER, mapped, taken, subentry_id=None
+        )
         self.dropped += mapped.dropped
 
     def _add_subentry(
@@ -272,14 +280,15 @@ class _Migration:
         mapped: Mapped,
         taken: set[str],
         subentry_id: str | None = "",
-    ) -> bool:
+    ) -> str | None:
+        """Add the subentry; its id, or None when the hub has that charger already."""
         sub_type = SUBENTRY_TYPES[child_kind]
         unique_id = None
         if sub_type == SUBENTRY_CHARGER:
             unique_id = f"{mapped.data[CONF_CHARGE_POINT_ID]}-{mapped.data[CONF_CONNECTOR_ID]}"
             if any(s.unique_id == unique_id for s in self.hub.subentries.values()):
                 self.dropped.append(f"{child.title}: a charger {unique_id} exists already")
-                return False
+                return None
         title = unique_title(mapped.title, taken)
         mapped.data["name"] = title
         # the child's entry id: upstream's device identifier stays valid
@@ -292,7 +301,7 @@ class _Migration:
             **ids,
         )
         self.hass.config_entries.async_add_subentry(self.hub, subentry)
-        return True
+        return subentry.subentry_id
 
     def _adopt_device(self, child: ConfigEntry) -> None:
         """The child's device now belongs to the hub entry and the new subentry."""
@@ -308,21 +317,23 @@ class _Migration:
         self, source: ConfigEntry, up: Mapping[str, Any], up_kind: str, subentry_id: str | None
     ) -> None:
         """Keep entities of the same meaning under our unique ids; remove the rest."""
-        owner = subentry_id or self.hub.entry_id
-        prefix = up.get(UP_ENTITY_ID)
-        regs = er.async_entries_for_config_entry(self.entities, source.entry_id)
-        for reg in regs:
+        # upstream 2.x prefixes unique ids with the entry's entity_id, 1.x with its entry id
+        prefixes = (up.get(UP_ENTITY_ID), source.entry_id)
+        for reg in er.async_entries_for_config_entry(self.entities, source.entry_id):
             if reg.platform != DOMAIN:
                 continue
-            suffix = ent.suffix_of(reg.unique_id, prefix)
-            key = (
-                None if suffix is None else ent.our_key(up_kind, reg.domain, suffix, self.hub.data)
-            )
+            owner, sub_id, key = subentry_id or self.hub.entry_id, subentry_id, None
+            for prefix in prefixes:
+                if (suffix := ent.suffix_of(reg.unique_id, prefix)) is not None:
+                    key = ent.our_key(up_kind, reg.domain, suffix, self.hub.data)
+                    if key is None and self.single_charger_id is not None:
+                        owner = sub_id = self.single_charger_id  # 1.x: the charger's entities
+                        key = ent.our_key(KIND_CHARGER, reg.domain, suffix, self.hub.data)
+                    break
             new_id = f"{owner}_{key}"
-            if key is None or self.entities.async_get_entity_id(reg.domain, DOMAIN, new_id):
-                if source.entry_id == self.hub.entry_id and not reg.unique_id.startswith(
-                    f"{self.hub.entry_id}_"
-                ):
+            taken_by = self.entities.async_get_entity_id(reg.domain, DOMAIN, new_id)
+            if key is None or taken_by not in (None, reg.entity_id):
+                if source.entry_id == self.hub.entry_id:
                     self.entities.async_remove(reg.entity_id)  # a child's go with the child
                 self.dropped.append(f"entity {reg.entity_id} (no equivalent)")
                 continue
@@ -330,7 +341,7 @@ class _Migration:
                 reg.entity_id,
                 new_unique_id=new_id,
                 config_entry_id=self.hub.entry_id,
-                config_subentry_id=subentry_id,
+                config_subentry_id=sub_id,
             )
 
     # -- the repair issue -------------------------------------------------------------
