@@ -1,12 +1,13 @@
 """Home Assistant glue of the migration: entries, subentries, registries, repair issue.
 
-Our own version 1 entries only get the new version number. An upstream hub
-(version 2) absorbs its child entries: each charger, smart load and circuit
-group becomes a subentry whose id is the child's entry id (so the child's
-device, which upstream identified by that id, becomes the subentry's device);
-entities with the same meaning keep their entity ids under new unique ids;
-then the child entries are removed and one repair issue lists what could not
-be carried over.
+Our own version 1 entries only get the new version number (an upstream 1.x
+entry, version 1 too, is told apart by its keys and becomes a hub with its one
+charger). An upstream 2.x hub (version 2) absorbs its child entries: each
+charger, smart load and circuit group becomes a subentry whose id is the
+child's entry id (so the child's device, which upstream identified by that id,
+becomes the subentry's device); entities with the same meaning keep their
+entity ids under new unique ids; then the child entries are removed and one
+repair issue lists what could not be carried over.
 
 Home Assistant migrates the entries of a domain concurrently, each under its
 own setup lock, and in no particular order. A child entry therefore never
