@@ -122,3 +122,16 @@ DEFAULT_MODE_CHARGER: Final = "standard"
 DEFAULT_MODE_PLUG: Final = "continuous"
 DEFAULT_CIRCUIT_LIMIT_A: Final = 16.0
 DEFAULT_PLUG_POWER_W: Final = 2000.0
+
+# --- phase switching (chargers that can run on one phase or three) ----------------
+CONF_PHASE_SWITCHING: Final = "phase_switching"  # how: none | ocpp | entity
+PHASE_SWITCHING_METHODS: Final = ("none", "ocpp", "entity")
+CONF_PHASE_SWITCH_ENTITY: Final = "phase_switch_entity"  # switch/select of a vendor integration
+CONF_PHASE_MIN_INTERVAL_S: Final = "phase_min_interval_s"
+CONF_PHASE_UP_DELAY_S: Final = "phase_up_delay_s"  # 1 -> 3 advice must hold this long
+CONF_PHASE_DOWN_DELAY_S: Final = "phase_down_delay_s"  # 3 -> 1 advice must hold this long
+CONF_PHASE_MODE: Final = "phase_mode"
+PHASE_MODES: Final = ("auto", "1", "3")
+DEFAULT_PHASE_MIN_INTERVAL_S: Final = 300.0
+DEFAULT_PHASE_UP_DELAY_S: Final = 60.0
+DEFAULT_PHASE_DOWN_DELAY_S: Final = 180.0

@@ -36,6 +36,7 @@ from .const import (
     CONF_MAX_CURRENT_A,
     CONF_MIN_CURRENT_A,
     CONF_MODE,
+    CONF_PHASE_MODE,
     CONF_PRIORITY,
     CONF_VOLTAGE,
     DEFAULT_BATTERY_MIN_SOC,
@@ -50,6 +51,7 @@ from .const import (
     DOMAIN,
     LOAD_MODES_CHARGER,
     LOAD_MODES_PLUG,
+    PHASE_MODES,
     SUBENTRY_CHARGER,
     SUBENTRY_PLUG,
 )
@@ -83,6 +85,8 @@ class LoadSettings:
     max_current_a: float
     priority: int
     dynamic_control: bool = True
+    phase_mode: str = "auto"
+    """Switching chargers: auto (the engine chooses), or 1 / 3 phases fixed."""
 
 
 def _float(value: Any, default: float) -> float:
@@ -116,6 +120,9 @@ def load_defaults(subentry: ConfigSubentry) -> LoadSettings:
         min_current_a=_float(data.get(CONF_MIN_CURRENT_A), DEFAULT_MIN_CURRENT_A),
         max_current_a=_float(data.get(CONF_MAX_CURRENT_A), DEFAULT_MAX_CURRENT_A),
         priority=int(_float(priority, DEFAULT_PRIORITY)),
+        phase_mode=str(data.get(CONF_PHASE_MODE, "auto"))
+        if str(data.get(CONF_PHASE_MODE, "auto")) in PHASE_MODES
+        else "auto",
     )
 
 

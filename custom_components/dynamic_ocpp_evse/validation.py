@@ -89,6 +89,9 @@ RANGES: dict[str, tuple[float, float]] = {
     "compliance_cycles": (1, 100),
     "power_w": (1, 50_000),
     "limit_a": (1, 1000),
+    "phase_min_interval_s": (60, 86_400),
+    "phase_up_delay_s": (0, 3600),
+    "phase_down_delay_s": (0, 3600),
 }
 
 _UNKNOWN = (STATE_UNKNOWN, STATE_UNAVAILABLE)

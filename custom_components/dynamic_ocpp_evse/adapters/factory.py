@@ -15,8 +15,16 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant
 
-from ..const import BACKEND_BUILTIN, BACKEND_OCPP_INTEGRATION, CONF_BACKEND, SUBENTRY_PLUG
+from ..const import (
+    BACKEND_BUILTIN,
+    BACKEND_OCPP_INTEGRATION,
+    CONF_BACKEND,
+    CONF_PHASE_SWITCH_ENTITY,
+    CONF_PHASE_SWITCHING,
+    SUBENTRY_PLUG,
+)
 from .base import LoadAdapter, LoadCommand, LoadReading
+from .phase_switch import PhaseSwitchAdapter
 from .switch import SwitchPlugAdapter
 
 if TYPE_CHECKING:
@@ -71,6 +79,22 @@ class StandInAdapter:
 
 
 def create_adapter(
+    hass: HomeAssistant,
+    hub_data: Mapping[str, Any],
+    subentry: ConfigSubentry,
+    *,
+    central: CentralSystem | None = None,
+) -> LoadAdapter:
+    """The adapter for one load subentry; a charger that switches its phases
+    through an entity gets that entity wrapped around its own adapter."""
+    adapter = _create_adapter(hass, hub_data, subentry, central=central)
+    entity_id = subentry.data.get(CONF_PHASE_SWITCH_ENTITY)
+    if subentry.data.get(CONF_PHASE_SWITCHING) == "entity" and isinstance(entity_id, str):
+        return PhaseSwitchAdapter(hass, adapter, entity_id)
+    return adapter
+
+
+def _create_adapter(
     hass: HomeAssistant,
     hub_data: Mapping[str, Any],
     subentry: ConfigSubentry,

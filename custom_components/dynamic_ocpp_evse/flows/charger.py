@@ -81,8 +81,11 @@ from .charger_forms import (
     RECONFIGURE_BUILTIN_SCHEMA,
     RECONFIGURE_OCPP_SCHEMA,
     SECTION_ADVANCED,
+    SECTION_PHASES,
     SECTION_PROFILE,
     connection_values,
+    phase_switching_errors,
+    phase_switching_fields,
     profile_fields,
 )
 from .helpers import (
@@ -321,6 +324,7 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
             )
             fields[vol.Optional(CONF_UNIT_CONCURRENT, default=True)] = boolean()
         fields |= collapsed(SECTION_PROFILE, profile_fields())
+        fields |= collapsed(SECTION_PHASES, phase_switching_fields())
         fields |= collapsed(SECTION_ADVANCED, load_timing_fields())
         return vol.Schema(fields)
 
@@ -351,6 +355,7 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         check_ranges(answers, errors)
         check_min_max(answers, CONF_MIN_CURRENT_A, CONF_MAX_CURRENT_A, errors)
         check_min_max(answers, CONF_MAX_CURRENT_A, CONF_UNIT_MAX_A, errors, "above_unit_max")
+        phase_switching_errors(answers, errors)
         if (
             answers.get(CONF_PROFILE_KIND) == "tx"
             and self._data.get(CONF_BACKEND) == BACKEND_OCPP_INTEGRATION
