@@ -54,7 +54,7 @@ from .const import (
 from .flows.charger import ChargerSubentryFlow
 from .flows.circuit import CircuitSubentryFlow
 from .flows.discovery import ChargerDiscoveryFlow
-from .flows.helpers import clean_input, merge_step
+from .flows.helpers import clean_input, merge_step, missing_required
 from .flows.hub_forms import GRID_KEYS, battery_schema, site_schema
 from .flows.plug import PlugSubentryFlow
 from .flows.sections import nest, place_errors
@@ -192,7 +192,7 @@ class DynamicOcppEvseConfigFlow(ChargerDiscoveryFlow, domain=DOMAIN):
         if user_input is None:
             return self._form(step_id, schema, values)
         answers = clean_input(user_input)
-        errors = self._validate_site(answers)
+        errors = missing_required(schema, answers) | self._validate_site(answers)
         await self._check_tls(answers, errors)
         if errors:
             return self._form(step_id, schema, answers, errors)
@@ -287,7 +287,7 @@ class DynamicOcppEvseConfigFlow(ChargerDiscoveryFlow, domain=DOMAIN):
         if user_input is None:
             return self._form("battery", schema, {**self._data, **self._in_force})
         answers = clean_input(user_input)
-        errors: dict[str, str] = {}
+        errors = missing_required(schema, answers)
         check_entities(self.hass, answers, {CONF_BATTERY_POWER_ENTITY: (POWER_UNITS, True)}, errors)
         check_ranges(answers, errors)
         check_min_max(answers, CONF_BATTERY_MIN_SOC, CONF_BATTERY_TARGET_SOC, errors)

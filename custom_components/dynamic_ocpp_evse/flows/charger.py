@@ -98,6 +98,7 @@ from .helpers import (
     choice,
     clean_input,
     merge_step,
+    missing_required,
     new_password,
     number,
     text,
@@ -159,14 +160,10 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
 
     def _check_connector(self, answers: dict[str, Any], errors: dict[str, str]) -> None:
         check_ranges(answers, errors)
-        count, connector = answers.get(CONF_CONNECTOR_COUNT), answers.get(CONF_CONNECTOR_ID)
-        if (
-            count is not None
-            and connector is not None
-            and CONF_CONNECTOR_ID not in errors
-            and connector > count
-        ):
-            errors[CONF_CONNECTOR_ID] = "connector_above_count"
+        if CONF_CONNECTOR_COUNT not in errors:
+            check_min_max(
+                answers, CONF_CONNECTOR_ID, CONF_CONNECTOR_COUNT, errors, "connector_above_count"
+            )
         cpid = answers.get(CONF_CHARGE_POINT_ID)
         if cpid is not None and (not cpid or any(c in cpid for c in "/ \t#?")):
             errors[CONF_CHARGE_POINT_ID] = "invalid_charge_point_id"
@@ -237,7 +234,7 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         if user_input is None:
             return self._form("connection", CONNECTION_SCHEMA, self._prefill)
         answers = clean_input(user_input)
-        errors: dict[str, str] = {}
+        errors = missing_required(CONNECTION_SCHEMA, answers)
         self._check_connector(answers, errors)
         self._check_connection_entities(answers, errors)
         key = f"{answers.get(CONF_CHARGE_POINT_ID)}-{answers.get(CONF_CONNECTOR_ID)}"
@@ -275,7 +272,7 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
             suggested = {CONF_PASSWORD: self._new_password}  # security profile 1 by default
             return self._form("builtin_server", BUILTIN_SCHEMA, suggested, placeholders=url)
         answers = clean_input(user_input)
-        errors: dict[str, str] = {}
+        errors = missing_required(BUILTIN_SCHEMA, answers)
         self._check_connector(answers, errors)
         key = f"{answers.get(CONF_CHARGE_POINT_ID)}-{answers.get(CONF_CONNECTOR_ID)}"
         if not errors and key in self._configured_keys():
@@ -319,7 +316,7 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         if user_input is None:
             return self._form("reconfigure", schema, self._data, placeholders=placeholders)
         answers = clean_input(user_input)
-        errors: dict[str, str] = {}
+        errors = missing_required(schema, answers)
         self._check_connector(
             {**answers, CONF_CONNECTOR_ID: self._data.get(CONF_CONNECTOR_ID)}, errors
         )
@@ -378,7 +375,7 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         if user_input is None:
             return self._form("details", schema, self._details_values())
         answers = clean_input(user_input)
-        errors: dict[str, str] = {}
+        errors = missing_required(schema, answers)
         if not answers.get(CONF_NAME):
             errors[CONF_NAME] = "required"
         elif subentry_name_taken(self._get_entry(), answers[CONF_NAME], self._own_id()):

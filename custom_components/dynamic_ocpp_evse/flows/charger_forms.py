@@ -70,9 +70,9 @@ CONF_TARGET = "target"  # form-only field of the ocpp_integration step
 _SENSOR = ["sensor"]
 
 CONNECTION_ENTITY_FIELDS = {
-    vol.Required(CONF_CURRENT_ENTITY): entity(_SENSOR),
+    vol.Required(CONF_CURRENT_ENTITY): entity(_SENSOR, ["current"]),
     vol.Required(CONF_STATUS_ENTITY): entity(_SENSOR),
-    vol.Optional(CONF_OFFERED_ENTITY): entity(_SENSOR),
+    vol.Optional(CONF_OFFERED_ENTITY): entity(_SENSOR, ["current", "power"]),
     vol.Optional(CONF_TRANSACTION_ENTITY): entity(_SENSOR),
 }
 CONNECTION_SCHEMA = vol.Schema(

@@ -42,7 +42,7 @@ from ..validation import (
     site_phases,
     subentry_name_taken,
 )
-from .helpers import choice, clean_input, entity, number, text
+from .helpers import choice, clean_input, entity, missing_required, number, text
 from .sections import collapsed, nest, place_errors
 from .timing import LOAD_TIMING_FIELDS, load_timing_fields, store_timing, timing_values
 
@@ -67,7 +67,7 @@ class PlugSubentryFlow(ConfigSubentryFlow):
                     "W", 10, CONF_POWER_W
                 ),
                 vol.Required(CONF_PHASE, default=phases[0]): choice(phases),
-                vol.Optional(CONF_POWER_ENTITY): entity(["sensor"]),
+                vol.Optional(CONF_POWER_ENTITY): entity(["sensor"], ["power"]),
                 vol.Required(CONF_PRIORITY, default=DEFAULT_PRIORITY): number(
                     None, 1, CONF_PRIORITY
                 ),
@@ -133,7 +133,7 @@ class PlugSubentryFlow(ConfigSubentryFlow):
         if user_input is None:
             return self._form(step_id, values)
         answers = clean_input(user_input)
-        errors = self._validate(answers)
+        errors = missing_required(self._schema(), answers) | self._validate(answers)
         if errors:
             return self._form(step_id, answers, errors)
         data = {k: v for k, v in answers.items() if k != CONF_PHASE}
