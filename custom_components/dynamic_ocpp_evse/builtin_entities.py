@@ -57,7 +57,7 @@ _STATUS_WORDS = {
     "SuspendedEVSE": "suspended_evse",
     "Finishing": "finishing",
     "Reserved": "reserved",
-    "Unavailable": "unavailable",
+    "Unavailable": "out_of_service",  # OCPP: taken out of service (not offline)
     "Faulted": "faulted",
 }
 CONNECTOR_STATUSES = tuple(_STATUS_WORDS.values())
@@ -203,8 +203,8 @@ class BuiltinSensor(BuiltinEntity, SensorEntity):
         values = self._values()
         if values is None:
             return None
-        value: float | str | datetime | None = self.entity_description.value_fn(
-            self.adapter, *values
+        value: float | str | datetime | None = self.guarded(
+            lambda: self.entity_description.value_fn(self.adapter, *values)
         )
         return value
 

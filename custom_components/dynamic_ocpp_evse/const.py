@@ -48,7 +48,7 @@ DEFAULT_BATTERY_MIN_SOC: Final = 20.0
 DEFAULT_BATTERY_TARGET_SOC: Final = 80.0
 DEFAULT_BATTERY_MAX_W: Final = 5000.0
 DEFAULT_OCPP_SERVER_HOST: Final = "0.0.0.0"
-DEFAULT_OCPP_SERVER_PORT: Final = 9000
+DEFAULT_OCPP_SERVER_PORT: Final = 9016  # "OCPP 1.6"; 9000 is the ocpp integration's
 
 DISTRIBUTION_MODES: Final = ("shared", "priority", "optimized", "strict")
 
@@ -76,7 +76,7 @@ CONF_UNIT_CONCURRENT: Final = "unit_concurrent"  # True: all connectors at once
 CONF_CURRENT_ENTITY: Final = "current_entity"  # current_import (A, per-phase attrs L1..L3)
 CONF_STATUS_ENTITY: Final = "status_entity"  # status_connector
 CONF_OFFERED_ENTITY: Final = "offered_entity"  # current_offered (A) or power_offered
-CONF_RATE_UNIT: Final = "rate_unit"  # "A" | "W"
+CONF_RATE_UNIT: Final = "rate_unit"  # "a" | "w" (entries before 0.2 hold "A" | "W")
 CONF_PROFILE_KIND: Final = "profile_kind"  # "tx_default" | "tx"
 CONF_STACK_LEVEL: Final = "stack_level"
 CONF_VALIDITY: Final = "validity"  # "relative" | "absolute"
@@ -104,16 +104,17 @@ CONF_LIMIT_A: Final = "limit_a"
 CONF_PARENT: Final = "parent"  # subentry id of the parent circuit, or None
 CONF_MEMBERS: Final = "members"  # subentry ids of loads and circuits
 
-LOAD_MODES_CHARGER: Final = ("standard", "eco", "solar", "excess")
-LOAD_MODES_PLUG: Final = ("continuous", "solar", "excess")
+LOAD_MODES_CHARGER: Final = ("standard", "eco", "solar", "excess", "off")
+LOAD_MODES_PLUG: Final = ("continuous", "solar", "excess", "off")
 
 # --- added by the config flow (choices and defaults of the forms) ---------------
 CONF_TRANSACTION_ENTITY: Final = "transaction_entity"  # transaction_id (for tx profiles)
-RATE_UNITS: Final = ("A", "W")
+# Form options are lowercase (translation keys); OCPP gets "A"/"W" (rate_unit_of).
+RATE_UNITS: Final = ("a", "w")
 PROFILE_KINDS: Final = ("tx_default", "tx")
 VALIDITY_KINDS: Final = ("absolute", "relative")
 FAILSAFE_FLOORS: Final = ("minimum", "zero")
-DEFAULT_RATE_UNIT: Final = "A"
+DEFAULT_RATE_UNIT: Final = "a"
 DEFAULT_PROFILE_KIND: Final = "tx_default"
 DEFAULT_VALIDITY: Final = "absolute"
 DEFAULT_FAILSAFE_FLOOR: Final = "minimum"

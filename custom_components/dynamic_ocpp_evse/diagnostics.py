@@ -47,7 +47,12 @@ async def async_get_config_entry_diagnostics(
         },
         "inputs": inputs,
         "adapters": {
-            lid: {"type": type(a).__name__, "status": a.status}
+            lid: {
+                "type": type(a).__name__,
+                "status": a.status,
+                # chargers through the ocpp integration: none, unconfirmed or confirmed
+                "floor": getattr(a, "floor_state", None),
+            }
             for lid, a in coordinator.adapters.items()
         },
         "config_error": coordinator.config_error,
@@ -56,4 +61,5 @@ async def async_get_config_entry_diagnostics(
         "result": None if data is None else data.result,
         "commands_sent": list(coordinator.commands),
         "open_repairs": coordinator.inputs.problems,
+        "readings_not_believed": dict(coordinator.inputs.implausible),
     }

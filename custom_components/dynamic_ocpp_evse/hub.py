@@ -18,10 +18,21 @@ from homeassistant.helpers.typing import ConfigType
 from .const import DOMAIN
 from .coordinator import DynamicOcppEvseConfigEntry, HubCoordinator, RuntimeData
 from .entity import device_info
+from .migration import async_migrate_entry
 from .ocpp_runtime import async_start_ocpp_server
 from .repairs import async_clear_entry_issues
 from .services import async_setup_services
 from .settings import forget_settings
+
+__all__ = [
+    "CONFIG_SCHEMA",
+    "PLATFORMS",
+    "async_migrate_entry",
+    "async_remove_entry",
+    "async_setup",
+    "async_setup_entry",
+    "async_unload_entry",
+]
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,

@@ -120,7 +120,7 @@ class DynamicNumber(SettingEntity, NumberEntity):
     def native_value(self) -> float | None:
         """The value in use."""
         value = self.setting_value
-        return None if value is None else float(value)
+        return None if value is None else self.guarded(lambda: float(value))
 
     def _coerce(self, value: float) -> Any:
         return round(value) if self.setting_key == "priority" else float(value)

@@ -4,7 +4,9 @@ Owns the lifetime of one ``CentralSystem`` per hub entry with the server enabled
 started with the entry (host and port from the hub, known charge points and their
 passwords from the hub's charger subentries with the built-in backend), stopped on
 unload, reload and Home Assistant shutdown. A port that is taken is a translated
-``ConfigEntryError`` plus a repair issue, not a crash. An unknown charge point that
+``ConfigEntryNotReady`` (Home Assistant retries the setup with back-off, so the hub
+starts by itself once the other program frees the port) plus a repair issue naming
+the port, not a crash. An unknown charge point that
 knocks raises a discovery flow ("New charger found: <id>", see ``flows.discovery``);
 every change the central system reports asks the hub's coordinator to recompute
 (through its debouncer), which also refreshes the entities.
@@ -19,7 +21,7 @@ from typing import Any, Protocol
 from homeassistant.config_entries import SOURCE_INTEGRATION_DISCOVERY, ConfigEntry
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import Event, HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryError
+from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import discovery_flow
 from homeassistant.helpers import issue_registry as ir
 
@@ -107,7 +109,7 @@ class OcppServerRuntime:
         self._coordinator = coordinator
 
     async def async_start(self) -> None:
-        """Listen; a taken port becomes a repair issue and a ``ConfigEntryError``."""
+        """Listen; a taken port becomes a repair issue and ``ConfigEntryNotReady``."""
         try:
             await self.system.start()
         except PortInUseError as err:
@@ -125,7 +127,7 @@ class OcppServerRuntime:
                 translation_key=ISSUE_PORT_IN_USE,
                 translation_placeholders=placeholders,
             )
-            raise ConfigEntryError(
+            raise ConfigEntryNotReady(
                 translation_domain=DOMAIN,
                 translation_key="port_in_use",
                 translation_placeholders=placeholders,

@@ -9,6 +9,7 @@ left out: its draw then simply counts as house load.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -46,8 +47,8 @@ from .const import (
     SUBENTRY_PLUG,
 )
 from .const import CONF_MAIN_BREAKER_A as CONF_BREAKER
-from .engine.timing import SITE_DEFAULTS
-from .settings import Settings
+from .engine.timing import LOAD_DEFAULTS, SITE_DEFAULTS
+from .settings import Settings, configured_max_current
 
 GRID_SENSOR_KEYS: dict[str, str] = {
     "A": CONF_GRID_SENSOR_A,
@@ -184,6 +185,8 @@ def _load(
         load["kind"] = "evse"
         max_a = max(0.0, user.max_current_a)
         load["max_a"] = max_a
+        # What the installation allows: the bound of a believable draw (engine.plausibility).
+        load["rated_max_a"] = max(max_a, configured_max_current(sub))
         load["min_a"] = min(max(0.0, user.min_current_a), max_a)
         cpid = sub.data.get(CONF_CHARGE_POINT_ID)
         if cpid and str(cpid) in units:
@@ -222,6 +225,24 @@ def _circuits(entry: ConfigEntry, phases: list[str], managed: list[str]) -> list
 
 
 SITE_TIMING_KEYS = frozenset(SITE_DEFAULTS)
+LOAD_TIMING_KEYS = frozenset({*LOAD_DEFAULTS, "restart_margin_a"})
+
+
+def timing_keys(raw: Any) -> dict[str, float]:
+    """The usable controller timing keys of a stored ``timing`` mapping.
+
+    Unknown keys and values that are not finite numbers of 0 or more are left out
+    (the controller then uses its default) instead of stopping the controller.
+    """
+    if not isinstance(raw, Mapping):
+        return {}
+    usable: dict[str, float] = {}
+    for key, value in raw.items():
+        number = _num(value)
+        known = key in SITE_TIMING_KEYS | LOAD_TIMING_KEYS
+        if known and number is not None and math.isfinite(number) and number >= 0:
+            usable[str(key)] = number
+    return usable
 
 
 def build_config(
@@ -233,22 +254,29 @@ def build_config(
     """The controller configuration for this hub as it is set up now.
 
     ``import_limit_w`` is the value read from the import limit entity (when the
-    limit is an entity); ``timing`` holds optional controller timing keys for
-    the site (``stale_after_s``, ``refresh_s``, ...) or every load (``pause_s``,
-    ...); the hub's data may carry the same under ``timing`` (not in the UI: for the
-    demo and tests that need a faster controller).
+    limit is an entity). Timing keys come from the hub's ``timing`` (site keys
+    such as ``raise_hold_s`` go to the site, load keys such as ``pause_s`` to every
+    load), then from a load's own ``timing`` (its ``pause_s``/``grace_s`` replace the
+    hub's for that load), then from the ``timing`` argument (tests, benchmarks).
     """
     data = entry.data
     phases = site_phases(data)
     managed = managed_load_ids(entry, settings)
     units = _units(entry, managed)
     site = _site(data, settings, import_limit_w)
-    timing = {**(data.get(CONF_TIMING) or {}), **(timing or {})}
     loads = [_load(entry.subentries[i], settings, phases, units) for i in managed]
-    for key, value in timing.items():
-        # Site keys go on the site; per-load keys (pause_s, ...) apply to every load.
-        targets = [site] if key in SITE_TIMING_KEYS else loads
-        for target in targets:
+    hub_timing = timing_keys(data.get(CONF_TIMING))
+    extra = timing_keys(timing)
+    for key, value in hub_timing.items():
+        if key in SITE_TIMING_KEYS:
+            site[key] = value
+    for load in loads:
+        own = timing_keys(entry.subentries[load["id"]].data.get(CONF_TIMING))
+        for key, value in {**hub_timing, **own}.items():
+            if key in LOAD_TIMING_KEYS:
+                load[key] = value
+    for key, value in extra.items():
+        for target in [site] if key in SITE_TIMING_KEYS else loads:
             target[key] = value
     return {
         "site": site,

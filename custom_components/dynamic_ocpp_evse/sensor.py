@@ -150,7 +150,10 @@ def _hub_sensors() -> tuple[DynamicSensorDescription, ...]:
             device_class=SensorDeviceClass.ENUM,
             options=list(HUB_STATUSES),
             value_fn=lambda result, _s: result.status,
-            attr_fn=lambda result, _s: {"reason": result.status_reason},
+            attr_fn=lambda result, _s: {
+                "reason": result.status_reason,
+                "readings_not_believed": result.implausible,
+            },
         ),
     )
 
@@ -254,17 +257,19 @@ class DynamicSensor(DynamicEntity, SensorEntity):
     @property
     def native_value(self) -> StateType:
         """The value from the last cycle (unknown before the first)."""
-        if self.coordinator.data is None:
+        data = self.coordinator.data
+        if data is None:
             return None
-        return self.entity_description.value_fn(self.coordinator.data, self.scope)
+        return self.guarded(lambda: self.entity_description.value_fn(data, self.scope))
 
     @property
     def extra_state_attributes(self) -> Mapping[str, Any] | None:
         """Extra context (status reason, pause seconds, reason reference)."""
         attr_fn = self.entity_description.attr_fn
-        if attr_fn is None or self.coordinator.data is None:
+        data = self.coordinator.data
+        if attr_fn is None or data is None:
             return None
-        return attr_fn(self.coordinator.data, self.scope)
+        return self.guarded(lambda: attr_fn(data, self.scope))
 
 
 async def async_setup_entry(

@@ -5,6 +5,13 @@ write here and then ask the coordinator to recompute. Values the user changed
 are remembered in ``hass.data`` so that reloading the entry (for example after
 a subentry was added or reconfigured) keeps them; after a restart the entities
 restore them from their last state.
+
+One owner per value, the latest change: a value changed on an entity (or by a
+service) applies until the same value is changed in the entry's form; changing
+it in the form applies the form's value and the entity follows. To tell the two
+apart, each user-set value remembers the configured value it replaced (its
+*base*): when the configuration no longer holds that base, the form was changed
+after the entity and the user-set value is dropped. See docs/configuration.md.
 """
 
 from __future__ import annotations
@@ -119,6 +126,18 @@ class Settings:
     hub: HubSettings
     loads: dict[str, LoadSettings]
     user_set: dict[tuple[str, str], Any] = field(default_factory=dict)
+    bases: dict[tuple[str, str], Any] = field(default_factory=dict)
+    """The configured value each user-set value replaced (see the module docstring)."""
+    configured: dict[tuple[str, str], Any] = field(default_factory=dict)
+    """The values the entry and its subentries configure now."""
+
+    def base_of(self, scope: str, key: str) -> Any:
+        """The configured value that a user-set value replaced (None when not user-set)."""
+        return self.bases.get((scope, key))
+
+    def configured_value(self, scope: str, key: str) -> Any:
+        """The value the entry (or subentry) configures for this setting."""
+        return self.configured.get((scope, key))
 
     def get_load(self, load_id: str) -> LoadSettings | None:
         """Settings of one load, or None when the load does not exist."""
@@ -137,30 +156,64 @@ class Settings:
             raise KeyError(f"{scope}.{key}")
         setattr(target, key, value)
         self.user_set[(scope, key)] = value
+        self.bases.setdefault((scope, key), self.configured.get((scope, key)))
+
+
+def _configured(hub: HubSettings, loads: Mapping[str, LoadSettings]) -> dict[tuple[str, str], Any]:
+    values = {("hub", f.name): getattr(hub, f.name) for f in fields(hub)}
+    for load_id, load in loads.items():
+        values.update({(load_id, f.name): getattr(load, f.name) for f in fields(load)})
+    return values
 
 
 def build_settings(hass: HomeAssistant, entry: ConfigEntry) -> Settings:
-    """Settings from the entry's configuration, with the user's earlier changes on top."""
-    remembered: dict[tuple[str, str], Any] = hass.data.setdefault(_DATA_KEY, {}).setdefault(
-        entry.entry_id, {}
+    """Settings from the entry's configuration, with the user's earlier changes on top.
+
+    A remembered change whose base is no longer what the entry configures is
+    dropped: the form changed that value after the entity did.
+    """
+    stores: dict[str, dict[tuple[str, str], Any]] = hass.data.setdefault(_DATA_KEY, {}).setdefault(
+        entry.entry_id, {"values": {}, "bases": {}}
     )
+    remembered: dict[tuple[str, str], Any] = stores["values"]
+    bases: dict[tuple[str, str], Any] = stores["bases"]
+    hub = hub_defaults(entry.data)
+    loads = {
+        sub_id: load_defaults(sub)
+        for sub_id, sub in entry.subentries.items()
+        if sub.subentry_type in LOAD_SUBENTRY_TYPES
+    }
     settings = Settings(
-        hub=hub_defaults(entry.data),
-        loads={
-            sub_id: load_defaults(sub)
-            for sub_id, sub in entry.subentries.items()
-            if sub.subentry_type in LOAD_SUBENTRY_TYPES
-        },
+        hub=hub,
+        loads=loads,
         user_set=remembered,  # shared: changes survive a reload of the entry
+        bases=bases,
+        configured=_configured(hub, loads),
     )
     for (scope, key), value in list(remembered.items()):
         target = settings.hub if scope == "hub" else settings.loads.get(scope)
-        if target is None:
-            del remembered[(scope, key)]  # the load was removed meanwhile
+        stale = (scope, key) in bases and bases[(scope, key)] != settings.configured_value(
+            scope, key
+        )
+        if target is None or stale:
+            del remembered[(scope, key)]  # the load was removed, or the form changed it
+            bases.pop((scope, key), None)
             continue
         setattr(target, key, value)
     _clamp(settings, entry)
     return settings
+
+
+def user_values(hass: HomeAssistant, entry_id: str, scope: str) -> dict[str, Any]:
+    """The values of ``scope`` ("hub" or a subentry id) the user changed on entities.
+
+    The reconfigure forms show these instead of the stored ones, so a form shows
+    what is in force.
+    """
+    stores = hass.data.get(_DATA_KEY, {}).get(entry_id)
+    if not stores:
+        return {}
+    return {key: value for (where, key), value in stores["values"].items() if where == scope}
 
 
 def _clamp(settings: Settings, entry: ConfigEntry) -> None:
@@ -182,6 +235,8 @@ def copy_settings(settings: Settings) -> Settings:
         hub=replace(settings.hub),
         loads={k: replace(v) for k, v in settings.loads.items()},
         user_set=dict(settings.user_set),
+        bases=dict(settings.bases),
+        configured=dict(settings.configured),
     )
 
 

@@ -25,6 +25,7 @@ REASON_WORDS: tuple[str, ...] = (
     "at_max",
     "below_min",
     "inactive",
+    "off",
     "battery_below_target",
     "breaker_phase",
     "import_limit",
@@ -50,13 +51,14 @@ REASON_WORDS: tuple[str, ...] = (
     "other",
 )
 LOAD_STATUSES: tuple[str, ...] = (
+    "off",
     "running",
     "waiting",
     "paused",
     "grace",
     "inactive",
     "manual",
-    "unavailable",
+    "offline",
     "fault",
 )
 HUB_STATUSES: tuple[str, ...] = (
@@ -116,6 +118,8 @@ class HubResult:
     loads: dict[str, LoadView] = field(default_factory=dict)
     circuits: dict[str, CircuitView] = field(default_factory=dict)
     updated_at: datetime | None = None
+    implausible: dict[str, str] = field(default_factory=dict)
+    """Inputs whose readings were not believed this cycle (name -> why)."""
 
     def site_value(self, key: str) -> Any:
         """A value of the controller's site result (None when stale or missing)."""
@@ -129,10 +133,12 @@ def load_status(view: LoadView) -> str:
     command = view.command or {}
     if not view.managed:
         return "manual"
-    if view.adapter_status not in ("ok", "unavailable"):
+    if view.adapter_status not in ("ok", "offline", "unconfirmed"):
         return "fault"
+    if command.get("reason") == "off":
+        return "off"
     if view.reading.active is None:
-        return "unavailable"
+        return "offline"
     if not view.reading.active:
         return "inactive"
     if command.get("reason") == "surplus_grace":

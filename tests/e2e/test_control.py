@@ -73,7 +73,7 @@ async def test_a_reconnecting_charger_gets_its_floor_and_current_profile_again(
     await sim.stop()  # network loss
     await until(lambda: hass.states.get(status_id).state == STATE_UNAVAILABLE)
     assert hub.state("binary_sensor", f"{LOAD}_charger_connected") == "off"
-    assert adapter.read().active is False and adapter.status == "unavailable"
+    assert adapter.read().active is False and adapter.status == "offline"
 
     sim.station.profiles = ProfileStore()  # it rebooted and lost every profile
     received = len(sim.requests("SetChargingProfile"))

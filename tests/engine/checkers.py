@@ -16,7 +16,7 @@ from typing import Any
 TOL_A = 1e-6
 TOL_W = 1e-6
 STANDARD_LIKE = {"standard", "continuous"}
-TIER = {"standard": 0, "continuous": 0, "eco": 1, "solar": 2, "excess": 3}
+TIER = {"standard": 0, "continuous": 0, "eco": 1, "solar": 2, "excess": 3, "off": 4}
 THERMAL_REST = {"safety_limit", "comfort_kept", "boost_reached", "temperature_unknown"}
 Limit = tuple[str, str | None]  # (reason name, phase or None)
 BINDING_PREFIXES = (
@@ -99,11 +99,24 @@ def _circuit_members(circuits: list[Mapping[str, Any]], load_ids: set[str]) -> d
     return out
 
 
-def site_view(scenario: Mapping[str, Any], result: Mapping[str, Any] | None = None) -> SiteView:
-    """Re-derive every limit of ``scenario`` from the issue's rules.
+def _effective_phases(
+    raw: Mapping[str, Any], wired: tuple[str, ...], result: Mapping[str, Any] | None
+) -> tuple[str, ...]:
+    """The phases a load draws from in ``result``: a switching load on one phase uses
+    only its ``one_phase`` leg (default: its L1)."""
+    block = raw.get("phase_switching")
+    if not block or result is None:
+        return wired
+    if result["loads"][str(raw["id"])].get("phases") != 1:
+        return wired
+    one = block.get("one_phase", wired[0]) if isinstance(block, Mapping) else wired[0]
+    return (str(one),)
 
-    A thermal load is judged in the mode it was served in now (its temperature
-    decides: see the result's ``thermal`` report), as given by ``result``."""
+
+def site_view(scenario: Mapping[str, Any], result: Mapping[str, Any] | None = None) -> SiteView:
+    """Re-derive every limit of ``scenario`` from the issue's rules (with ``result``:
+    phase-switching loads on the phase count the result chose, thermal loads in the
+    mode their temperature serves them in now: see the result's ``thermal`` report)."""
     site = scenario["site"]
     volts = float(site["voltage"])
     grid = {p: float(a) for p, a in site["grid_current_a"].items()}
@@ -135,6 +148,7 @@ def site_view(scenario: Mapping[str, Any], result: Mapping[str, Any] | None = No
         report = (result or {}).get("loads", {}).get(str(raw["id"]), {}).get("thermal")
         if report is not None:
             mode, active, rank = report["served_as"], report["state"] != "rest", report["rank"]
+        lphases = _effective_phases(raw, lphases, result)
         loads.append(
             LoadView(
                 id=str(raw["id"]),
@@ -313,7 +327,12 @@ def assert_mode_rules(scenario: Mapping[str, Any], result: Mapping[str, Any]) ->
     below_target = bool(battery) and battery["soc"] < battery.get("target_soc", 80)
     for lv in view.loads:
         got = result["loads"][lv.id]
-        if not lv.active:
+        if lv.mode == "off":
+            # Switched off by the user: nothing, whatever else holds, and it says so.
+            assert got["current_a"] == 0, f"{lv.id}: off but gets {got['current_a']} A"
+            assert got["available_a"] == 0, f"{lv.id}: off but may take {got['available_a']} A"
+            assert got["reason"] == "off", f"{lv.id}: off, reason {got['reason']!r}"
+        elif not lv.active:
             resting = {"inactive"} | (THERMAL_REST if "thermal" in got else set())
             assert got["reason"] in resting, f"{lv.id}: inactive, reason {got['reason']!r}"
         elif lv.mode == "solar" and below_target:

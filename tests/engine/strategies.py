@@ -21,7 +21,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 PHASE_NAMES = ("A", "B", "C")
-MODES = ("standard", "continuous", "eco", "solar", "excess")
+MODES = ("standard", "continuous", "eco", "solar", "excess", "off")
 DISTRIBUTIONS = ("shared", "priority", "optimized", "strict")
 KINDS = ("evse", "plug", "load")
 

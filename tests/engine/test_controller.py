@@ -390,3 +390,36 @@ def test_a_load_with_a_new_reading_keeps_every_other_field() -> None:
 
     load = Load("p", Kind.PLUG, Mode.SOLAR, 3, 8.7, 8.7, ("B",), (0.0,), False, True, "u", 4)
     assert load.measured((8.5,), True) == replace(load, draw_a=(8.5,), active=True)
+
+
+def test_off_stops_at_once_without_a_pause_and_resumes_when_switched_back() -> None:
+    """Mode ``off`` is the user's stop: 0 A at the next step, no power pause afterwards,
+    and a stale grid never brings an off load back to its minimum."""
+    cfg = config("standard", pause_s=300)
+    cfg["site"]["stale_after_s"] = 20
+    loop = Loop(cfg)
+    assert loop.step(5.0)["current_a"] == 16.0
+    cfg["loads"][0]["mode"] = "off"
+    loop.controller.update_config(cfg)
+    missing = {"site": {"grid_current_a": {"A": None, "B": None, "C": None}}, "loads": {}}
+    stale = loop.controller.step(missing, loop.now + 60)["loads"]["car"]
+    assert stale["current_a"] == 0  # the safe value of an off load is 0, not its minimum
+    loop.now += 65
+    off = loop.step(5.0)
+    assert off["current_a"] == 0 and off["reason"] == "off"
+    loop.step(5.0)
+    cfg["loads"][0]["mode"] = "standard"
+    loop.controller.update_config(cfg)
+    back = loop.step(5.0)
+    assert back["current_a"] == 16.0 and back["send"]  # switched back: charges right away
+
+
+def test_off_after_a_running_step_leaves_no_pause() -> None:
+    cfg = config("standard", pause_s=300)
+    loop = Loop(cfg)
+    assert loop.step(5.0)["current_a"] == 16.0
+    cfg["loads"][0]["mode"] = "off"
+    loop.controller.update_config(cfg)
+    off = loop.step(5.0)
+    assert off["current_a"] == 0 and off["reason"] == "off" and off["send"]
+    assert off["pause_s"] == 0  # not a stop for lack of power

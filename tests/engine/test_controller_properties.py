@@ -22,7 +22,7 @@ BREAKER_A = 25.0
 GARAGE_A = 20.0
 EPS = 1e-6
 
-MODES = st.sampled_from(["standard", "eco", "solar", "excess"])
+MODES = st.sampled_from(["standard", "eco", "solar", "excess", "off"])
 LEGS = st.sampled_from([("A",), ("B",), ("C",), ("A", "B", "C")])
 
 

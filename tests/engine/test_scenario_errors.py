@@ -93,6 +93,31 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("circuit members not a list", _set("circuits[0].members", "car"), "circuits[0].members"),
     ("circuit named like a load", _set("circuits[0].id", "car"), "circuits[0].id"),
     ("unknown parent circuit", _set("circuits[0].parent", "house"), "circuits[0].parent"),
+    (
+        "phase switching on a plug",
+        _set("loads[1].phase_switching", True),
+        "loads[1].phase_switching",
+    ),
+    (
+        "phase switching not a mapping",
+        _set("loads[0].phase_switching", "yes"),
+        "loads[0].phase_switching",
+    ),
+    (
+        "phase switching one_phase unknown",
+        _set("loads[0].phase_switching", {"one_phase": "D"}),
+        "loads[0].phase_switching.one_phase",
+    ),
+    (
+        "phase switching mode unknown",
+        _set("loads[0].phase_switching", {"mode": "2"}),
+        "loads[0].phase_switching.mode",
+    ),
+    (
+        "phase switching active count 2",
+        _set("loads[0].phase_switching", {"active_phases": 2}),
+        "loads[0].phase_switching.active_phases",
+    ),
 ]
 
 

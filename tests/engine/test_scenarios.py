@@ -62,5 +62,12 @@ def test_scenario(path: Path) -> None:
         assert got_w == pytest.approx(watts, abs=TOLERANCE_W), f"{load_id}: {got_w} W"
     for key, value in (scenario.get("expect_site") or {}).items():
         assert result["site"][key] == pytest.approx(value, abs=TOLERANCE_W), f"site.{key}"
+    for load_id, count in (scenario.get("expect_phases") or {}).items():
+        assert loads[str(load_id)]["phases"] == count, f"{load_id}: phases"
+    for load_id, reason in (scenario.get("expect_phase_reason") or {}).items():
+        assert loads[str(load_id)]["phase_reason"] == reason, f"{load_id}: phase reason"
+    for phase, amps in (scenario.get("expect_allocated_a") or {}).items():
+        got = result["site"]["allocated_a"][phase]
+        assert got == pytest.approx(amps, abs=TOLERANCE_A), f"phase {phase}: {got} A"
     assert_hard_limits(scenario, result)
     assert_mode_rules(scenario, result)

@@ -101,7 +101,8 @@ def test_never_past_a_safety_limit(scenario: dict[str, Any]) -> None:
         if sign * th["temperature_c"] >= sign * th["limit_c"]:
             got = result["loads"][load["id"]]
             assert got["current_a"] == 0, f"{load['id']} runs at {th['temperature_c']} C"
-            assert got["reason"] == ("safety_limit" if load["active"] else "inactive")
+            expected = "safety_limit" if load["active"] else "inactive"
+            assert got["reason"] == ("off" if load["mode"] == "off" else expected)
 
 
 @FAST
@@ -272,3 +273,32 @@ def test_heat_up_rate_is_learned_from_readings() -> None:
             temp += 20.0 / 60
     memory = controller._memory["tank"].thermal
     assert memory.rate_c_per_h is not None and 15.0 < memory.rate_c_per_h <= 20.5
+
+
+def test_implausible_temperature_counts_as_missing() -> None:
+    """NaN, text or 900 C from a tank's sensor: the tank rests and the reading is named."""
+    config = {
+        "site": {"voltage": 230, "main_breaker_a": 63, "grid_current_a": {"A": 0}},
+        "loads": [
+            {
+                "id": "tank",
+                "kind": "thermal",
+                "mode": "continuous",
+                "power_w": 3000,
+                "thermal": {"target_c": 55, "hysteresis_c": 5, "limit_c": 80},
+            }
+        ],
+    }
+    controller = Controller(config)
+    site = {"grid_current_a": {"A": 0.0}}
+    cold = controller.step(
+        {"site": site, "loads": {"tank": {"active": True, "temperature_c": 30}}}, 0
+    )
+    assert cold["loads"]["tank"]["current_a"] > 0
+    for k, bad in enumerate([float("nan"), "warm", 900.0], start=1):
+        out = controller.step(
+            {"site": site, "loads": {"tank": {"active": True, "temperature_c": bad}}}, k * 10
+        )
+        assert out["loads"]["tank"]["current_a"] == 0
+        assert out["loads"]["tank"]["reason"] == "temperature_unknown"
+        assert "temperature.tank" in out["site"]["implausible"]

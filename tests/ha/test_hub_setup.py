@@ -66,6 +66,7 @@ async def test_setup_creates_one_device_per_hub_and_subentry(hass: HomeAssistant
         "continuous",
         "solar",
         "excess",
+        "off",
     ]
     assert hass.states.get("sensor.garage_headroom_phase_a") is not None
     assert hass.states.get("sensor.home_status").state == "ok"

@@ -61,7 +61,7 @@ async def test_setup_installs_a_permanent_floor_below_the_dynamic_stack_level(
             },
         )
     ]
-    assert adapter.status == "ok"
+    assert adapter.status == "unconfirmed"  # sent; nothing shows it is in force yet
 
 
 async def test_zero_floor_pauses_the_charger_when_we_are_gone(

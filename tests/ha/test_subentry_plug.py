@@ -14,7 +14,7 @@ from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.dynamic_ocpp_evse.const import DOMAIN
-from tests.ha.test_config_flow import suggested
+from tests.ha.flow_helpers import assert_form_texts, field_names, suggested
 
 ERRORS = json.loads(
     (Path(__file__).parents[2] / "custom_components" / DOMAIN / "strings.json").read_text()
@@ -156,3 +156,39 @@ async def test_removing_a_plug_removes_its_device(hass: HomeAssistant) -> None:
     await hass.async_block_till_done()
     assert devices.async_get_device(identifiers={(DOMAIN, plug_id)}) is None
     await hass.config_entries.async_unload(hub.entry_id)
+
+
+async def test_plug_timing_overrides_the_hub_and_can_be_cleared(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    result = await start(hass, entry)
+    assert field_names(result)["pause_s"] == "advanced"
+    assert result["data_schema"].schema["advanced"].options["collapsed"] is True
+    assert suggested(result, "pause_s") is None  # empty: as the hub
+    assert_form_texts(result, "config_subentries", "plug")
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {**PLUG, "advanced": {"pause_s": 600.0}}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    heater_id = next(sid for sid, s in entry.subentries.items() if s.title == "Water heater")
+    assert entry.subentries[heater_id].data["timing"] == {"pause_s": 600.0}
+    assert "pause_s" not in entry.subentries[heater_id].data  # stored flat keys unchanged
+
+    result = await entry.start_subentry_reconfigure_flow(hass, "plug", heater_id)
+    assert suggested(result, "pause_s") == 600.0
+    assert_form_texts(result, "config_subentries", "plug")
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {**PLUG, "advanced": {"grace_s": 60}}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.subentries[heater_id].data["timing"] == {"grace_s": 60}
+
+
+async def test_plug_timing_out_of_range_is_shown_on_its_section(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    result = await start(hass, entry)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {**PLUG, "advanced": {"grace_s": 99999}}
+    )
+    assert result["errors"] == {"advanced": "out_of_range"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 from typing import Any
 
@@ -116,3 +117,28 @@ async def test_second_connection_replaces_the_first(make_system: Any, unused_por
     ):
         await asyncio.wait_for(first.wait_closed(), 5)
         await until(lambda: system.charger("CP1").state.connected)
+
+
+async def test_a_duplicate_is_logged_with_its_address_and_the_charger_comes_back(
+    make_system: Any, make_sim: Any, unused_port: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The issue: a second program with the charger's id (security profile 0) took its
+    place and the simulated charger stayed away for minutes."""
+    system = make_system({"CP1": None})
+    await system.start()
+    sim = make_sim("CP1", reconnect_delay_s=0.5)
+    await sim.start()
+    session = system.charger("CP1")
+    await session.wait_ready()
+    url = f"ws://127.0.0.1:{unused_port}/CP1"
+    with caplog.at_level(logging.WARNING):
+        async with connect(url, subprotocols=["ocpp1.6"]) as intruder:  # type: ignore[list-item]
+            # the intruder takes the charger's place; the charger reconnects and wins back
+            await until(lambda: sim.connections == 2 and sim.connected.is_set(), timeout=5)
+            await asyncio.wait_for(intruder.wait_closed(), 5)
+    await session.wait_ready(timeout=5)
+    assert session.state.connected
+    replaced = [r.getMessage() for r in caplog.records if "replaces the live one" in r.getMessage()]
+    assert replaced and all("127.0.0.1:" in text for text in replaced)
+    assert all(r.levelno == logging.WARNING for r in caplog.records if "replaces" in r.getMessage())
+    assert await (await session.set_limit(1, 10.0)) == "Accepted"

@@ -1,6 +1,6 @@
 """Command line: connect one simulated charger to a central system and print what happens.
 
-Example: ``python -m tools.cp_simulator --url ws://127.0.0.1:9000 --id CP1 --connectors 2
+Example: ``python -m tools.cp_simulator --url ws://127.0.0.1:9016 --id CP1 --connectors 2
 --plug 1 --plug 2``. Stop with Ctrl+C.
 """
 
@@ -18,7 +18,7 @@ from .simulator import Simulator
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command line options."""
     parser = argparse.ArgumentParser(prog="python -m tools.cp_simulator", description=__doc__)
-    parser.add_argument("--url", default="ws://127.0.0.1:9000", help="central system base URL")
+    parser.add_argument("--url", default="ws://127.0.0.1:9016", help="central system base URL")
     parser.add_argument("--id", default="SIM1", help="charge point id (path of the URL)")
     parser.add_argument("--connectors", type=int, default=2)
     parser.add_argument("--password", help="HTTP Basic auth password (security profile 1)")

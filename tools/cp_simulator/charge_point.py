@@ -2,8 +2,11 @@
 
 Handlers only decide and answer; anything that needs to send (a transaction after a
 RemoteStart, a reboot after Reset, a StatusNotification after a new limit) is handed
-to the ``Simulator`` which runs it as a separate task. Every request is recorded as it
+to the simulator which runs it as a separate task. Every request is recorded as it
 arrived on the wire (camelCase JSON, plain floats) before it is handled.
+
+The charge point knows the simulator only through ``SimulatorHooks`` (a protocol), so
+this module does not import ``simulator`` (which imports this one).
 """
 
 from __future__ import annotations
@@ -11,17 +14,56 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable, Coroutine
+from typing import Any, Protocol, cast
 
 from ocpp.exceptions import InternalError
 from ocpp.routing import on
 from ocpp.v16 import ChargePoint as OcppChargePoint16
-from ocpp.v16 import call_result
+from ocpp.v16 import call, call_result
 from ocpp.v16.enums import Action
 
-if TYPE_CHECKING:
-    from .simulator import Simulator
+from .models import Misbehaviour, SimConnector
+from .station import Station
+
+
+class SimulatorHooks(Protocol):
+    """What the charge point needs from the simulator that owns it."""
+
+    cpid: str
+    station: Station
+
+    @property
+    def connectors(self) -> dict[int, SimConnector]:
+        """Connectors by id."""
+
+    @property
+    def misbehaviour(self) -> Misbehaviour:
+        """The misbehaviour switches."""
+
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        """Run a coroutine as the simulator's task."""
+
+    def record(self, action: str, payload: dict[str, Any], perf: float) -> None:
+        """A request arrived."""
+
+    def start_confirmed(self, unique_id: str, payload: dict[str, Any]) -> None:
+        """A CALLRESULT arrived (maybe the one of a StartTransaction)."""
+
+    def refresh_all(self) -> None:
+        """Re-evaluate every connector's status."""
+
+    async def send_status(self, connector_id: int, status: str) -> None:
+        """Send a StatusNotification."""
+
+    async def start_transaction(self, connector_id: int, id_tag: str) -> int | None:
+        """Authorize and start a transaction."""
+
+    async def stop_transaction(self, connector_id: int, reason: str) -> None:
+        """Stop the transaction on a connector."""
+
+    async def drop_connection(self, *, lose_profiles: bool = False) -> None:
+        """Close the websocket."""
 
 
 def handles[F: Callable[..., Any]](action: Action) -> Callable[[F], F]:
@@ -32,7 +74,7 @@ def handles[F: Callable[..., Any]](action: Action) -> Callable[[F], F]:
 class SimChargePoint(OcppChargePoint16):  # type: ignore[misc]
     """Charge-point role of the ``ocpp`` library, wired to a ``Simulator``."""
 
-    def __init__(self, sim: Simulator, connection: Any, response_timeout: float = 30) -> None:
+    def __init__(self, sim: SimulatorHooks, connection: Any, response_timeout: float = 30) -> None:
         super().__init__(sim.cpid, connection, response_timeout=response_timeout)
         self._sim = sim
         self._raw: dict[str, dict[str, Any]] = {}
@@ -160,3 +202,42 @@ class SimChargePoint(OcppChargePoint16):  # type: ignore[misc]
 
         sim.spawn(reboot())
         return call_result.Reset(status="Accepted")
+
+    # Sent by the Home Assistant ``ocpp`` integration right after every connect.
+    @handles(Action.change_availability)
+    async def on_change_availability(
+        self, connector_id: int, type: str, call_unique_id: str
+    ) -> call_result.ChangeAvailability:
+        await self._misbehave("ChangeAvailability")
+        self._payload(call_unique_id)
+        known = connector_id == 0 or connector_id in self._sim.connectors
+        return call_result.ChangeAvailability(status="Accepted" if known else "Rejected")
+
+    @handles(Action.trigger_message)
+    async def on_trigger_message(
+        self, requested_message: str, call_unique_id: str, connector_id: int | None = None
+    ) -> call_result.TriggerMessage:
+        """BootNotification, StatusNotification, Heartbeat and MeterValues on request."""
+        await self._misbehave("TriggerMessage")
+        self._payload(call_unique_id)
+        sim = self._sim
+        targets = [connector_id] if connector_id else list(sim.connectors)
+        if connector_id and connector_id not in sim.connectors:
+            return call_result.TriggerMessage(status="Rejected")
+        if requested_message == "BootNotification":
+            boot = call.BootNotification(
+                charge_point_model="Simulator", charge_point_vendor="DynamicOCPP"
+            )
+            sim.spawn(sim.send(boot))
+        elif requested_message == "StatusNotification":
+            for n in targets:
+                sim.spawn(sim.send_status(n, sim.connectors[n].status))
+        elif requested_message == "Heartbeat":
+            sim.spawn(sim.send(call.Heartbeat()))
+        elif requested_message == "MeterValues":
+            for n in targets:
+                if sim.connectors[n].transaction_id is not None:
+                    sim.spawn(sim.send_meter_values(n))
+        else:
+            return call_result.TriggerMessage(status="NotImplemented")
+        return call_result.TriggerMessage(status="Accepted")

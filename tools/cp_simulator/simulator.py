@@ -31,6 +31,7 @@ from .schedule import ProfileStore, RelativeStart
 from .station import Station
 
 _LOGGER = logging.getLogger(__name__)
+FIRMWARE = "sim-1.0"  # what the simulator reports in its BootNotification
 
 
 def utc_now() -> datetime:
@@ -197,37 +198,49 @@ class Simulator:
             await asyncio.sleep(self.reconnect_delay_s)
 
     async def _serve(self, ws: ClientConnection) -> None:
+        """Serve one connection until it closes (or the boot or a loop fails).
+
+        The receiver and the session (boot, then heartbeats and meter values) run side
+        by side: when the central system closes the connection (e.g. a duplicate
+        connection with our id replaced us), the receiver ends at once and takes the
+        session down with it, so no request waits for an answer that cannot come and
+        the runner reconnects after ``reconnect_delay_s``.
+        """
         self._ws = ws
         self._cp = cp = SimChargePoint(self, ws)
         self.connections += 1
-        receiver = asyncio.get_running_loop().create_task(cp.start())
-        loops: list[asyncio.Task[Any]] = []
+        loop = asyncio.get_running_loop()
+        receiver = loop.create_task(cp.start())
+        session = loop.create_task(self._session())
         try:
-            heartbeat_s = float(self.station.config["HeartbeatInterval"])
-            if self.boot_on_reconnect or self.boots == 0:
-                boot = await self.send(
-                    call.BootNotification(
-                        charge_point_model="Simulator", charge_point_vendor="DynamicOCPP"
-                    )
-                )
-                self.boots += 1
-                heartbeat_s = float(boot.interval)
-                self.station.config["HeartbeatInterval"] = str(boot.interval)
-                await self.send_status(0, "Available")
-                for conn in self.connectors.values():
-                    await self.send_status(conn.connector_id, conn.status)
-            self.connected.set()
-            self._notify()
-            loop = asyncio.get_running_loop()
-            loops = [
-                loop.create_task(self._heartbeats(heartbeat_s)),
-                loop.create_task(self._meter_loop()),
-            ]
-            await receiver
+            done, _ = await asyncio.wait({receiver, session}, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                task.result()  # re-raise why it ended (logged by the runner)
         finally:
-            for task in [*loops, receiver]:
+            for task in (receiver, session):
                 task.cancel()
-            await asyncio.gather(*loops, receiver, return_exceptions=True)
+            await asyncio.gather(receiver, session, return_exceptions=True)
+
+    async def _session(self) -> None:
+        heartbeat_s = float(self.station.config["HeartbeatInterval"])
+        if self.boot_on_reconnect or self.boots == 0:
+            boot = await self.send(
+                call.BootNotification(
+                    charge_point_model="Simulator",
+                    charge_point_vendor="DynamicOCPP",
+                    charge_point_serial_number=f"SIM-{self.cpid}"[:25],
+                    firmware_version=FIRMWARE,
+                )
+            )
+            self.boots += 1
+            heartbeat_s = float(boot.interval)
+            self.station.config["HeartbeatInterval"] = str(boot.interval)
+            await self.send_status(0, "Available")
+            for conn in self.connectors.values():
+                await self.send_status(conn.connector_id, conn.status)
+        self.connected.set()
+        self._notify()
+        await asyncio.gather(self._heartbeats(heartbeat_s), self._meter_loop())
 
     async def _heartbeats(self, interval_s: float) -> None:
         while True:

@@ -112,11 +112,11 @@ class BuiltinServerAdapter:
 
     @property
     def status(self) -> str:
-        """ok, charger_missing, unavailable, profile_rejected, command_failed, non_compliant."""
+        """ok, charger_missing, offline, profile_rejected, command_failed, non_compliant."""
         if self.session is None:
             return "charger_missing"
         if not self.session.state.connected:
-            return "unavailable"
+            return "offline"
         problem = self._floor_problem or self._profile_problem
         if problem is not None:
             return problem

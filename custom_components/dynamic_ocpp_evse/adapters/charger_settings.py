@@ -46,6 +46,18 @@ def connector_legs(hub_data: Mapping[str, Any], data: Mapping[str, Any]) -> int:
     return 1 + bool(hub_data.get(CONF_GRID_SENSOR_B)) + bool(hub_data.get(CONF_GRID_SENSOR_C))
 
 
+def rate_unit_of(value: object) -> Literal["A", "W"]:
+    """The OCPP rate unit of a stored choice: "w"/"W" is power, anything else current.
+
+    The form stores the lowercase option ("a"/"w"); older entries hold "A"/"W"."""
+    return "W" if str(value).strip().upper() == "W" else "A"
+
+
+def rate_unit_option(value: object) -> str:
+    """The form option ("a"/"w") of a stored or discovered rate unit."""
+    return rate_unit_of(value).lower()
+
+
 def profile_settings(hub_data: Mapping[str, Any], data: Mapping[str, Any]) -> ProfileSettings:
     """The connector's profile settings from its subentry (defaults as the flow's)."""
     get = data.get
@@ -55,7 +67,7 @@ def profile_settings(hub_data: Mapping[str, Any], data: Mapping[str, Any]) -> Pr
         min_a=min_a,
         phases=connector_legs(hub_data, data),
         voltage=float(hub_data.get(CONF_VOLTAGE, DEFAULT_VOLTAGE)),
-        unit=cast(Literal["A", "W"], get(CONF_RATE_UNIT, DEFAULT_RATE_UNIT)),
+        unit=rate_unit_of(get(CONF_RATE_UNIT, DEFAULT_RATE_UNIT)),
         kind=cast(Literal["tx_default", "tx"], get(CONF_PROFILE_KIND, DEFAULT_PROFILE_KIND)),
         stack_level=int(get(CONF_STACK_LEVEL, DEFAULT_STACK_LEVEL)),
         validity=cast(Literal["absolute", "relative"], get(CONF_VALIDITY, DEFAULT_VALIDITY)),

@@ -8,6 +8,13 @@ send rate limit (decreases are never delayed), the compliance check against what
 charger reports it offers, and the reset. Profiles are built by ``ocpp_server.profiles``;
 reading states is ``ocpp_reading``; what the connectors of one charger share (lock,
 reset, repair issue, capabilities) is ``ocpp_unit``. Never raises into the coordinator.
+
+The ``ocpp`` integration hides two things (see docs/ocpp-integration.md): a charger that
+dropped its connection changes no entity, and a refused profile is only logged there.
+So a failed call, or a change of the integration's reconnect counter, means "the
+charger may hold nothing": the floor is sent again before the next dynamic profile.
+What we know about the floor (pending, unconfirmed, confirmed, the slow re-send) is
+``ocpp_floor``; while it is unconfirmed the status says ``unconfirmed``.
 """
 
 from __future__ import annotations
@@ -34,8 +41,9 @@ from ..ocpp_server.profiles import (
 )
 from .base import LoadCommand, LoadReading
 from .charger_settings import compliance_cycles, min_send_interval, profile_settings
+from .ocpp_floor import FloorRecord, FloorState
 from .ocpp_reading import ConnectorReader
-from .ocpp_unit import async_call_ocpp, register, unit_for, unregister
+from .ocpp_unit import async_call_ocpp, charger_unreachable, register, unit_for, unregister
 from .pacing import ComplianceCount, SendPacer
 
 _LOGGER = logging.getLogger(__name__)
@@ -90,11 +98,12 @@ class OcppIntegrationAdapter:
         self._target_a: float | None = None
         self._pacer = SendPacer(self._validity_s, min_send_interval(subentry_data))
         self._sent_tx: int | None = None
-        self._floor_pending = True
-        self._floor_a_sent: float | None = None
+        self._floor = FloorRecord()
+        self._reconnects: float | None = None
         # health
         self._missing = False
         self._offline = False
+        self._unreachable = False  # a call said the charger is not connected
         self._failing = False
         self._warned_no_floor = False
         # compliance: the current we expect offered since the last send
@@ -114,16 +123,24 @@ class OcppIntegrationAdapter:
 
     @property
     def status(self) -> str:
-        """ok, charger_missing, service_failed, non_compliant or unavailable (not connected)."""
+        """ok, charger_missing, service_failed, non_compliant, offline (not
+        connected) or unconfirmed (the floor was sent, its effect not seen yet)."""
         if self._missing:
             return "charger_missing"
         if self._failing:
             return "service_failed"
         if self._compliance.non_compliant:
             return "non_compliant"
-        if self._offline:
-            return "unavailable"
+        if self._offline or self._unreachable:
+            return "offline"
+        if self.floor_state == "unconfirmed":
+            return "unconfirmed"
         return "ok"
+
+    @property
+    def floor_state(self) -> FloorState:
+        """none (no floor fits), unconfirmed (sent or due) or confirmed (seen in force)."""
+        return self._floor.state
 
     def read(self) -> LoadReading:
         """Draw per leg and whether a car takes part in the allocation."""
@@ -144,9 +161,10 @@ class OcppIntegrationAdapter:
         async with self._unit.lock:
             if not self._charger_reachable():
                 return
-            if self._floor_pending and not await self._install_floor():
+            if self._floor.due(now) and not await self._install_floor():
                 return
             await self._send_dynamic(now, force=False)
+            self._check_floor()
             if self._check_compliance() and self._unit.may_auto_reset(now):
                 _LOGGER.warning("%s: clearing and re-installing its profiles", self.cpid)
                 await self._unit.async_reset_locked(now, self._clear)
@@ -164,10 +182,7 @@ class OcppIntegrationAdapter:
     # --- unit member -------------------------------------------------------------
     async def async_reinstall(self, now: datetime) -> bool:
         """After a clear: floor first, then the current dynamic profile (lock held)."""
-        self._floor_pending = True
-        self._floor_a_sent = None
-        self._pacer.forget()
-        self._sent_tx = None
+        self._may_hold_nothing()
         self._compliance.restart()
         if not await self._install_floor():
             return False
@@ -190,13 +205,26 @@ class OcppIntegrationAdapter:
             return max(0, min(self._stack_cfg, caps.max_stack_level))
         return self._stack_cfg
 
+    def _may_hold_nothing(self) -> None:
+        """The charger may have lost its profiles: floor first, then the dynamic one."""
+        self._floor.lost()
+        self._pacer.forget()
+        self._sent_tx = None
+
     def _charger_reachable(self) -> bool:
         """Device known and connected; after a reconnect, floor and profile are re-sent."""
         self._missing = not self._unit.device_present()
         offline = self._reader.offline
-        if self._offline and not offline:
-            self._floor_pending = True
-            self._pacer.sent_at = None
+        reconnects = self._reader.reconnects()
+        if (self._offline and not offline) or (
+            reconnects is not None
+            and self._reconnects is not None
+            and reconnects != self._reconnects
+        ):
+            _LOGGER.debug("%s connector %s reconnected", self.cpid, self._connector)
+            self._may_hold_nothing()
+        if reconnects is not None:
+            self._reconnects = reconnects
         self._offline = offline
         return not self._missing and not offline
 
@@ -216,7 +244,7 @@ class OcppIntegrationAdapter:
                     slots,
                 )
                 self._warned_no_floor = True
-            self._floor_pending = False
+            self._floor.none_fits()
             return True
         profile = build_floor_profile(
             self._connector,
@@ -228,8 +256,8 @@ class OcppIntegrationAdapter:
         )
         if not await self._set_profile(profile):
             return False
-        self._floor_pending = False
-        self._floor_a_sent = offered_limit_a(self._floor_a, 0.0)
+        limit = offered_limit_a(self._floor_a, 0.0)
+        self._floor.sent(limit, self._now(), self._reader.offered_reported())
         return True
 
     async def _send_dynamic(self, now: datetime, *, force: bool) -> bool:
@@ -243,7 +271,7 @@ class OcppIntegrationAdapter:
                 return True  # no session to bind a TxProfile to: the floor governs
         amps = offered_limit_a(self._target_a, self._min_a)
         due = self._pacer.due(
-            amps, now, floor_a=self._floor_a_sent, same_binding=tx == self._sent_tx, force=force
+            amps, now, floor_a=self._floor.limit_a, same_binding=tx == self._sent_tx, force=force
         )
         if not due:
             return True
@@ -288,6 +316,17 @@ class OcppIntegrationAdapter:
         try:
             await async_call_ocpp(self.hass, service, data)
         except Exception as err:
+            self._may_hold_nothing()
+            if charger_unreachable(err):
+                if not self._unreachable:
+                    _LOGGER.info(
+                        "%s connector %s: the charger is not connected; its profiles are "
+                        "sent again once it is back",
+                        self.cpid,
+                        self._connector,
+                    )
+                self._unreachable = True
+                return False
             if not self._failing:
                 _LOGGER.warning(
                     "%s connector %s: ocpp.%s failed (%s); retrying every cycle",
@@ -298,6 +337,7 @@ class OcppIntegrationAdapter:
                 )
             self._failing = True
             return False
+        self._unreachable = False
         if self._failing:
             _LOGGER.info(
                 "%s connector %s: ocpp.%s works again", self.cpid, self._connector, service
@@ -306,6 +346,16 @@ class OcppIntegrationAdapter:
         return True
 
     # --- compliance ------------------------------------------------------------------
+    def _check_floor(self) -> None:
+        """Confirm the floor once the charger, in a session, offers what we asked for."""
+        if self._floor.observe(
+            self._reader.offered_a(self._rate_unit),
+            self._reader.offered_reported(),
+            self._compliance.expect_a,
+            in_session=self._reader.in_session(),
+        ):
+            _LOGGER.debug("%s connector %s: floor confirmed", self.cpid, self._connector)
+
     def _check_compliance(self) -> bool:
         """Judge a fresh offered reading during a session; True when a reset is wanted.
 
@@ -322,7 +372,7 @@ class OcppIntegrationAdapter:
         if self._report_mark is not None and reported <= self._report_mark:
             return False  # nothing reported since the send or the last check
         self._report_mark = reported
-        expected, floor = self._compliance.expect_a, self._floor_a_sent
+        expected, floor = self._compliance.expect_a, self._floor.limit_a
         above = offered > expected + COMPLIANCE_TOLERANCE_A
         on_floor = (
             floor is not None

@@ -1,11 +1,17 @@
 """What one ``ocpp`` integration connector tells us through Home Assistant states.
 
 Owns the entities of a connector (configured, or found by the ``ocpp`` integration's
-unique ids) and their interpretation: connector status, draw per leg (``L1``..``L3``
-attributes of ``current_import``, else its average on every leg), whether a car takes
+unique ids) and their interpretation: connector status, draw per leg, whether a car takes
 part in the allocation (with "car full" detection: ``SuspendedEV`` with no draw for
 60 s), the offered current (``current_offered`` in A or ``power_offered`` in kW/W) and
-the running transaction id. Reads the state machine only; never calls a service.
+the running transaction id and the charger's reconnect counter. Reads the state machine
+only; never calls a service.
+
+Draw per leg: the ``ocpp`` integration zeroes the *state* of ``current_import`` when a
+session stops or is suspended but leaves its per-phase attributes ``L1``..``L3`` at their
+last values. So no session (status other than Charging/SuspendedEV/SuspendedEVSE) or a
+state of 0 means 0 A on every leg; the legs are used only when the state (the average of
+the legs that draw) agrees with them, else the state counts on every leg.
 """
 
 from __future__ import annotations
@@ -29,8 +35,10 @@ from .ocpp_unit import (
     KEYS_CURRENT_IMPORT,
     KEYS_CURRENT_OFFERED,
     KEYS_POWER_OFFERED,
+    KEYS_RECONNECTS,
     KEYS_STATUS,
     KEYS_TRANSACTION,
+    find_charger_entity,
     find_ocpp_entity,
 )
 
@@ -38,6 +46,8 @@ ACTIVE_STATUSES = frozenset({"Preparing", "Charging", "SuspendedEV", "SuspendedE
 SESSION_STATUSES = frozenset({"Charging", "SuspendedEV", "SuspendedEVSE"})
 FINISHED_AFTER = timedelta(seconds=60)
 NEAR_ZERO_A = 0.5
+ZERO_A = 0.05  # a state at or below this is "no draw"
+AGREE_A = 0.5  # legs agree with the state within this much (or 10 %)
 _NO_STATE = (STATE_UNAVAILABLE, STATE_UNKNOWN)
 
 
@@ -49,6 +59,15 @@ def _number(value: object) -> float | None:
     except ValueError:
         return None
     return number if math.isfinite(number) else None
+
+
+def _agrees(legs: list[float], state: float) -> bool:
+    """True when the state is the average of the legs that draw (as the integration has it)."""
+    drawing = [value for value in legs if value > 0.0]
+    if not drawing:
+        return False
+    average = sum(drawing) / len(drawing)
+    return abs(average - state) <= max(AGREE_A, 0.1 * state)
 
 
 class ConnectorReader:
@@ -86,6 +105,7 @@ class ConnectorReader:
         self.status_entity = entity(CONF_STATUS_ENTITY, KEYS_STATUS)
         self.offered_entity = entity(CONF_OFFERED_ENTITY, offered_keys)
         self.transaction_entity = entity(CONF_TRANSACTION_ENTITY, KEYS_TRANSACTION)
+        self.reconnects_entity = find_charger_entity(hass, cpid, KEYS_RECONNECTS)
         self._suspended_since: datetime | None = None
         self._finished = False
 
@@ -97,6 +117,7 @@ class ConnectorReader:
             self.status_entity,
             self.offered_entity,
             self.transaction_entity,
+            self.reconnects_entity,
         )
         return [entity_id for entity_id in ids if entity_id]
 
@@ -123,19 +144,23 @@ class ConnectorReader:
         return self.status() in SESSION_STATUSES
 
     def draw(self) -> list[float | None] | None:
-        """Current per leg (A), L1 first; None when unknown."""
+        """Current per leg (A), L1 first; None when unknown (see the module docstring)."""
         state = self._state(self.current_entity)
-        if state is None:
+        average = None if state is None else _number(state.state)
+        if state is None or average is None:
             return None
+        status = self.status()
+        if average <= ZERO_A or (status is not None and status not in SESSION_STATUSES):
+            return [0.0] * self._legs
         attrs = state.attributes
         legs = [
             _number(attrs.get(f"L{leg}", attrs.get(f"L{leg}-N")))
             for leg in range(1, self._legs + 1)
         ]
-        if all(value is not None for value in legs):
-            return [max(0.0, value) for value in legs if value is not None]
-        average = _number(state.state)
-        return None if average is None else [max(0.0, average)] * self._legs
+        known = [max(0.0, value) for value in legs if value is not None]
+        if len(known) == self._legs and _agrees(known, average):
+            return list(known)
+        return [average] * self._legs
 
     def reading(self) -> LoadReading:
         """Draw and activity for the coordinator; advances the "car full" latch."""
@@ -188,3 +213,8 @@ class ConnectorReader:
         state = self._state(self.transaction_entity)
         value = None if state is None else _number(state.state)
         return int(value) if value is not None and value > 0 else None
+
+    def reconnects(self) -> float | None:
+        """The ``ocpp`` integration's reconnect counter of the charger, or None."""
+        state = self._state(self.reconnects_entity)
+        return None if state is None else _number(state.state)

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from homeassistant.core import HomeAssistant, ServiceResponse
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
@@ -39,13 +40,15 @@ KEY_MAX_PROFILES = "MaxChargingProfilesInstalled"
 
 _UNITS: HassKey[dict[str, OcppUnit]] = HassKey(f"{DOMAIN}_ocpp_units")
 
-# Entity keys as the ocpp integration builds them (the lower-cased measurand, e.g.
-# "current.import"); the underscore spelling is accepted as well.
-KEYS_TRANSACTION = ("transaction.id", "transaction_id")
-KEYS_STATUS = ("status.connector", "status_connector")
-KEYS_CURRENT_IMPORT = ("current.import", "current_import")
-KEYS_CURRENT_OFFERED = ("current.offered", "current_offered")
-KEYS_POWER_OFFERED = ("power.offered", "power_offered")
+# Entity keys as the ocpp integration builds them: the lower-cased metric with dots
+# turned into underscores since v0.10.10 ("current_import"), with dots before. The
+# rename left the old registry entries behind, so the current spelling comes first.
+KEYS_TRANSACTION = ("transaction_id", "transaction.id")
+KEYS_STATUS = ("status_connector", "status.connector")
+KEYS_CURRENT_IMPORT = ("current_import", "current.import")
+KEYS_CURRENT_OFFERED = ("current_offered", "current.offered")
+KEYS_POWER_OFFERED = ("power_offered", "power.offered")
+KEYS_RECONNECTS = ("reconnects",)
 
 
 def raise_non_compliant_issue(
@@ -100,6 +103,13 @@ async def async_call_ocpp(
         )
 
 
+def charger_unreachable(err: Exception) -> bool:
+    """True when the ocpp integration refused a call because the charger is not connected."""
+    if isinstance(err, HomeAssistantError) and err.translation_key == "unavailable":
+        return True
+    return "unavailable" in str(err).lower()
+
+
 def parse_rate_units(value: object) -> frozenset[str] | None:
     """Parse ``ChargingScheduleAllowedChargingRateUnit`` ("Current,Power") to {"A","W"}."""
     if not isinstance(value, str):
@@ -137,15 +147,49 @@ def ocpp_unique_ids(cpid: str, connector_id: int, keys: Iterable[str]) -> list[s
     return out
 
 
+def _live_first(hass: HomeAssistant, candidates: list[str]) -> str | None:
+    """The first candidate with a live state; else the first one (registry order)."""
+    for entity_id in candidates:
+        state = hass.states.get(entity_id)
+        if state is not None and not state.attributes.get("restored"):
+            return entity_id
+    return candidates[0] if candidates else None
+
+
 def find_ocpp_entity(
     hass: HomeAssistant, cpid: str, connector_id: int, keys: Iterable[str]
 ) -> str | None:
-    """Entity id of an ``ocpp`` sensor found by unique id (survives renames)."""
+    """Entity id of an ``ocpp`` sensor found by unique id (survives renames).
+
+    A stale entity left by an older release (its ``restored`` placeholder) loses
+    against a live one of the current spelling.
+    """
     registry = er.async_get(hass)
-    for unique_id in ocpp_unique_ids(cpid, connector_id, tuple(keys)):
-        if entity_id := registry.async_get_entity_id("sensor", OCPP_DOMAIN, unique_id):
-            return entity_id
+    groups: dict[str, list[str]] = {}  # one group per key, its spellings in order
+    for key in keys:
+        group = groups.setdefault(key.replace(".", "_"), [])
+        for unique_id in ocpp_unique_ids(cpid, connector_id, (key,)):
+            if entity_id := registry.async_get_entity_id("sensor", OCPP_DOMAIN, unique_id):
+                group.append(entity_id)
+    for group in groups.values():
+        if group:
+            return _live_first(hass, group)
     return None
+
+
+def find_charger_entity(hass: HomeAssistant, cpid: str, keys: Iterable[str]) -> str | None:
+    """Entity id of a charger-level ``ocpp`` sensor (never per connector)."""
+    registry = er.async_get(hass)
+    candidates = [
+        entity_id
+        for key in keys
+        if (
+            entity_id := registry.async_get_entity_id(
+                "sensor", OCPP_DOMAIN, f"{OCPP_DOMAIN}.{cpid}.{key}.sensor"
+            )
+        )
+    ]
+    return _live_first(hass, candidates)
 
 
 class OcppUnit:

@@ -62,7 +62,7 @@ class SwitchPlugAdapter:
 
     @property
     def status(self) -> str:
-        """ "ok", "unavailable" (switch cannot be read) or "service_failed"."""
+        """ "ok", "offline" (switch cannot be read) or "service_failed"."""
         return self._status
 
     def _switch_on(self) -> bool | None:
@@ -76,9 +76,9 @@ class SwitchPlugAdapter:
         on = self._switch_on()
         if on is None:
             if not self._failed:
-                self._status = "unavailable"
+                self._status = "offline"
             return LoadReading(draw_a=None, active=None)
-        if self._status == "unavailable":
+        if self._status == "offline":
             self._status = "ok"
         watts: float | None = None
         if self._power_entity:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from .constraints import Problem, build_problem
 from .distribute import EPS, Solver, floor_tenth, solve
 from .headroom import SiteBudget, site_budget
 from .models import Load, Scenario
+from .phases import allocate_switching
 from .power_load import on_step
 from .scenario import parse_scenario
 from .thermal import serve_all, thermal_report
@@ -33,7 +35,8 @@ def _explain(solver: Solver, i: int) -> tuple[str, float, float]:
     amps = solver.x[i]
     room, bound, hard_room = solver.rooms(i, settled=True)
     blocked = solver.blocked_by.get(i)
-    available = 0.0 if blocked is not None else solver.usable(i, max(room, amps))
+    off = problem.static_reason[i] == "off"
+    available = 0.0 if blocked is not None or off else solver.usable(i, max(room, amps))
     limit = floor_tenth(max(hard_room, amps))
     reason = problem.static_reason[i] or blocked
     if reason is not None:
@@ -85,19 +88,27 @@ def _site_report(scenario: Scenario, budget: SiteBudget, currents: list[float]) 
 
 
 def allocate_scenario(scenario: Scenario) -> dict[str, Any]:
-    """Allocate a parsed scenario; see :func:`allocate`."""
+    """Allocate a parsed scenario; see :func:`allocate`. Loads that may switch
+    between one and three phases get the phase count that serves them best
+    (``phases.py``), reported as ``phases`` with a ``phase_reason``."""
+    if scenario.phase_switching:
+        return allocate_switching(scenario, allocate_fixed)
+    return allocate_fixed(scenario)
+
+
+def allocate_fixed(scenario: Scenario) -> dict[str, Any]:
+    """Allocate with every load on the phases it is given (thermal loads as their
+    temperature serves them now, see ``thermal.py``)."""
     configured = scenario.loads
     served, resting = serve_all(configured)
     if served is not configured:
-        scenario = Scenario(
-            scenario.site, served, scenario.chargers, scenario.circuits, scenario.circuit_loads
-        )
+        scenario = replace(scenario, loads=served)
     budget = site_budget(scenario.site, scenario.loads)
     problem: Problem = build_problem(scenario, budget)
     solution = solve(problem, scenario.site.distribution)
-    what_if = what_if_active(problem, scenario.site.distribution)
     solver = solution.solver
     assert solver is not None
+    what_if = what_if_active(problem, scenario.site.distribution, solver)
     loads: dict[str, dict[str, Any]] = {}
     for i, load in enumerate(scenario.loads):
         reason, available, limit = _explain(solver, i)

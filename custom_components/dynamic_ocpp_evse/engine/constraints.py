@@ -104,7 +104,11 @@ class Problem:
 
 
 def _mode_target(load: Load, budget: SiteBudget) -> tuple[float, str | None]:
-    """The target before any site limit, and the reason when it is zero."""
+    """The target before any site limit, and the reason when it is zero.
+
+    ``off`` comes first: the user's choice holds whether or not the load wants power."""
+    if load.mode is Mode.OFF:
+        return 0.0, "off"
     if not load.active:
         return 0.0, "inactive"
     if load.mode is Mode.SOLAR and budget.battery_below_target:

@@ -17,13 +17,16 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from .allocate import allocate_scenario
+from .allocate import allocate_fixed, allocate_scenario
 from .distribute import floor_tenth
 from .inputs import InputTracker
 from .models import Load, Mode, Scenario
+from .phase_control import PhaseControl
+from .plausibility import Bounds, Screened, bounds_for, screen
 from .power_load import on_step
 from .scenario import parse_scenario
 from .sequencing import admit_raises
+from .thermal import REST_REASONS
 from .thermal_state import in_min_off, in_min_on, learn, note_switch, thermal_now
 from .timing import LoadMemory, LoadTiming, SiteTiming, load_timings, site_timing
 
@@ -50,6 +53,9 @@ class Controller:
         self._config_changed = False
         self._kept: set[str] = set()
         """Loads kept on for their minimum on time in this step."""
+        self._phases = PhaseControl()
+        self.screened = Screened({})
+        """The latest measurements as the gate let them in, and what it refused."""
         self.update_config(config)
 
     # -- configuration ------------------------------------------------------------
@@ -60,6 +66,7 @@ class Controller:
         self._site_timing: SiteTiming = site_timing(config["site"])
         scenario = self._with_margin(parsed, self._site_timing.margin_a)
         self._scenario: Scenario = scenario
+        self.bounds: Bounds = bounds_for(parsed, raw_loads)
         self._timing: dict[str, LoadTiming] = load_timings(
             raw_loads, {load.id: load for load in scenario.loads}
         )
@@ -74,6 +81,7 @@ class Controller:
             memory.mode_key = key
         for gone in set(self._memory) - {load.id for load in scenario.loads}:
             del self._memory[gone]
+        self._phases.configure(scenario, raw_loads)
         self._config_changed = True
 
     @staticmethod
@@ -92,9 +100,18 @@ class Controller:
 
     # -- the step ----------------------------------------------------------------------
     def step(self, measurements: Mapping[str, Any], now: float) -> dict[str, Any]:
-        """Run one control step at time ``now`` (seconds, monotonic)."""
+        """Run one control step at time ``now`` (seconds, monotonic).
+
+        Every number passes :func:`.plausibility.screen` first: an implausible
+        one counts as missing and is named under ``site.implausible``.
+        """
+        self.screened = screen(measurements, self.bounds)
         stale = self._inputs.read(
-            self._scenario, self._memory, measurements, now, self._site_timing.stale_after_s
+            self._scenario,
+            self._memory,
+            self.screened.measurements,
+            now,
+            self._site_timing.stale_after_s,
         )
         dt = 0.0 if self._last_now is None else max(0.0, now - self._last_now)
         self._last_now = now
@@ -104,16 +121,24 @@ class Controller:
                 share = memory.commanded_a / load.max_a if load.max_a > 0 else 0.0
                 learn(load, memory.thermal, share, now)
         result = self._stale_step(now, stale) if stale else self._control_step(now, dt)
+        result["site"]["implausible"] = dict(self.screened.rejected)
         self._started = True
         self._config_changed = False
         return result
 
-    def _measured_loads(self) -> tuple[Load, ...]:
-        """Each configured load with its latest draw and state (rebuilt only on change)."""
+    def _measured_loads(self, now: float) -> tuple[Load, ...]:
+        """Each configured load with its latest draw and state (rebuilt only on change).
+
+        A draw not read for ``stale_after_s`` counts as 0: its current then shows as
+        house load, which can only lower the headroom, never raise it.
+        """
         loads = []
+        stale_before = now - self._site_timing.stale_after_s
         for load in self._scenario.loads:
             memory = self._memory[load.id]
-            draw = memory.draw_a if memory.draw_a is not None else tuple(0.0 for _ in load.phases)
+            draw = memory.draw_a
+            if draw is None or memory.draw_at is None or memory.draw_at <= stale_before:
+                draw = tuple(0.0 for _ in load.phases)
             cached = memory.measured
             if cached is None or cached.draw_a != draw or cached.active != bool(memory.active):
                 cached = memory.measured = load.measured(draw, bool(memory.active))
@@ -125,7 +150,7 @@ class Controller:
         return tuple(loads)
 
     def _control_step(self, now: float, dt: float) -> dict[str, Any]:
-        loads = self._measured_loads()
+        loads = self._measured_loads(now)
         window = max((t.pause_s for t in self._timing.values()), default=0.0)
         grid, worst_grid = self._inputs.grids(
             self._scenario,
@@ -145,8 +170,9 @@ class Controller:
                 self._scenario.site.battery, self._site_timing.soc_hysteresis
             ),
         )
-        base = replace(self._scenario, site=site, loads=loads)
-        held: set[str] = set()
+        measured = replace(self._scenario, site=site, loads=loads)
+        base = self._phase_step(measured, grid, now)
+        held: set[str] = self._phases.switching()
         graced: set[str] = set()
         restarting = {
             load.id
@@ -169,7 +195,8 @@ class Controller:
         # for loads the plain split would start: the others stay off anyway.
         starting = {i for i in restarting if first["loads"][i]["current_a"] > 0}
         if starting:
-            worst = replace(base, site=replace(site, grid_current_a=worst_grid))
+            worst_site = replace(site, grid_current_a=worst_grid)
+            worst = self._phases.fixed(replace(measured, site=worst_site))
             trial = allocate_scenario(self._variant(worst, held, graced, starting))
             denied = {i for i in starting if trial["loads"][i]["current_a"] <= 0}
             if denied:
@@ -185,6 +212,22 @@ class Controller:
         # Only graced loads change the picture; without them the first split stands.
         final = allocate_scenario(self._variant(base, held, graced, set())) if graced else first
         return self._commands(base, final, held, graced, now, dt)
+
+    def _phase_step(self, measured: Scenario, grid: Mapping[str, float], now: float) -> Scenario:
+        """Advance phase switching; the site with every switching load on its count."""
+        if not self._phases.active:
+            return measured
+        breaker = self._scenario.site.main_breaker_a + self._site_timing.margin_a
+        overloaded = bool(self._inputs.missing_now) or any(a > breaker for a in grid.values())
+        for load in measured.loads:
+            self._phases.observe(load.id, load.draw_a, load.active, now)
+        draws = {load.id: load.draw_a for load in measured.loads}
+        self._phases.step(measured, allocate_fixed, draws, overloaded, now)
+        return self._phases.fixed(measured)
+
+    def restore_phases(self, load_id: str, count: int) -> None:
+        """The phase count a switching charger was left on (after a restart)."""
+        self._phases.restore(load_id, count)
 
     def _wants_grace(
         self, load: Load, memory: LoadMemory, got: Mapping[str, Any], now: float
@@ -249,20 +292,25 @@ class Controller:
         dt: float,
     ) -> dict[str, Any]:
         planned: dict[str, tuple[float, str, float]] = {}
+        switching = self._phases.switching()
         for load in base.loads:
             memory = self._memory[load.id]
             timing = self._timing[load.id]
             got = final["loads"][load.id]
             target = float(got["current_a"])
             reason = str(got["reason"])
-            if load.id in held and load.active:
+            if load.id in switching and load.active:
+                reason = "phase_switch"
+            elif load.id in held and load.active:
                 reason = "paused" if now < memory.pause_until else "restart_margin"
                 if memory.commanded_a <= 0 and in_min_off(memory.switch, timing.min_off_s, now):
                     reason = "min_off_time"
             elif load.id in graced and target > 0:
                 reason = "min_on_time" if load.id in self._kept else "surplus_grace"
             previous = memory.commanded_a
-            if previous > 0 and target <= 0 and load.active and load.id not in held:
+            stopped = previous > 0 and target <= 0 and load.active and load.id not in held
+            # Neither the user's stop nor a temperature reached is a stop for power.
+            if stopped and load.mode is not Mode.OFF and reason not in REST_REASONS:
                 memory.pause_until = now + timing.pause_s
                 memory.stopped_for_power = True
             if target > 0 or not load.active:
@@ -293,6 +341,7 @@ class Controller:
                 command, reason = admitted[load.id], "raise_held"
             got = final["loads"][load.id]
             out[load.id] = self._emit(memory, command, reason, target, got, now)
+            out[load.id].update(self._phases.report(load.id))
         site = dict(final["site"])
         site.update({"stale": False, "status": "ok", "stale_phases": []})
         return {"loads": out, "site": site}
@@ -363,9 +412,10 @@ class Controller:
         out: dict[str, Any] = {}
         for load in self._scenario.loads:
             memory = self._memory[load.id]
-            charging = memory.commanded_a > 0 and bool(memory.active)
+            charging = memory.commanded_a > 0 and bool(memory.active) and load.mode is not Mode.OFF
             safe = load.min_a if charging else 0.0
             out[load.id] = self._emit(memory, safe, "stale_inputs", safe, {"available_a": 0.0}, now)
+            out[load.id].update(self._phases.report(load.id))
         site = {
             "stale": True,
             "status": "stale_inputs",

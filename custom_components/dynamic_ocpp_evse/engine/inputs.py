@@ -105,7 +105,7 @@ class InputTracker:
         for load in scenario.loads:
             raw = loads.get(load.id) if isinstance(loads, Mapping) else None
             if isinstance(raw, Mapping):
-                _read_load(load, memory[load.id], raw)
+                _read_load(load, memory[load.id], raw, now)
         return [
             p
             for p in scenario.site.phases
@@ -215,7 +215,7 @@ class InputTracker:
         )
 
 
-def _read_load(load: Load, memory: LoadMemory, raw: Mapping[str, Any]) -> None:
+def _read_load(load: Load, memory: LoadMemory, raw: Mapping[str, Any], now: float) -> None:
     draw = raw.get("draw_a")
     if isinstance(draw, list | tuple) and len(draw) == len(load.phases):
         values: list[float] = []
@@ -226,6 +226,7 @@ def _read_load(load: Load, memory: LoadMemory, raw: Mapping[str, Any]) -> None:
             values.append(amps if amps > 0.0 else 0.0)
         else:
             memory.draw_a = tuple(values)
+            memory.draw_at = now
     active = raw.get("active")
     if isinstance(active, bool):
         memory.active = active

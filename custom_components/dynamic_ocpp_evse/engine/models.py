@@ -30,6 +30,8 @@ class Mode(StrEnum):
     ECO = "eco"
     SOLAR = "solar"
     EXCESS = "excess"
+    OFF = "off"
+    """Switched off by the user: never allocated anything (floor 0)."""
 
 
 class ThresholdMode(StrEnum):
@@ -57,6 +59,7 @@ MODE_TIER: dict[Mode, int] = {
     Mode.ECO: 1,
     Mode.SOLAR: 2,
     Mode.EXCESS: 3,
+    Mode.OFF: 4,
 }
 
 
@@ -217,6 +220,25 @@ class Circuit:
     members: tuple[str, ...] = ()
 
 
+class PhaseMode(StrEnum):
+    """Who decides the phase count: the engine (``auto``) or the user."""
+
+    AUTO = "auto"
+    ONE = "1"
+    THREE = "3"
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseSwitching:
+    """A load that may be given its current on one phase or on three."""
+
+    one_phase: str
+    """The site phase the load uses when it runs on one phase (its L1)."""
+    mode: PhaseMode = PhaseMode.AUTO
+    active_phases: int = 3
+    """The phase count it uses now; kept when the other gains nothing."""
+
+
 @dataclass(frozen=True, slots=True)
 class Scenario:
     """Everything the engine needs for one allocation."""
@@ -227,3 +249,5 @@ class Scenario:
     circuits: tuple[Circuit, ...] = ()
     # circuit id -> ids of every load below it (transitively)
     circuit_loads: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # load id -> how it may switch between one and three phases (``phases.py``)
+    phase_switching: dict[str, PhaseSwitching] = field(default_factory=dict)

@@ -24,6 +24,7 @@ from .models import (
     Site,
     ThresholdMode,
 )
+from .phases import PhaseSwitchingError, parse_phase_switching
 from .power_load import power_limits
 from .thermal import parse_thermal
 
@@ -392,10 +393,15 @@ def parse_scenario(data: Mapping[str, Any]) -> Scenario:
         if load.charger is not None and load.charger not in unit_ids:
             raise ScenarioError(f"loads[{load.index}].charger", f"unknown charger {load.charger!r}")
     circuits = _circuits(root.get("circuits"), site, seen)
+    try:
+        switching = parse_phase_switching(raw_loads, loads)
+    except PhaseSwitchingError as err:
+        raise ScenarioError(err.field, err.message) from None
     return Scenario(
         site=site,
         loads=loads,
         chargers=chargers,
         circuits=circuits,
         circuit_loads=_circuit_tree(circuits),
+        phase_switching=switching,
     )

@@ -36,6 +36,8 @@ BOOST_MODE: dict[Mode, Mode] = {
     Mode.SOLAR: Mode.SOLAR,
     Mode.EXCESS: Mode.EXCESS,
 }
+REST_REASONS = frozenset({"safety_limit", "comfort_kept", "boost_reached", "temperature_unknown"})
+"""Why a thermal load rests: its temperature, not a lack of power."""
 MAX_HOURS = 1000.0
 """What "never" is in predictions (a load that does not cool below its band)."""
 LEARN_ALPHA = 0.1

@@ -15,14 +15,15 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .models import Load, Thermal
+from .plausibility import TEMPERATURE_RANGE_C
 from .thermal import LEARN_MIN_DT_H, learn_rate
-
-TEMPERATURE_RANGE_C = (-50.0, 150.0)
-"""Readings outside this range are a broken sensor, not a temperature."""
 
 
 def plausible_temperature(value: Any) -> float | None:
-    """A temperature in degrees C, or None (missing, text, NaN, infinite, absurd)."""
+    """A temperature in degrees C, or None (missing, text, NaN, infinite, absurd).
+
+    The controller's readings pass :mod:`.plausibility` first; this repeats the
+    check for anybody calling :func:`read_thermal` directly."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     temp = float(value)

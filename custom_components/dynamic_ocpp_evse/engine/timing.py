@@ -80,6 +80,8 @@ class LoadMemory:
     grace_until: float | None = None
     stopped_for_power: bool = False
     draw_a: tuple[float, ...] | None = None
+    draw_at: float | None = None
+    """When ``draw_a`` was last read complete; an older one than ``stale_after_s`` counts 0."""
     active: bool | None = None
     mode_key: str = ""
     measured: Load | None = None

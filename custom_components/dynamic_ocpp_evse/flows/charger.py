@@ -4,9 +4,9 @@ Adding: ``user`` (menu: through the OCPP integration or the built-in server) ->
 ``ocpp_integration`` (pick a discovered connector or manual) -> ``connection``
 (charge point id, connector, entities; pre-filled from discovery) -- or
 ``builtin_server`` (charge point id, password, connectors) -- then ``details``
-(name, wiring, currents, priority, mode, unit limit) and ``profile`` (OCPP
-charging profile settings). Reconfiguring: ``reconfigure`` (connection fields
-of the chosen backend) -> ``details`` -> ``profile``. Unit-wide settings of a
+(name, wiring, currents, priority, mode, unit limit; the OCPP charging profile
+settings and the load's timing in collapsed sections). Reconfiguring:
+``reconfigure`` (connection fields of the chosen backend) -> ``details``. Unit-wide settings of a
 multi-connector charger are copied to the sibling connectors' subentries.
 """
 
@@ -24,6 +24,7 @@ from homeassistant.config_entries import (
 )
 from homeassistant.helpers.selector import SelectOptionDict
 
+from ..adapters.charger_settings import rate_unit_option
 from ..const import (
     BACKEND_BUILTIN,
     BACKEND_OCPP_INTEGRATION,
@@ -37,6 +38,7 @@ from ..const import (
     CONF_MODE,
     CONF_NAME,
     CONF_OCPP_SERVER_ENABLED,
+    CONF_OCPP_SERVER_PORT,
     CONF_OFFERED_ENTITY,
     CONF_PHASES,
     CONF_PRIORITY,
@@ -49,6 +51,7 @@ from ..const import (
     DEFAULT_MAX_CURRENT_A,
     DEFAULT_MIN_CURRENT_A,
     DEFAULT_MODE_CHARGER,
+    DEFAULT_OCPP_SERVER_PORT,
     DEFAULT_PRIORITY,
     LOAD_MODES_CHARGER,
     SUBENTRY_CHARGER,
@@ -59,6 +62,7 @@ from ..ocpp_discovery import (
     discover_connectors,
     ocpp_loaded,
 )
+from ..settings import user_values
 from ..validation import (
     CURRENT_OR_POWER_UNITS,
     CURRENT_UNITS,
@@ -74,10 +78,12 @@ from .charger_forms import (
     CONF_TARGET,
     CONNECTION_SCHEMA,
     MANUAL,
-    PROFILE_SCHEMA,
     RECONFIGURE_BUILTIN_SCHEMA,
     RECONFIGURE_OCPP_SCHEMA,
+    SECTION_ADVANCED,
+    SECTION_PROFILE,
     connection_values,
+    profile_fields,
 )
 from .helpers import (
     boolean,
@@ -89,6 +95,8 @@ from .helpers import (
     wiring_options,
     wiring_value,
 )
+from .sections import collapsed, nest, place_errors
+from .timing import LOAD_TIMING_FIELDS, load_timing_fields, store_timing, timing_values
 
 
 class ChargerSubentryFlow(ConfigSubentryFlow):
@@ -112,10 +120,12 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         errors: dict[str, str] | None = None,
         placeholders: Mapping[str, str] | None = None,
     ) -> SubentryFlowResult:
+        if CONF_RATE_UNIT in values:  # "A"/"W" of older entries and of discovery
+            values = {**values, CONF_RATE_UNIT: rate_unit_option(values[CONF_RATE_UNIT])}
         return self.async_show_form(
             step_id=step_id,
-            data_schema=self.add_suggested_values_to_schema(schema, values),
-            errors=errors or {},
+            data_schema=self.add_suggested_values_to_schema(schema, nest(schema, values)),
+            errors=place_errors(schema, errors or {}),
             description_placeholders=placeholders,
         )
 
@@ -231,8 +241,10 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         if not self._get_entry().data.get(CONF_OCPP_SERVER_ENABLED):
             return self.async_abort(reason="builtin_server_disabled")
         self._data[CONF_BACKEND] = BACKEND_BUILTIN
+        port = self._get_entry().data.get(CONF_OCPP_SERVER_PORT, DEFAULT_OCPP_SERVER_PORT)
+        url = {"url": f"ws://HOME_ASSISTANT_HOST:{port}/CHARGE_POINT_ID"}  # no URL in strings
         if user_input is None:
-            return self._form("builtin_server", BUILTIN_SCHEMA, {})
+            return self._form("builtin_server", BUILTIN_SCHEMA, {}, placeholders=url)
         answers = clean_input(user_input)
         errors: dict[str, str] = {}
         self._check_connector(answers, errors)
@@ -240,7 +252,7 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         if not errors and key in self._configured_keys():
             return self.async_abort(reason="already_configured")
         if errors:
-            return self._form("builtin_server", BUILTIN_SCHEMA, answers, errors)
+            return self._form("builtin_server", BUILTIN_SCHEMA, answers, errors, url)
         self._data = merge_step(self._data, BUILTIN_SCHEMA, answers)
         self._prefill[CONF_NAME] = answers[CONF_CHARGE_POINT_ID]
         if answers[CONF_CONNECTOR_COUNT] > 1:
@@ -256,6 +268,14 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         if not self._data:
             self._data = dict(subentry.data)
             self._prefill = {CONF_NAME: subentry.title}
+            # what the entities changed is what is in force (not the maximum: the
+            # form's maximum is the installation's, the entity's only lowers it)
+            in_force = user_values(self.hass, self._get_entry().entry_id, subentry.subentry_id)
+            self._prefill.update(
+                (k, v)
+                for k, v in in_force.items()
+                if k in (CONF_MODE, CONF_PRIORITY, CONF_MIN_CURRENT_A)
+            )
         builtin = self._data.get(CONF_BACKEND) == BACKEND_BUILTIN
         schema = RECONFIGURE_BUILTIN_SCHEMA if builtin else RECONFIGURE_OCPP_SCHEMA
         placeholders = {
@@ -278,26 +298,34 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         self._data = merge_step(self._data, schema, answers)
         return await self.async_step_details()
 
-    # -- shared: details and profile ----------------------------------------------
+    # -- shared: details, with the profile and timing in collapsed sections ----------
     def _details_schema(self) -> vol.Schema:
         phases = site_phases(self._get_entry().data)
         fields: dict[Any, Any] = {
             vol.Required(CONF_NAME): text(),
             vol.Required(CONF_PHASES, default=wiring_value(phases)): choice(wiring_options(phases)),
-            vol.Required(CONF_MIN_CURRENT_A, default=DEFAULT_MIN_CURRENT_A): number("A", 0.1),
-            vol.Required(CONF_MAX_CURRENT_A, default=DEFAULT_MAX_CURRENT_A): number("A", 0.1),
-            vol.Required(CONF_PRIORITY, default=DEFAULT_PRIORITY): number(),
+            vol.Required(CONF_MIN_CURRENT_A, default=DEFAULT_MIN_CURRENT_A): number(
+                "A", 0.1, CONF_MIN_CURRENT_A
+            ),
+            vol.Required(CONF_MAX_CURRENT_A, default=DEFAULT_MAX_CURRENT_A): number(
+                "A", 0.1, CONF_MAX_CURRENT_A
+            ),
+            vol.Required(CONF_PRIORITY, default=DEFAULT_PRIORITY): number(None, 1, CONF_PRIORITY),
             vol.Required(CONF_MODE, default=DEFAULT_MODE_CHARGER): choice(
                 LOAD_MODES_CHARGER, "charger_mode"
             ),
         }
         if int(self._data.get(CONF_CONNECTOR_COUNT, 1)) > 1:
-            fields[vol.Required(CONF_UNIT_MAX_A, default=DEFAULT_MAX_CURRENT_A)] = number("A", 0.1)
+            fields[vol.Required(CONF_UNIT_MAX_A, default=DEFAULT_MAX_CURRENT_A)] = number(
+                "A", 0.1, CONF_UNIT_MAX_A
+            )
             fields[vol.Optional(CONF_UNIT_CONCURRENT, default=True)] = boolean()
+        fields |= collapsed(SECTION_PROFILE, profile_fields())
+        fields |= collapsed(SECTION_ADVANCED, load_timing_fields())
         return vol.Schema(fields)
 
     def _details_values(self) -> dict[str, Any]:
-        values = {**self._data, **self._prefill}
+        values = {**self._data, **timing_values(self._data), **self._prefill}
         if CONF_PHASES in values:
             values[CONF_PHASES] = wiring_value(values[CONF_PHASES])
         siblings = self._siblings()
@@ -310,37 +338,19 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
     async def async_step_details(
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
-        """Name, wiring, current limits, priority, initial mode, unit limit."""
+        """Name, wiring, currents, priority, initial mode, unit limit; profile; timing."""
         schema = self._details_schema()
         if user_input is None:
             return self._form("details", schema, self._details_values())
         answers = clean_input(user_input)
         errors: dict[str, str] = {}
-        if subentry_name_taken(self._get_entry(), answers.get(CONF_NAME, ""), self._own_id()):
+        if not answers.get(CONF_NAME):
+            errors[CONF_NAME] = "required"
+        elif subentry_name_taken(self._get_entry(), answers[CONF_NAME], self._own_id()):
             errors[CONF_NAME] = ERR_NAME_EXISTS
         check_ranges(answers, errors)
         check_min_max(answers, CONF_MIN_CURRENT_A, CONF_MAX_CURRENT_A, errors)
-        unit_max = answers.get(CONF_UNIT_MAX_A)
-        if unit_max is not None and answers.get(CONF_MAX_CURRENT_A, 0) > unit_max:
-            errors.setdefault(CONF_MAX_CURRENT_A, "above_unit_max")
-        if errors:
-            return self._form("details", schema, answers, errors)
-        answers[CONF_PHASES] = answers[CONF_PHASES].split(",")
-        self._data = merge_step(self._data, schema, answers)
-        if unit_max is None:
-            self._data[CONF_UNIT_MAX_A] = self._data[CONF_MAX_CURRENT_A]
-            self._data[CONF_UNIT_CONCURRENT] = True
-        return await self.async_step_profile()
-
-    async def async_step_profile(
-        self, user_input: dict[str, Any] | None = None
-    ) -> SubentryFlowResult:
-        """How charging profiles are sent, refreshed and checked."""
-        if user_input is None:
-            return self._form("profile", PROFILE_SCHEMA, {**self._data, **self._prefill})
-        answers = clean_input(user_input)
-        errors: dict[str, str] = {}
-        check_ranges(answers, errors)
+        check_min_max(answers, CONF_MAX_CURRENT_A, CONF_UNIT_MAX_A, errors, "above_unit_max")
         if (
             answers.get(CONF_PROFILE_KIND) == "tx"
             and self._data.get(CONF_BACKEND) == BACKEND_OCPP_INTEGRATION
@@ -348,8 +358,13 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         ):
             errors[CONF_PROFILE_KIND] = "transaction_entity_required"
         if errors:
-            return self._form("profile", PROFILE_SCHEMA, answers, errors)
-        self._data = merge_step(self._data, PROFILE_SCHEMA, answers)
+            return self._form("details", schema, answers, errors)
+        answers[CONF_PHASES] = answers[CONF_PHASES].split(",")
+        data = merge_step(self._data, schema, answers)
+        self._data = store_timing(data, answers, LOAD_TIMING_FIELDS, drop_defaults=False)
+        if CONF_UNIT_MAX_A not in answers:
+            self._data[CONF_UNIT_MAX_A] = self._data[CONF_MAX_CURRENT_A]
+            self._data[CONF_UNIT_CONCURRENT] = True
         return self._finish()
 
     def _finish(self) -> SubentryFlowResult:

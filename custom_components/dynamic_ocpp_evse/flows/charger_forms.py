@@ -68,8 +68,8 @@ CONNECTION_ENTITY_FIELDS = {
 CONNECTION_SCHEMA = vol.Schema(
     {
         vol.Required(CONF_CHARGE_POINT_ID): text(),
-        vol.Required(CONF_CONNECTOR_ID, default=1): number(),
-        vol.Required(CONF_CONNECTOR_COUNT, default=1): number(),
+        vol.Required(CONF_CONNECTOR_ID, default=1): number(None, 1, CONF_CONNECTOR_ID),
+        vol.Required(CONF_CONNECTOR_COUNT, default=1): number(None, 1, CONF_CONNECTOR_COUNT),
         **CONNECTION_ENTITY_FIELDS,
     }
 )
@@ -77,32 +77,50 @@ BUILTIN_SCHEMA = vol.Schema(
     {
         vol.Required(CONF_CHARGE_POINT_ID): text(),
         vol.Optional(CONF_PASSWORD): text(password=True),
-        vol.Required(CONF_CONNECTOR_ID, default=1): number(),
-        vol.Required(CONF_CONNECTOR_COUNT, default=1): number(),
+        vol.Required(CONF_CONNECTOR_ID, default=1): number(None, 1, CONF_CONNECTOR_ID),
+        vol.Required(CONF_CONNECTOR_COUNT, default=1): number(None, 1, CONF_CONNECTOR_COUNT),
     }
 )
 RECONFIGURE_OCPP_SCHEMA = vol.Schema(
-    {vol.Required(CONF_CONNECTOR_COUNT): number(), **CONNECTION_ENTITY_FIELDS}
+    {
+        vol.Required(CONF_CONNECTOR_COUNT): number(None, 1, CONF_CONNECTOR_COUNT),
+        **CONNECTION_ENTITY_FIELDS,
+    }
 )
 RECONFIGURE_BUILTIN_SCHEMA = vol.Schema(
-    {vol.Optional(CONF_PASSWORD): text(password=True), vol.Required(CONF_CONNECTOR_COUNT): number()}
-)
-PROFILE_SCHEMA = vol.Schema(
     {
+        vol.Optional(CONF_PASSWORD): text(password=True),
+        vol.Required(CONF_CONNECTOR_COUNT): number(None, 1, CONF_CONNECTOR_COUNT),
+    }
+)
+SECTION_PROFILE = "profile"  # collapsed section of the details step
+SECTION_ADVANCED = "advanced"  # the load's own timing
+
+
+def profile_fields() -> dict[Any, Any]:
+    """How charging profiles are sent, refreshed and checked (good defaults for most)."""
+    return {
         vol.Required(CONF_RATE_UNIT, default=DEFAULT_RATE_UNIT): choice(RATE_UNITS, "rate_unit"),
         vol.Required(CONF_PROFILE_KIND, default=DEFAULT_PROFILE_KIND): choice(
             PROFILE_KINDS, "profile_kind"
         ),
-        vol.Required(CONF_STACK_LEVEL, default=DEFAULT_STACK_LEVEL): number(),
+        vol.Required(CONF_STACK_LEVEL, default=DEFAULT_STACK_LEVEL): number(
+            None, 1, CONF_STACK_LEVEL
+        ),
         vol.Required(CONF_VALIDITY, default=DEFAULT_VALIDITY): choice(VALIDITY_KINDS, "validity"),
-        vol.Required(CONF_PROFILE_VALIDITY_S, default=DEFAULT_PROFILE_VALIDITY_S): number("s"),
-        vol.Required(CONF_MIN_SEND_INTERVAL_S, default=DEFAULT_MIN_SEND_INTERVAL_S): number("s"),
+        vol.Required(CONF_PROFILE_VALIDITY_S, default=DEFAULT_PROFILE_VALIDITY_S): number(
+            "s", 1, CONF_PROFILE_VALIDITY_S
+        ),
+        vol.Required(CONF_MIN_SEND_INTERVAL_S, default=DEFAULT_MIN_SEND_INTERVAL_S): number(
+            "s", 1, CONF_MIN_SEND_INTERVAL_S
+        ),
         vol.Required(CONF_FAILSAFE_FLOOR, default=DEFAULT_FAILSAFE_FLOOR): choice(
             FAILSAFE_FLOORS, "failsafe_floor"
         ),
-        vol.Required(CONF_COMPLIANCE_CYCLES, default=DEFAULT_COMPLIANCE_CYCLES): number(),
+        vol.Required(CONF_COMPLIANCE_CYCLES, default=DEFAULT_COMPLIANCE_CYCLES): number(
+            None, 1, CONF_COMPLIANCE_CYCLES
+        ),
     }
-)
 
 
 def connection_values(found: DiscoveredConnector) -> dict[str, Any]:

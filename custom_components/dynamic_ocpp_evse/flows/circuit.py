@@ -49,7 +49,9 @@ class CircuitSubentryFlow(ConfigSubentryFlow):
     def _schema(self) -> vol.Schema:
         fields: dict[Any, Any] = {
             vol.Required(CONF_NAME): text(),
-            vol.Required(CONF_LIMIT_A, default=DEFAULT_CIRCUIT_LIMIT_A): number("A", 0.1),
+            vol.Required(CONF_LIMIT_A, default=DEFAULT_CIRCUIT_LIMIT_A): number(
+                "A", 0.1, CONF_LIMIT_A
+            ),
         }
         if parents := self._options(circuits_only=True):
             fields[vol.Optional(CONF_PARENT)] = choice(parents)
@@ -87,7 +89,9 @@ class CircuitSubentryFlow(ConfigSubentryFlow):
         answers = clean_input(user_input)
         entry = self._get_entry()
         errors: dict[str, str] = {}
-        if subentry_name_taken(entry, answers.get(CONF_NAME, ""), self._own_id()):
+        if not answers.get(CONF_NAME):
+            errors[CONF_NAME] = "required"
+        elif subentry_name_taken(entry, answers[CONF_NAME], self._own_id()):
             errors[CONF_NAME] = ERR_NAME_EXISTS
         check_ranges(answers, errors)
         parent = answers.get(CONF_PARENT)

@@ -69,9 +69,11 @@ STEP_DISCOVERED = "discovered_charger"
 DISCOVERED_SCHEMA = vol.Schema(
     {
         vol.Required(CONF_NAME): text(),
-        vol.Required(CONF_CONNECTOR_COUNT, default=1): number(),
+        vol.Required(CONF_CONNECTOR_COUNT, default=1): number(None, 1, CONF_CONNECTOR_COUNT),
         vol.Optional(CONF_PASSWORD): text(password=True),
-        vol.Required(CONF_MAX_CURRENT_A, default=DEFAULT_MAX_CURRENT_A): number("A", 0.1),
+        vol.Required(CONF_MAX_CURRENT_A, default=DEFAULT_MAX_CURRENT_A): number(
+            "A", 0.1, CONF_MAX_CURRENT_A
+        ),
     }
 )
 
@@ -165,12 +167,14 @@ class ChargerDiscoveryFlow(ConfigFlow):
         if user_input is not None:
             values = clean_input(user_input)
             check_ranges(values, errors)
-            count = int(values.get(CONF_CONNECTOR_COUNT, 1))
-            names = [values.get(CONF_NAME, "")]
-            if count > 1:
-                names = [f"{names[0]} {n}" for n in range(1, count + 1)]
-            if any(subentry_name_taken(hub, name, None) for name in names):
-                errors[CONF_NAME] = ERR_NAME_EXISTS
+            name = values.get(CONF_NAME, "")
+            if not name:
+                errors[CONF_NAME] = "required"
+            elif CONF_CONNECTOR_COUNT not in errors:  # a checked whole number of 1..10
+                count = int(values.get(CONF_CONNECTOR_COUNT, 1))
+                names = [name] if count == 1 else [f"{name} {n}" for n in range(1, count + 1)]
+                if any(subentry_name_taken(hub, each, None) for each in names):
+                    errors[CONF_NAME] = ERR_NAME_EXISTS
             if self._found_cpid in known_chargers(hub):
                 return self.async_abort(reason="charger_already_configured")
             if not errors:

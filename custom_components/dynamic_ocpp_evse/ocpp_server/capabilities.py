@@ -28,6 +28,7 @@ CONFIG_KEYS = (
     "MeterValuesSampledData",
 )
 _UNITS = {"Current": "A", "Power": "W"}
+MAX_CONNECTORS = 32  # a NumberOfConnectors above this is not believed
 
 
 def csl(value: str) -> list[str]:
@@ -37,16 +38,22 @@ def csl(value: str) -> list[str]:
 
 def record_configuration(state: ChargerState, configuration_key: list[dict[str, Any]]) -> None:
     """Store a GetConfiguration answer and derive connectors, units and max stack level."""
-    for item in configuration_key:
+    for item in configuration_key if isinstance(configuration_key, list) else []:
+        if not isinstance(item, dict) or not isinstance(item.get("key"), str):
+            continue  # a charger's garbage answer is no configuration
         if item.get("value") is not None:
-            state.configuration[item["key"]] = str(item["value"])
+            state.configuration[item["key"]] = str(item["value"])[:500]
     conf = state.configuration
     with contextlib.suppress(KeyError, ValueError):
-        state.number_of_connectors = int(conf["NumberOfConnectors"])
-        for connector_id in range(1, state.number_of_connectors + 1):
-            state.connector(connector_id)
+        number = int(conf["NumberOfConnectors"])
+        if 1 <= number <= MAX_CONNECTORS:
+            state.number_of_connectors = number
+            for connector_id in range(1, number + 1):
+                state.connector(connector_id)
     with contextlib.suppress(KeyError, ValueError):
-        state.max_stack_level = int(conf["ChargeProfileMaxStackLevel"])
+        level = int(conf["ChargeProfileMaxStackLevel"])
+        if 0 <= level <= 1000:
+            state.max_stack_level = level
     if "ChargingScheduleAllowedChargingRateUnit" in conf:
         units = csl(conf["ChargingScheduleAllowedChargingRateUnit"])
         state.rate_units = tuple(_UNITS[u] for u in units if u in _UNITS) or None

@@ -28,5 +28,7 @@ class ServerOptions:
     authorize_tags: frozenset[str] | None = None  # None: accept every id tag
     send_burst: int = 10  # requests started per event-loop iteration, all chargers together
     unknown_notify_interval_s: float = 300.0  # rate limit of on_unknown_charger per id
+    frame_rate_per_s: float = 20.0  # frames a charger may send per second, sustained
+    frame_burst: float = 60.0  # ... and at once (boot: status of every connector)
     profile_defaults: ProfileSettings = field(default_factory=ProfileSettings)
     clock: Callable[[], datetime] = utc_now

@@ -20,6 +20,7 @@ from websockets.exceptions import NegotiationError
 from websockets.typing import Subprotocol
 
 from .command_queue import SendPacer
+from .frames import MAX_FRAME_BYTES
 from .options import ServerOptions
 from .security import Authenticator, OnUnknownCharger, cpid_from_path
 from .session import ChargePointSession
@@ -29,6 +30,7 @@ _LOGGER = logging.getLogger(__name__)
 
 SUBPROTOCOL = Subprotocol("ocpp1.6")
 _TX_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
+CLOSE_TIMEOUT_S = 2.0
 
 
 class PortInUseError(OSError):
@@ -134,6 +136,8 @@ class CentralSystem:
                 select_subprotocol=select_subprotocol,
                 process_request=self._auth.process_request,
                 compression=None,  # OCPP frames are small; deflate only costs CPU
+                max_size=MAX_FRAME_BYTES,  # larger: closed with 1009 (message too big)
+                close_timeout=CLOSE_TIMEOUT_S,  # a peer that ignores our close is dropped
             )
         except OSError as err:
             if err.errno == errno.EADDRINUSE or "address already in use" in str(err).lower():

@@ -22,6 +22,7 @@ from typing import Any
 from ocpp.exceptions import OCPPError
 from ocpp.v16 import call
 from ocpp.v16.enums import ResetType
+from websockets.exceptions import ConnectionClosed
 
 from .capabilities import CONFIG_KEYS, adapt, floor_profile, record_configuration, wanted_changes
 from .charge_point import CentralSystemChargePoint
@@ -37,6 +38,15 @@ from .profiles import ProfileSettings, offered_limit_a
 from .state import ChargerState
 
 _LOGGER = logging.getLogger(__name__)
+
+
+def _address(connection: Any) -> str:
+    """``host:port`` of a connection's peer (``?`` when unknown)."""
+    try:
+        host, port = connection.remote_address[:2]
+    except (AttributeError, TypeError, ValueError):
+        return "?"
+    return f"{host}:{port}"
 
 
 class CommandRejected(CommandFailed):
@@ -76,6 +86,8 @@ class ChargePointSession:
         self._settings: dict[int, ProfileSettings] = {}
         self._desired: dict[int, float] = {}
         self._floors: set[int] = set()
+        self._attach_lock = asyncio.Lock()
+        self._complaints: set[str] = set()  # kinds of misbehaviour logged on this connection
 
     # ----------------------------------------------------------- SessionHooks
     def next_transaction_id(self) -> int:
@@ -98,6 +110,11 @@ class ChargePointSession:
         if connector_id in self._desired and self.effective(connector_id).kind == "tx":
             self._queue_profile(connector_id)
 
+    def complain(self, kind: str, message: str, *args: Any) -> None:
+        level = logging.DEBUG if kind in self._complaints else logging.WARNING
+        self._complaints.add(kind)
+        _LOGGER.log(level, message, *args)
+
     # ------------------------------------------------------------- connection
     @property
     def queue(self) -> CommandQueue:
@@ -115,15 +132,40 @@ class ChargePointSession:
             await self._ready.wait()
 
     async def serve(self, connection: Any) -> None:
-        """Run one websocket connection of this charger until it closes."""
-        if self._connection is not None:
-            _LOGGER.info("%s: new connection replaces the old one", self.cpid)
-            await self._connection.close()
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(5):
-                    await self._detached.wait()
+        """Run one websocket connection of this charger until it closes.
+
+        A new connection with the same id replaces the live one (OCPP: a charger that
+        lost its link without the server noticing reconnects like that). Without a
+        password anybody on the network can do this, so it is logged at warning with
+        both remote addresses.
+        """
+        async with self._attach_lock:
+            old = self._connection
+            if old is not None:
+                _LOGGER.warning(
+                    "%s: a new connection from %s replaces the live one from %s",
+                    self.cpid,
+                    _address(connection),
+                    _address(old),
+                )
+                await old.close()
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(5):
+                        await self._detached.wait()
+                if self._connection is old:  # did not detach in time: forget it anyway
+                    await self._detach(self._cp)
+            cp = self._attach(connection)
+        try:
+            await cp.start()
+        except Exception as err:  # ConnectionClosed and friends
+            _LOGGER.debug("%s: connection ended: %r", self.cpid, err)
+        finally:
+            await self._detach(cp)
+
+    def _attach(self, connection: Any) -> CentralSystemChargePoint:
         cp = CentralSystemChargePoint(self.cpid, connection, self)
         self._cp, self._connection = cp, connection
+        self._complaints.clear()
         self._detached.clear()
         self._boot.clear()
         self.state.connected = True
@@ -132,15 +174,10 @@ class ChargePointSession:
         self._queue.start(held=True)
         self._start_setup()
         self.notify()
-        try:
-            await cp.start()
-        except Exception as err:  # ConnectionClosed and friends
-            _LOGGER.debug("%s: connection ended: %r", self.cpid, err)
-        finally:
-            await self._detach(cp)
+        return cp
 
-    async def _detach(self, cp: CentralSystemChargePoint) -> None:
-        if self._cp is not cp:
+    async def _detach(self, cp: CentralSystemChargePoint | None) -> None:
+        if cp is None or self._cp is not cp:
             return
         self._cp, self._connection = None, None
         self._ready.clear()
@@ -205,6 +242,10 @@ class ChargePointSession:
             raise CommandFailed(f"{type(payload).__name__}: CALLERROR {err!r}") from err
         except TimeoutError as err:
             raise CommandTimeout(f"{type(payload).__name__}: no answer") from err
+        except (ConnectionError, ConnectionClosed) as err:
+            raise ChargerOffline(f"{self.cpid} disconnected") from err
+        except Exception as err:  # an answer that does not fit the request (or worse)
+            raise CommandFailed(f"{type(payload).__name__}: unusable answer {err!r}") from err
 
     async def _read_configuration(self) -> None:
         result = await self._call(call.GetConfiguration(key=list(CONFIG_KEYS)))
