@@ -47,6 +47,13 @@ REASON_WORDS: tuple[str, ...] = (
     "raise_held",
     "grid_reading_missing",
     "stale_inputs",
+    "min_on_time",
+    "min_off_time",
+    "safety_limit",
+    "comfort_kept",
+    "boost_reached",
+    "temperature_unknown",
+    "setpoint_step",
     "manual",
     "other",
 )
