@@ -28,7 +28,15 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import ExtraStoredData, RestoreEntity
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .const import DOMAIN, MANUFACTURER, SUBENTRY_CHARGER, SUBENTRY_CIRCUIT, SUBENTRY_PLUG
+from .const import (
+    DOMAIN,
+    MANUFACTURER,
+    SUBENTRY_CHARGER,
+    SUBENTRY_CIRCUIT,
+    SUBENTRY_LOAD,
+    SUBENTRY_PLUG,
+    SUBENTRY_THERMAL,
+)
 from .coordinator import DynamicOcppEvseConfigEntry, HubCoordinator
 from .devices import ocpp_device_link
 from .settings import HubSettings, LoadSettings
@@ -40,6 +48,8 @@ HUB = "hub"
 MODELS = {
     SUBENTRY_CHARGER: "OCPP charger connector",
     SUBENTRY_PLUG: "Smart plug",
+    SUBENTRY_LOAD: "Load",
+    SUBENTRY_THERMAL: "Thermal load",
     SUBENTRY_CIRCUIT: "Circuit",
 }
 

@@ -51,18 +51,23 @@ from .const import (
     DISTRIBUTION_MODES,
     DOMAIN,
     LOAD_MODES_CHARGER,
+    LOAD_MODES_GENERIC,
     LOAD_MODES_PLUG,
     PHASE_MODES,
     SUBENTRY_CHARGER,
+    SUBENTRY_LOAD,
     SUBENTRY_PLUG,
+    SUBENTRY_THERMAL,
 )
 
-LOAD_SUBENTRY_TYPES = (SUBENTRY_CHARGER, SUBENTRY_PLUG)
+LOAD_SUBENTRY_TYPES = (SUBENTRY_CHARGER, SUBENTRY_PLUG, SUBENTRY_LOAD, SUBENTRY_THERMAL)
 _DATA_KEY = f"{DOMAIN}_user_settings"
 
 
 def load_modes(subentry_type: str) -> tuple[str, ...]:
     """The operating modes a load of this subentry type may use."""
+    if subentry_type in (SUBENTRY_LOAD, SUBENTRY_THERMAL):
+        return LOAD_MODES_GENERIC
     return LOAD_MODES_CHARGER if subentry_type == SUBENTRY_CHARGER else LOAD_MODES_PLUG
 
 
