@@ -214,7 +214,14 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
         if limit is not None:
             self._import_limit_w = limit
         # An unreadable import limit entity keeps its last value rather than lifting the cap.
-        config = build_config(self.config_entry, self.settings, self._import_limit_w)
+        cooling = {
+            lid: bool(getattr(adapter, "cooling", False))
+            for lid, adapter in self.adapters.items()
+            if hasattr(adapter, "cooling")
+        }
+        config = build_config(
+            self.config_entry, self.settings, self._import_limit_w, cooling=cooling
+        )
         if config == self._controller_config and self._controller is not None:
             return self._controller
         try:
@@ -266,6 +273,11 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
         }
         named: dict[str, tuple[str, str]] = {}
         for key, why in rejected.items():
+            kind, _, load_id = key.partition(".")
+            if kind in ("temperature", "ambient"):  # a thermal load's sensors
+                sub = self.config_entry.subentries.get(load_id)
+                named[f"{kind}_{load_id}"] = (sub.title if sub else load_id, f"{kind} {why}")
+                continue
             if key.startswith("load."):
                 load_id = key.removeprefix("load.")
                 sub = self.config_entry.subentries.get(load_id)

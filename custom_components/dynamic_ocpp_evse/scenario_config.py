@@ -20,6 +20,7 @@ from .const import (
     CONF_BATTERY_MAX_DISCHARGE_W,
     CONF_BATTERY_SOC_ENTITY,
     CONF_CHARGE_POINT_ID,
+    CONF_EXCESS_THRESHOLD_MODE,
     CONF_EXCESS_THRESHOLD_W,
     CONF_GRID_SENSOR_A,
     CONF_GRID_SENSOR_B,
@@ -49,11 +50,14 @@ from .const import (
     PHASE_MODES,
     SUBENTRY_CHARGER,
     SUBENTRY_CIRCUIT,
+    SUBENTRY_LOAD,
     SUBENTRY_PLUG,
+    SUBENTRY_THERMAL,
 )
 from .const import CONF_MAIN_BREAKER_A as CONF_BREAKER
 from .engine.timing import LOAD_DEFAULTS, SITE_DEFAULTS
-from .settings import Settings, configured_max_current
+from .load_config import generic_load, thermal_block
+from .settings import LOAD_SUBENTRY_TYPES, Settings, configured_max_current
 
 GRID_SENSOR_KEYS: dict[str, str] = {
     "A": CONF_GRID_SENSOR_A,
@@ -116,6 +120,9 @@ def _site(
         "main_breaker_a": _num(data.get(CONF_BREAKER), DEFAULT_MAIN_BREAKER_A),
         "grid_current_a": dict.fromkeys(phases, 0.0),
         "excess_threshold_w": _num(data.get(CONF_EXCESS_THRESHOLD_W), DEFAULT_EXCESS_THRESHOLD_W),
+        "excess_threshold_mode": "gate"
+        if data.get(CONF_EXCESS_THRESHOLD_MODE) == "gate"
+        else "offset",
         "distribution": settings.hub.distribution,
         "allow_grid_charging": settings.hub.allow_grid_charging,
     }
@@ -147,7 +154,7 @@ def managed_load_ids(entry: ConfigEntry, settings: Settings) -> list[str]:
     return [
         sub_id
         for sub_id, sub in entry.subentries.items()
-        if sub.subentry_type in (SUBENTRY_CHARGER, SUBENTRY_PLUG)
+        if sub.subentry_type in LOAD_SUBENTRY_TYPES
         and (load := settings.get_load(sub_id)) is not None
         and load.dynamic_control
     ]
@@ -173,7 +180,11 @@ def _units(entry: ConfigEntry, managed: list[str]) -> dict[str, dict[str, Any]]:
 
 
 def _load(
-    sub: ConfigSubentry, settings: Settings, phases: list[str], units: Mapping[str, Any]
+    sub: ConfigSubentry,
+    settings: Settings,
+    phases: list[str],
+    units: Mapping[str, Any],
+    cooling: Mapping[str, bool],
 ) -> dict[str, Any]:
     user = settings.loads[sub.subentry_id]
     load: dict[str, Any] = {
@@ -186,6 +197,13 @@ def _load(
     if sub.subentry_type == SUBENTRY_PLUG:
         load["kind"] = "plug"
         load["power_w"] = max(1.0, _num(sub.data.get(CONF_POWER_W), 1.0) or 1.0)
+    elif sub.subentry_type == SUBENTRY_LOAD:
+        load["kind"] = "load"
+        load.update(generic_load(sub.data))
+    elif sub.subentry_type == SUBENTRY_THERMAL:
+        load["kind"] = "thermal"
+        load.update(generic_load(sub.data))
+        load["thermal"] = thermal_block(sub.data, cooling.get(sub.subentry_id, False))
     else:
         load["kind"] = "evse"
         max_a = max(0.0, user.max_current_a)
@@ -281,8 +299,12 @@ def build_config(
     settings: Settings,
     import_limit_w: float | None = None,
     timing: Mapping[str, Any] | None = None,
+    cooling: Mapping[str, bool] | None = None,
 ) -> dict[str, Any]:
     """The controller configuration for this hub as it is set up now.
+
+    ``cooling`` says, per thermal room, whether it is cooled now (summer) rather
+    than heated (read by its adapter from the climate entity or the season).
 
     ``import_limit_w`` is the value read from the import limit entity (when the
     limit is an entity). Timing keys come from the hub's ``timing`` (site keys
@@ -295,7 +317,7 @@ def build_config(
     managed = managed_load_ids(entry, settings)
     units = _units(entry, managed)
     site = _site(data, settings, import_limit_w)
-    loads = [_load(entry.subentries[i], settings, phases, units) for i in managed]
+    loads = [_load(entry.subentries[i], settings, phases, units, cooling or {}) for i in managed]
     hub_timing = timing_keys(data.get(CONF_TIMING))
     extra = timing_keys(timing)
     for key, value in hub_timing.items():

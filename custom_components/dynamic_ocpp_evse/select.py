@@ -18,7 +18,7 @@ from .entity import SettingEntity, add_entities
 from .phase_entities import switches_phases
 from .settings import LOAD_SUBENTRY_TYPES, load_modes
 
-PARALLEL_UPDATES = 0
+PARALLEL_UPDATES = 1  # changes are applied to the loads at once
 
 
 @dataclass(frozen=True, kw_only=True)

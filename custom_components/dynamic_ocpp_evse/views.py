@@ -48,6 +48,13 @@ REASON_WORDS: tuple[str, ...] = (
     "grid_reading_missing",
     "phase_switch",
     "stale_inputs",
+    "min_on_time",
+    "min_off_time",
+    "safety_limit",
+    "comfort_kept",
+    "boost_reached",
+    "temperature_unknown",
+    "setpoint_step",
     "manual",
     "other",
 )

@@ -166,6 +166,9 @@ class Station:
         samples.append(
             {"value": f"{car.power_w / 1000:.3f}", "measurand": "Power.Active.Import", "unit": "kW"}
         )
+        offered = self.allowed_a(connector_id)  # its charging profiles' limit (None: none)
+        if offered is not None:
+            samples.append({"value": f"{offered:.1f}", "measurand": "Current.Offered", "unit": "A"})
         samples.append(
             {
                 "value": f"{car.energy_wh / 1000:.4f}",

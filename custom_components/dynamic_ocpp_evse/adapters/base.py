@@ -11,11 +11,15 @@ class LoadReading:
     """What an adapter measured for its load this cycle.
 
     ``draw_a`` holds one current per leg (L1 first) or None when unknown;
-    ``active`` is None when the state cannot be read.
+    ``active`` is None when the state cannot be read. A thermal load also reports
+    its temperature (None: unknown) and, when configured, the outdoor temperature.
     """
 
     draw_a: list[float | None] | None
     active: bool | None
+    thermal: bool = False
+    temperature_c: float | None = None
+    ambient_c: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -124,10 +124,13 @@ class OcppIntegrationAdapter:
 
     @property
     def status(self) -> str:
-        """ok, charger_missing, service_failed, non_compliant, offline (not
-        connected) or unconfirmed (the floor was sent, its effect not seen yet)."""
+        """ok, charger_missing, unsupported (ocpp release or OCPP version), service_failed,
+        non_compliant, offline (not connected) or unconfirmed (the floor was sent,
+        its effect not seen yet)."""
         if self._missing:
             return "charger_missing"
+        if self._unit.unsupported:
+            return "unsupported"
         if self._failing:
             return "service_failed"
         if self._compliance.non_compliant:
@@ -218,6 +221,8 @@ class OcppIntegrationAdapter:
     def _charger_reachable(self) -> bool:
         """Device known and connected; after a reconnect, floor and profile are re-sent."""
         self._missing = not self._unit.device_present()
+        if self._missing or not self._unit.check_support():
+            return False
         offline = self._reader.offline
         reconnects = self._reader.reconnects()
         if (self._offline and not offline) or (
@@ -230,11 +235,13 @@ class OcppIntegrationAdapter:
         if reconnects is not None:
             self._reconnects = reconnects
         self._offline = offline
-        return not self._missing and not offline
+        return not offline
 
     async def _install_floor(self) -> bool:
         if self._unit.capabilities is None:
             await self._unit.async_probe()
+            if self._unit.unsupported:
+                return False
         level = floor_stack_level(self._stack)
         slots = self._unit.capabilities.max_profiles if self._unit.capabilities else None
         if level is None or (slots is not None and slots < 2 * self._connectors):

@@ -70,9 +70,9 @@ CONF_TARGET = "target"  # form-only field of the ocpp_integration step
 _SENSOR = ["sensor"]
 
 CONNECTION_ENTITY_FIELDS = {
-    vol.Required(CONF_CURRENT_ENTITY): entity(_SENSOR),
+    vol.Required(CONF_CURRENT_ENTITY): entity(_SENSOR, ["current"]),
     vol.Required(CONF_STATUS_ENTITY): entity(_SENSOR),
-    vol.Optional(CONF_OFFERED_ENTITY): entity(_SENSOR),
+    vol.Optional(CONF_OFFERED_ENTITY): entity(_SENSOR, ["current", "power"]),
     vol.Optional(CONF_TRANSACTION_ENTITY): entity(_SENSOR),
 }
 CONNECTION_SCHEMA = vol.Schema(
@@ -86,7 +86,7 @@ CONNECTION_SCHEMA = vol.Schema(
 BUILTIN_SCHEMA = vol.Schema(
     {
         vol.Required(CONF_CHARGE_POINT_ID): text(),
-        vol.Optional(CONF_PASSWORD): text(password=True),
+        vol.Optional(CONF_PASSWORD): text(),  # shown: the generated one is read from here
         vol.Required(CONF_CONNECTOR_ID, default=1): number(None, 1, CONF_CONNECTOR_ID),
         vol.Required(CONF_CONNECTOR_COUNT, default=1): number(None, 1, CONF_CONNECTOR_COUNT),
     }
