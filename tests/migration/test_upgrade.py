@@ -181,9 +181,16 @@ async def test_unique_ids_devices_and_modes_carry_over(hass: HomeAssistant) -> N
     assert hass.states.get("select.site_load_management_distribution_mode").state == "shared"
     assert float(hass.states.get("number.site_load_management_max_import_power").state) == 16000
 
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, up.LEFT_ID)})
-    assert device is not None and device.config_entries == {up.HUB_ID}
-    assert max_current.device_id == device.id
+    # a charger's entities join the ocpp integration's device of that charger (upstream's
+    # own charger device goes); the circuit keeps upstream's group device and its id
+    devices = dr.async_get(hass)
+    ocpp_device = devices.async_get_device(identifiers={("ocpp", "cpleft")})
+    assert ocpp_device is not None
+    moved = registry.async_get("number.cpleft_max_current")
+    assert moved is not None and moved.device_id == ocpp_device.id
+    assert devices.async_get_device(identifiers={(DOMAIN, up.LEFT_ID)}) is None
+    garage = devices.async_get_device(identifiers={(DOMAIN, up.GROUP_ID)})
+    assert garage is not None and garage.config_entries == {up.HUB_ID}
 
 
 async def test_one_repair_issue_lists_what_was_not_carried_over(hass: HomeAssistant) -> None:
