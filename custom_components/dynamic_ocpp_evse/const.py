@@ -142,6 +142,10 @@ CONF_LIMIT_A: Final = "limit_a"
 CONF_PARENT: Final = "parent"  # subentry id of the parent circuit, or None
 CONF_MEMBERS: Final = "members"  # subentry ids of loads and circuits
 
+CONF_PRICE_ENTITY: Final = "price_entity"
+PLAN_ENERGY_MAX_KWH: Final = 200.0
+DEFAULT_DEPARTURE: Final = "07:00:00"
+
 LOAD_MODES_CHARGER: Final = ("standard", "eco", "solar", "excess", "off")
 LOAD_MODES_PLUG: Final = ("continuous", "solar", "excess", "off")
 LOAD_MODES_GENERIC: Final = ("continuous", "eco", "solar", "excess", "off")

@@ -50,6 +50,7 @@ from .measurements import (
     read_load,
     read_site,
 )
+from .planning import PlanBook
 from .repairs import InputWatch
 from .scenario_config import GRID_SENSOR_KEYS, build_config, managed_load_ids, voltage
 from .settings import LOAD_SUBENTRY_TYPES, Settings, build_settings
@@ -103,6 +104,8 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
         self._import_limit_w: float | None = None
         self._import_limit_why: str | None = None
         self._grid_seen = False
+        self.plans = PlanBook()
+        self._plan_floors: dict[str, float] = {}
         self.runner = CommandRunner(hass, entry, self.name, self.adapters, self._now)
         self.commands = self.runner.log
         self._unsubs: list[CALLBACK_TYPE] = []
@@ -220,7 +223,11 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
             if hasattr(adapter, "cooling")
         }
         config = build_config(
-            self.config_entry, self.settings, self._import_limit_w, cooling=cooling
+            self.config_entry,
+            self.settings,
+            self._import_limit_w,
+            cooling=cooling,
+            plan_floors=self._plan_floors,
         )
         if config == self._controller_config and self._controller is not None:
             return self._controller
@@ -245,6 +252,12 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
         readings: dict[str, LoadReading] = {lid: read_load(a) for lid, a in self.adapters.items()}
         managed = managed_load_ids(self.config_entry, self.settings)
         measurements = build_measurements(site, {lid: readings[lid] for lid in managed})
+        wall = dt_util.utcnow()
+        try:
+            self._plan_floors = self.plans.floors(self.hass, self.config_entry, self.settings, wall)
+        except Exception:  # a plan that cannot be made is no floor, never a stopped loop
+            _LOGGER.exception("%s: plans cannot be made", self.name)
+            self._plan_floors = {}
         controller = self._ensure_controller(site)
         result: dict[str, Any] | None = None
         if controller is not None:
@@ -259,6 +272,7 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
             measurements = controller.screened.measurements
             site, readings = as_screened(site, readings, measurements)
             self.runner.dispatch(result)
+        self.plans.record(self.config_entry, readings, wall)
         self._unreadable(site, implausible)
         self.inputs.async_check(implausible=implausible)
         return self._result(site, readings, managed, measurements, result)

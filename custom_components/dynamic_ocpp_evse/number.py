@@ -1,5 +1,6 @@
 """Numbers: battery SOC thresholds and fixed import limit (hub); min/max current
-(chargers) and priority (every load). Ranges come from :func:`settings.value_range`."""
+and the plan energy (chargers) and priority (every load). Ranges come from
+:func:`settings.value_range`."""
 
 from __future__ import annotations
 
@@ -14,7 +15,13 @@ from homeassistant.components.number import (
     NumberMode,
 )
 from homeassistant.config_entries import ConfigSubentry
-from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfElectricCurrent, UnitOfPower
+from homeassistant.const import (
+    PERCENTAGE,
+    EntityCategory,
+    UnitOfElectricCurrent,
+    UnitOfEnergy,
+    UnitOfPower,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -102,6 +109,16 @@ NUMBERS: tuple[DynamicNumberDescription, ...] = (
         mode=NumberMode.BOX,
         exists_fn=_is_load,
     ),
+    DynamicNumberDescription(
+        key="plan_energy",
+        translation_key="plan_energy",
+        setting_key="plan_energy_kwh",
+        device_class=NumberDeviceClass.ENERGY,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        native_step=0.5,
+        mode=NumberMode.BOX,
+        exists_fn=_is_charger,
+    ),
 )
 
 
@@ -129,6 +146,8 @@ class DynamicNumber(SettingEntity, NumberEntity):
         return None if value is None else self.guarded(lambda: float(value))
 
     def _coerce(self, value: float) -> Any:
+        if self.setting_key == "plan_energy_kwh":
+            return round(float(value), 3)
         return round(value) if self.setting_key == "priority" else float(value)
 
     def restored_value(self, value: Any) -> Any:

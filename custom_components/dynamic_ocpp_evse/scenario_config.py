@@ -300,11 +300,15 @@ def build_config(
     import_limit_w: float | None = None,
     timing: Mapping[str, Any] | None = None,
     cooling: Mapping[str, bool] | None = None,
+    plan_floors: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
     """The controller configuration for this hub as it is set up now.
 
     ``cooling`` says, per thermal room, whether it is cooled now (summer) rather
     than heated (read by its adapter from the climate entity or the season).
+
+    ``plan_floors`` holds the planned minimum (A) of the current slot of each load
+    with a plan (see planning.py).
 
     ``import_limit_w`` is the value read from the import limit entity (when the
     limit is an entity). Timing keys come from the hub's ``timing`` (site keys
@@ -318,6 +322,10 @@ def build_config(
     units = _units(entry, managed)
     site = _site(data, settings, import_limit_w)
     loads = [_load(entry.subentries[i], settings, phases, units, cooling or {}) for i in managed]
+    for load in loads:
+        floor = (plan_floors or {}).get(load["id"])
+        if floor is not None and floor > 0:
+            load["plan_floor_a"] = floor  # this slot's planned minimum (planning.py)
     hub_timing = timing_keys(data.get(CONF_TIMING))
     extra = timing_keys(timing)
     for key, value in hub_timing.items():

@@ -25,6 +25,7 @@ from .const import CONF_SOLAR_ENTITY, SUBENTRY_CIRCUIT
 from .coordinator import DynamicOcppEvseConfigEntry, HubCoordinator
 from .entity import DynamicEntity, add_entities
 from .phase_entities import phase_sensors
+from .plan_entities import plan_sensors
 from .scenario_config import site_phases
 from .settings import LOAD_SUBENTRY_TYPES
 from .views import HUB_STATUSES, LOAD_STATUSES, REASON_WORDS, HubResult
@@ -313,6 +314,7 @@ async def async_setup_entry(
             descriptions = ()
         own: list[SensorEntity] = [DynamicSensor(coordinator, d, sub) for d in descriptions]
         own += phase_sensors(coordinator, sub)  # chargers that switch phases
+        own += plan_sensors(coordinator, sub)  # chargers: their plan
         return own + builtin_sensors(coordinator, sub)  # built-in OCPP server connectors
 
     add_entities(entry, async_add_entities, build)

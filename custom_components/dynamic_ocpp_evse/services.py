@@ -1,4 +1,4 @@
-"""Services: change modes, limits and priorities, or reset a charger, by device.
+"""Services: change modes, limits, priorities and plans, or reset a charger, by device.
 
 Registered once in ``async_setup``. The target is a device of this integration
 (the hub device for the distribution mode, a load device otherwise). Bad input
@@ -7,6 +7,7 @@ raises :class:`ServiceValidationError` with a translation key.
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Any
 
 import voluptuous as vol
@@ -41,6 +42,9 @@ SERVICE_SET_PRIORITY = "set_priority"
 SERVICE_RESET_CHARGER = "reset_charger"
 SERVICE_SET_PHASE_MODE = "set_phase_mode"
 ATTR_PHASE_MODE = "phase_mode"
+SERVICE_SET_PLAN = "set_plan"
+ATTR_ENERGY_KWH = "energy_kwh"
+ATTR_DEPARTURE = "departure"
 
 _DEVICE = {vol.Required(ATTR_DEVICE_ID): cv.string}
 
@@ -161,6 +165,29 @@ async def _set_phase_mode(hass: HomeAssistant, call: ServiceCall) -> None:
     coordinator.async_settings_changed()
 
 
+async def _set_plan(hass: HomeAssistant, call: ServiceCall) -> None:
+    """A charger's plan target and departure; energy 0 clears the plan."""
+    coordinator, load_id, kind, name = _load(hass, call)
+    if kind != SUBENTRY_CHARGER:
+        raise _error("not_a_charger", device=name)
+    energy = call.data[ATTR_ENERGY_KWH]
+    # NaN and infinity fall outside the range too
+    _check_range(coordinator, load_id, "plan_energy_kwh", energy, ATTR_ENERGY_KWH)
+    coordinator.settings.set_value(load_id, "plan_energy_kwh", round(float(energy), 3))
+    if ATTR_DEPARTURE in call.data:
+        departure: time = call.data[ATTR_DEPARTURE]
+        coordinator.settings.set_value(
+            load_id, "departure", departure.replace(microsecond=0).isoformat()
+        )
+    coordinator.plans.restart(load_id)  # set again: counts afresh from now
+    coordinator.async_settings_changed()
+
+
+_PLAN_FIELDS: dict[Any, Any] = {
+    **_DEVICE,
+    vol.Required(ATTR_ENERGY_KWH): vol.Coerce(float),
+    vol.Optional(ATTR_DEPARTURE): cv.time,
+}
 _SERVICES: dict[str, tuple[Any, vol.Schema]] = {
     SERVICE_SET_OPERATING_MODE: (
         _set_operating_mode,
@@ -188,6 +215,10 @@ _SERVICES: dict[str, tuple[Any, vol.Schema]] = {
         vol.Schema({**_DEVICE, vol.Required(ATTR_PRIORITY): vol.Coerce(int)}),
     ),
     SERVICE_RESET_CHARGER: (_reset_charger, vol.Schema(_DEVICE)),
+    SERVICE_SET_PLAN: (
+        _set_plan,
+        vol.Schema(_PLAN_FIELDS),
+    ),
     SERVICE_SET_PHASE_MODE: (
         _set_phase_mode,
         vol.Schema({**_DEVICE, vol.Required(ATTR_PHASE_MODE): vol.In(PHASE_MODES)}),

@@ -42,6 +42,7 @@ from .const import (
     CONF_VOLTAGE,
     DEFAULT_BATTERY_MIN_SOC,
     DEFAULT_BATTERY_TARGET_SOC,
+    DEFAULT_DEPARTURE,
     DEFAULT_DISTRIBUTION,
     DEFAULT_MAIN_BREAKER_A,
     DEFAULT_MAX_CURRENT_A,
@@ -54,6 +55,7 @@ from .const import (
     LOAD_MODES_GENERIC,
     LOAD_MODES_PLUG,
     PHASE_MODES,
+    PLAN_ENERGY_MAX_KWH,
     SUBENTRY_CHARGER,
     SUBENTRY_LOAD,
     SUBENTRY_PLUG,
@@ -93,6 +95,10 @@ class LoadSettings:
     dynamic_control: bool = True
     phase_mode: str = "auto"
     """Switching chargers: auto (the engine chooses), or 1 / 3 phases fixed."""
+    plan_energy_kwh: float = 0.0
+    """Plan target (chargers): this much energy by the departure; 0: no plan."""
+    departure: str = DEFAULT_DEPARTURE
+    """Plan departure time of day, ``HH:MM:SS`` (the next occurrence when set)."""
 
 
 def _float(value: Any, default: float) -> float:
@@ -310,6 +316,8 @@ def value_range(entry: ConfigEntry, scope: str, key: str) -> tuple[float, float]
         return PRIORITY_RANGE
     if key in ("battery_min_soc", "battery_target_soc"):
         return SOC_RANGE
+    if key == "plan_energy_kwh":
+        return 0.0, PLAN_ENERGY_MAX_KWH
     if key == "import_limit_w":
         return import_limit_range(entry.data)
     raise KeyError(key)

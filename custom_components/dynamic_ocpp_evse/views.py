@@ -55,6 +55,7 @@ REASON_WORDS: tuple[str, ...] = (
     "boost_reached",
     "temperature_unknown",
     "setpoint_step",
+    "planned_minimum",
     "manual",
     "other",
 )

@@ -42,6 +42,7 @@ from ..const import (
     CONF_OCPP_SERVER_HOST,
     CONF_OCPP_SERVER_KEYFILE,
     CONF_OCPP_SERVER_PORT,
+    CONF_PRICE_ENTITY,
     CONF_SOLAR_ENTITY,
     CONF_VOLTAGE,
     DEFAULT_BATTERY_MAX_W,
@@ -152,6 +153,7 @@ def site_schema() -> vol.Schema:
                 DISTRIBUTION_MODES, "distribution"
             ),
             **hub_timing_fields(),
+            vol.Optional(CONF_PRICE_ENTITY): entity_of((["sensor", "event"], None)),
         },
     )
     return vol.Schema(fields)
