@@ -39,24 +39,31 @@ from .const import (
     CONF_INVERTER_MAX_W,
     CONF_INVERTER_MAX_W_PER_PHASE,
     CONF_NAME,
+    CONF_OCPP_SERVER_CERTFILE,
     CONF_OCPP_SERVER_ENABLED,
     CONF_OCPP_SERVER_HOST,
+    CONF_OCPP_SERVER_KEYFILE,
     CONF_OCPP_SERVER_PORT,
     CONF_PHASES,
     CONF_SOLAR_ENTITY,
     DOMAIN,
     SUBENTRY_CHARGER,
     SUBENTRY_CIRCUIT,
+    SUBENTRY_LOAD,
     SUBENTRY_PLUG,
+    SUBENTRY_THERMAL,
 )
 from .flows.charger import ChargerSubentryFlow
 from .flows.circuit import CircuitSubentryFlow
 from .flows.discovery import ChargerDiscoveryFlow
 from .flows.helpers import clean_input, merge_step, missing_required
 from .flows.hub_forms import GRID_KEYS, battery_schema, site_schema
+from .flows.load import LoadSubentryFlow
 from .flows.plug import PlugSubentryFlow
 from .flows.sections import nest, place_errors
+from .flows.thermal import ThermalSubentryFlow
 from .flows.timing import HUB_TIMING_FIELDS, store_timing, timing_values
+from .ocpp_server.tls import TlsSetupError, server_ssl_context, tls_wanted
 from .settings import user_values
 from .validation import (
     CURRENT_OR_POWER_UNITS,
@@ -132,10 +139,12 @@ class DynamicOcppEvseConfigFlow(ChargerDiscoveryFlow, domain=DOMAIN):
     def async_get_supported_subentry_types(
         cls, config_entry: ConfigEntry
     ) -> dict[str, type[ConfigSubentryFlow]]:
-        """Chargers, plugs and circuits are added under a hub."""
+        """Chargers, plugs, generic and thermal loads and circuits are added under a hub."""
         return {
             SUBENTRY_CHARGER: ChargerSubentryFlow,
             SUBENTRY_PLUG: PlugSubentryFlow,
+            SUBENTRY_LOAD: LoadSubentryFlow,
+            SUBENTRY_THERMAL: ThermalSubentryFlow,
             SUBENTRY_CIRCUIT: CircuitSubentryFlow,
         }
 
@@ -190,6 +199,7 @@ class DynamicOcppEvseConfigFlow(ChargerDiscoveryFlow, domain=DOMAIN):
             return self._form(step_id, schema, values)
         answers = clean_input(user_input)
         errors = missing_required(schema, answers) | self._validate_site(answers)
+        await self._check_tls(answers, errors)
         if errors:
             return self._form(step_id, schema, answers, errors)
         data = merge_step(self._data, schema, answers)
@@ -251,6 +261,19 @@ class DynamicOcppEvseConfigFlow(ChargerDiscoveryFlow, domain=DOMAIN):
             for e in self._other_hubs()
         ):
             errors[CONF_OCPP_SERVER_PORT] = "port_in_use"
+
+    async def _check_tls(self, answers: dict[str, Any], errors: dict[str, str]) -> None:
+        """The certificate and key files (both or neither) load as a TLS server."""
+        certfile = answers.get(CONF_OCPP_SERVER_CERTFILE) or None
+        keyfile = answers.get(CONF_OCPP_SERVER_KEYFILE) or None
+        if not answers.get(CONF_OCPP_SERVER_ENABLED) or (certfile is None and keyfile is None):
+            return
+        try:
+            if tls_wanted(certfile, keyfile) and certfile and keyfile:
+                await self.hass.async_add_executor_job(server_ssl_context, certfile, keyfile)
+        except TlsSetupError as err:
+            field = CONF_OCPP_SERVER_KEYFILE if keyfile is None else CONF_OCPP_SERVER_CERTFILE
+            errors.setdefault(field, err.reason)
 
     def _check_phases_in_use(self, answers: dict[str, Any], errors: dict[str, str]) -> None:
         """Refuse to drop a phase that a load of this hub is wired to."""

@@ -9,14 +9,7 @@ from homeassistant.core import HomeAssistant
 from custom_components.dynamic_ocpp_evse.adapters.charger_settings import profile_settings
 from tests.ha.flow_helpers import selector_of, suggested
 from tests.ha.test_ocpp_discovery import fake_ocpp
-from tests.ha.test_subentry_charger import (
-    DETAILS,
-    PROFILE,
-    configure,
-    details,
-    hub,
-    with_states,
-)
+from tests.ha.test_subentry_charger import DETAILS, PROFILE, configure, details, hub, with_states
 
 HUB_DATA = {"voltage": 230.0}
 
@@ -64,10 +57,9 @@ async def test_reconfigure_of_an_old_entry_shows_its_unit_and_stores_the_option(
             "status_entity": entities["status.connector"],
         },
     )
-    assert result["step_id"] == "details"  # the profile is its collapsed section
+    assert result["step_id"] == "details"
     assert suggested(result, "rate_unit") == "w"  # the old "W", as the option shown
-    options = selector_of(result, "rate_unit").config["options"]
-    assert options == ["a", "w"]
+    assert selector_of(result, "rate_unit").config["options"] == ["a", "w"]
     result = await configure(hass, result, details(name="G", profile={"rate_unit": "w"}))
     assert entry.subentries[subentry_id].data["rate_unit"] == "w"
     assert profile_settings(HUB_DATA, entry.subentries[subentry_id].data).unit == "W"

@@ -9,6 +9,8 @@ errors instead of untranslated schema errors.
 
 from __future__ import annotations
 
+import secrets
+import string
 from collections.abc import Iterable, Mapping
 from itertools import permutations
 from typing import Any
@@ -101,6 +103,15 @@ def choice(
     if translation_key:
         config["translation_key"] = translation_key
     return selector.SelectSelector(config)
+
+
+PASSWORD_LENGTH = 20  # OCPP 1.6 security profile 1 wants 16 to 40 characters
+
+
+def new_password() -> str:
+    """A random password for a new charger (letters and digits: every charger takes them)."""
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(PASSWORD_LENGTH))
 
 
 def text(*, password: bool = False) -> selector.TextSelector:
