@@ -54,7 +54,7 @@ from ..validation import (
     site_phases,
     subentry_name_taken,
 )
-from .helpers import choice, clean_input, entity, number, text
+from .helpers import choice, clean_input, entity, missing_required, number, text
 from .load_common import (
     CONF_PHASE,
     SECTION_ADVANCED,
@@ -244,7 +244,7 @@ class ThermalSubentryFlow(ConfigSubentryFlow):
         if user_input is None:
             return self._form(step_id, schema, values)
         answers = clean_input(user_input)
-        errors = self._validate(answers)
+        errors = missing_required(schema, answers) | self._validate(answers)
         if errors:
             return self._form(step_id, schema, answers, errors)
         data = store_phases(answers, site_phases(self._get_entry().data))
