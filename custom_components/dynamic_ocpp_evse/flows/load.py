@@ -94,7 +94,7 @@ class LoadSubentryFlow(ConfigSubentryFlow):
                     "W", 10, CONF_MAX_POWER_W
                 ),
                 vol.Required(CONF_PHASE, default=phases[0]): choice(phase_options(phases)),
-                vol.Optional(CONF_POWER_ENTITY): entity(["sensor"]),
+                vol.Optional(CONF_POWER_ENTITY): entity(["sensor"], ["power"]),
                 vol.Required(CONF_PRIORITY, default=DEFAULT_PRIORITY): number(
                     None, 1, CONF_PRIORITY
                 ),

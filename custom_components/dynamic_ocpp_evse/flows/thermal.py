@@ -134,7 +134,7 @@ class ThermalSubentryFlow(ConfigSubentryFlow):
                     "W", 10, CONF_MAX_POWER_W
                 ),
                 vol.Required(CONF_PHASE, default=phases[0]): choice(phase_options(phases)),
-                vol.Optional(CONF_POWER_ENTITY): entity(["sensor"]),
+                vol.Optional(CONF_POWER_ENTITY): entity(["sensor"], ["power"]),
                 vol.Required(CONF_TARGET_C): number("°C", 0.5, CONF_TARGET_C),
                 vol.Required(CONF_HYSTERESIS_C): number("°C", 0.1, CONF_HYSTERESIS_C),
                 vol.Required(CONF_BOOST_C): number("°C", 0.5, CONF_BOOST_C),
