@@ -161,11 +161,6 @@ async def test_add_discovered_connector(hass: HomeAssistant) -> None:
         **PROFILE,
         "rate_unit": "w",
         "profile_kind": "tx",
-        # the phase switching section, left at its defaults (no switching)
-        "phase_switching": "none",
-        "phase_up_delay_s": 60.0,
-        "phase_down_delay_s": 180.0,
-        "phase_min_interval_s": 300.0,
     }
     assert isinstance(subentry.data["stack_level"], int)
     assert isinstance(subentry.data["priority"], int)
