@@ -59,9 +59,14 @@ def _problem(scenario: dict[str, Any]) -> tuple[Any, Distribution]:
 @SETTINGS
 @given(sites_with_idle_loads())
 def test_what_if_equals_the_re_solve(scenario: dict[str, Any]) -> None:
-    """Every mode: the engine's what-if answers are the re-solve's, load by load."""
+    """Every mode: the engine's what-if answers are the re-solve's, load by load,
+    on their own and as ``allocate`` gets them (from the solve's own pass)."""
     problem, distribution = _problem(scenario)
-    assert what_if_active(problem, distribution) == what_if_resolve(problem, distribution)
+    oracle = what_if_resolve(problem, distribution)
+    assert what_if_active(problem, distribution) == oracle
+    probes: dict[int, float] = {}
+    solved = solve(problem, distribution, probes).solver
+    assert what_if_active(problem, distribution, solved, probes) == oracle
 
 
 @SETTINGS

@@ -97,10 +97,12 @@ def allocate_fixed(scenario: Scenario) -> dict[str, Any]:
     """Allocate with every load on the phases it is given."""
     budget = site_budget(scenario.site, scenario.loads)
     problem: Problem = build_problem(scenario, budget)
-    solution = solve(problem, scenario.site.distribution)
+    distribution = scenario.site.distribution
+    probes: dict[int, float] = {}  # optimized/strict: what-if answers from the same pass
+    solution = solve(problem, distribution, probes)
     solver = solution.solver
     assert solver is not None
-    what_if = what_if_active(problem, scenario.site.distribution, solver)
+    what_if = what_if_active(problem, distribution, solver, probes)
     loads: dict[str, dict[str, Any]] = {}
     for i, load in enumerate(scenario.loads):
         reason, available, limit = _explain(solver, i)
