@@ -10,12 +10,13 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from .constraints import Problem, build_problem
+from .constraints import Problem, build_problem, skeleton
 from .distribute import EPS, Solver, floor_tenth, solve
 from .headroom import SiteBudget, site_budget
 from .models import Load, Scenario
 from .phases import allocate_switching
 from .scenario import parse_scenario
+from .slack import leave_out_slack
 from .what_if import what_if_active
 
 
@@ -97,6 +98,7 @@ def allocate_fixed(scenario: Scenario) -> dict[str, Any]:
     """Allocate with every load on the phases it is given."""
     budget = site_budget(scenario.site, scenario.loads)
     problem: Problem = build_problem(scenario, budget)
+    leave_out_slack(problem, scenario, skeleton(scenario, budget))
     distribution = scenario.site.distribution
     probes: dict[int, float] = {}  # optimized/strict: what-if answers from the same pass
     solution = solve(problem, distribution, probes)
