@@ -98,7 +98,8 @@ def allocate_fixed(scenario: Scenario) -> dict[str, Any]:
     """Allocate with every load on the phases it is given."""
     budget = site_budget(scenario.site, scenario.loads)
     problem: Problem = build_problem(scenario, budget)
-    leave_out_slack(problem, scenario, skeleton(scenario, budget))
+    if scenario.circuits:  # without nesting no limit bounds another
+        leave_out_slack(problem, scenario, skeleton(scenario, budget))
     distribution = scenario.site.distribution
     probes: dict[int, float] = {}  # optimized/strict: what-if answers from the same pass
     solution = solve(problem, distribution, probes)
