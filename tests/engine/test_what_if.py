@@ -145,3 +145,29 @@ def test_a_car_park_answers_locally() -> None:
         else:
             # Its row's higher priorities take the rest: the woken bay gets its minimum.
             assert answers == {6.0}
+
+
+def test_a_sequential_unit_joins_connectors_on_different_phases() -> None:
+    """Connectors of a sequential unit share no phase limit, yet only one may run:
+    the idle one's what-if must see the unit taken (found by hypothesis)."""
+    scenario = {
+        "site": {
+            "voltage": 230,
+            "main_breaker_a": 1000,
+            "grid_current_a": {"A": 5, "B": 5, "C": 5},
+        },
+        "chargers": [{"id": "u", "max_a": 32, "concurrent": False}],
+        "loads": [
+            {"id": "left", "min_a": 6, "max_a": 16, "phases": ["A"], "charger": "u"},
+            {"id": "right", "min_a": 6, "max_a": 16, "phases": ["B"], "charger": "u",
+             "active": False},
+        ],
+    }  # fmt: skip
+    for distribution in (Distribution.SHARED, Distribution.PRIORITY):
+        scenario["site"]["distribution"] = distribution.value
+        problem, _ = _problem(scenario)
+        baseline = solve(problem, distribution).solver
+        assert baseline is not None
+        local = Locality(problem, baseline, distribution)
+        assert local.part(1) == [0, 1]
+        assert local.answer(1) == what_if_resolve(problem, distribution)[1] == 0.0
