@@ -1,6 +1,6 @@
 """The live demo's charger: a simulated two-connector charge point with a car on each.
 
-``python -m tools.demo_charger --url ws://127.0.0.1:9000 --id DEMO-CP`` connects a
+``python -m tools.demo_charger --url ws://127.0.0.1:9016 --id DEMO-CP`` connects a
 ``tools.cp_simulator.Simulator`` to the integration's built-in OCPP server (retrying
 until Home Assistant is up), waits until the server has sent a charging profile to
 every connector (so no car starts unlimited), plugs a car into each connector and
@@ -92,7 +92,7 @@ def say(text: str) -> None:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command line options."""
     parser = argparse.ArgumentParser(prog="python -m tools.demo_charger", description=__doc__)
-    parser.add_argument("--url", default="ws://127.0.0.1:9000", help="OCPP server base URL")
+    parser.add_argument("--url", default="ws://127.0.0.1:9016", help="OCPP server base URL")
     parser.add_argument("--id", default="DEMO-CP", help="charge point id")
     parser.add_argument("--connectors", type=int, default=2)
     parser.add_argument("--car-max", type=float, default=16.0, help="each car's own limit, A")

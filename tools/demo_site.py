@@ -1,6 +1,6 @@
 """Prepare the live demo's Home Assistant config directory from the ``demo/`` template.
 
-``python -m tools.demo_site DIR [--http-port 8123] [--ocpp-port 9000] [--reset]`` makes
+``python -m tools.demo_site DIR [--http-port 8123] [--ocpp-port 9016] [--reset]`` makes
 DIR a ready-to-start Home Assistant configuration:
 
 * the YAML files of ``demo/`` (site sliders, simulated grid meter, logger, ...),
@@ -113,7 +113,7 @@ def prepare(
     http_host: str = "127.0.0.1",
     http_port: int = 8123,
     ocpp_host: str = "127.0.0.1",
-    ocpp_port: int = 9000,
+    ocpp_port: int = 9016,
     reset: bool = False,
 ) -> bool:
     """Make ``target`` a demo config dir; return True if it was (re)created."""
@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--http-host", default="127.0.0.1")
     parser.add_argument("--http-port", type=int, default=8123)
     parser.add_argument("--ocpp-host", default="127.0.0.1")
-    parser.add_argument("--ocpp-port", type=int, default=9000)
+    parser.add_argument("--ocpp-port", type=int, default=9016)
     parser.add_argument("--reset", action="store_true", help="start afresh (new onboarding)")
     args = parser.parse_args(argv)
     created = prepare(

@@ -14,6 +14,7 @@ from typing import Any
 __all__ = [
     "CONFIG_SCHEMA",
     "PLATFORMS",
+    "async_migrate_entry",
     "async_remove_entry",
     "async_setup",
     "async_setup_entry",
@@ -24,6 +25,7 @@ if "homeassistant" in sys.modules:
     from .hub import (
         CONFIG_SCHEMA,
         PLATFORMS,
+        async_migrate_entry,
         async_remove_entry,
         async_setup,
         async_setup_entry,

@@ -1,10 +1,12 @@
 """Config flow of the hub (one config entry per electrical site).
 
-Three steps, the same for creating and reconfiguring a hub:
-``user``/``reconfigure`` (name, grid sensors, breaker, voltage) -> ``control``
-(import limit, distribution, timing, built-in OCPP server) -> ``energy``
-(optional solar, battery and inverter). The load and circuit subentry flows
-live in ``flow_charger.py``, ``flow_plug.py`` and ``flow_circuit.py``.
+Creating and reconfiguring a hub are the same: ``user``/``reconfigure`` asks for
+the site (name, grid sensors, main breaker, voltage) with everything optional in
+collapsed sections (import limit, solar, battery sensor, inverter, built-in OCPP
+server, advanced controller settings); ``battery`` follows only when a battery
+state-of-charge sensor was chosen. The forms are in ``flows/hub_forms.py``; the
+load and circuit subentry flows and the discovery of chargers in ``flows/``.
+The stored data is flat (one key per setting); timings go to its ``timing``.
 """
 
 from __future__ import annotations
@@ -26,53 +28,43 @@ from homeassistant.helpers import entity_registry as er
 
 from .const import (
     CONF_ALLOW_GRID_CHARGING,
-    CONF_BATTERY_MAX_CHARGE_W,
-    CONF_BATTERY_MAX_DISCHARGE_W,
     CONF_BATTERY_MIN_SOC,
     CONF_BATTERY_POWER_ENTITY,
     CONF_BATTERY_SOC_ENTITY,
     CONF_BATTERY_TARGET_SOC,
     CONF_DISTRIBUTION,
-    CONF_EXCESS_THRESHOLD_W,
-    CONF_GRID_INVERT,
     CONF_GRID_SENSOR_A,
-    CONF_GRID_SENSOR_B,
-    CONF_GRID_SENSOR_C,
     CONF_IMPORT_LIMIT_ENTITY,
     CONF_IMPORT_LIMIT_W,
-    CONF_INVERTER_ASYMMETRIC,
     CONF_INVERTER_MAX_W,
     CONF_INVERTER_MAX_W_PER_PHASE,
-    CONF_MAIN_BREAKER_A,
     CONF_NAME,
+    CONF_OCPP_SERVER_CERTFILE,
     CONF_OCPP_SERVER_ENABLED,
     CONF_OCPP_SERVER_HOST,
+    CONF_OCPP_SERVER_KEYFILE,
     CONF_OCPP_SERVER_PORT,
     CONF_PHASES,
     CONF_SOLAR_ENTITY,
-    CONF_UPDATE_INTERVAL_S,
-    CONF_VOLTAGE,
-    DEFAULT_BATTERY_MAX_W,
-    DEFAULT_BATTERY_MIN_SOC,
-    DEFAULT_BATTERY_TARGET_SOC,
-    DEFAULT_DISTRIBUTION,
-    DEFAULT_EXCESS_THRESHOLD_W,
-    DEFAULT_MAIN_BREAKER_A,
-    DEFAULT_OCPP_SERVER_HOST,
-    DEFAULT_OCPP_SERVER_PORT,
-    DEFAULT_UPDATE_INTERVAL_S,
-    DEFAULT_VOLTAGE,
-    DISTRIBUTION_MODES,
     DOMAIN,
     SUBENTRY_CHARGER,
     SUBENTRY_CIRCUIT,
+    SUBENTRY_LOAD,
     SUBENTRY_PLUG,
+    SUBENTRY_THERMAL,
 )
 from .flows.charger import ChargerSubentryFlow
 from .flows.circuit import CircuitSubentryFlow
 from .flows.discovery import ChargerDiscoveryFlow
-from .flows.helpers import boolean, choice, clean_input, entity, merge_step, number, text
+from .flows.helpers import clean_input, merge_step, missing_required
+from .flows.hub_forms import GRID_KEYS, battery_schema, site_schema
+from .flows.load import LoadSubentryFlow
 from .flows.plug import PlugSubentryFlow
+from .flows.sections import nest, place_errors
+from .flows.thermal import ThermalSubentryFlow
+from .flows.timing import HUB_TIMING_FIELDS, store_timing, timing_values
+from .ocpp_server.tls import TlsSetupError, server_ssl_context, tls_wanted
+from .settings import user_values
 from .validation import (
     CURRENT_OR_POWER_UNITS,
     ERR_NAME_EXISTS,
@@ -83,53 +75,6 @@ from .validation import (
     check_ranges,
     name_taken,
     site_phases,
-)
-
-GRID_KEYS = (CONF_GRID_SENSOR_A, CONF_GRID_SENSOR_B, CONF_GRID_SENSOR_C)
-_SENSOR = ["sensor"]
-_LIMIT_DOMAINS = ["sensor", "number", "input_number"]
-
-SITE_SCHEMA = vol.Schema(
-    {
-        vol.Required(CONF_NAME): text(),
-        vol.Required(CONF_GRID_SENSOR_A): entity(_SENSOR),
-        vol.Optional(CONF_GRID_SENSOR_B): entity(_SENSOR),
-        vol.Optional(CONF_GRID_SENSOR_C): entity(_SENSOR),
-        vol.Optional(CONF_GRID_INVERT, default=False): boolean(),
-        vol.Required(CONF_MAIN_BREAKER_A, default=DEFAULT_MAIN_BREAKER_A): number("A"),
-        vol.Required(CONF_VOLTAGE, default=DEFAULT_VOLTAGE): number("V"),
-    }
-)
-
-CONTROL_SCHEMA = vol.Schema(
-    {
-        vol.Optional(CONF_IMPORT_LIMIT_W): number("W", 100),
-        vol.Optional(CONF_IMPORT_LIMIT_ENTITY): entity(_LIMIT_DOMAINS),
-        vol.Required(CONF_DISTRIBUTION, default=DEFAULT_DISTRIBUTION): choice(
-            DISTRIBUTION_MODES, "distribution"
-        ),
-        vol.Required(CONF_EXCESS_THRESHOLD_W, default=DEFAULT_EXCESS_THRESHOLD_W): number("W", 100),
-        vol.Optional(CONF_ALLOW_GRID_CHARGING, default=True): boolean(),
-        vol.Required(CONF_UPDATE_INTERVAL_S, default=DEFAULT_UPDATE_INTERVAL_S): number("s"),
-        vol.Optional(CONF_OCPP_SERVER_ENABLED, default=False): boolean(),
-        vol.Required(CONF_OCPP_SERVER_HOST, default=DEFAULT_OCPP_SERVER_HOST): text(),
-        vol.Required(CONF_OCPP_SERVER_PORT, default=DEFAULT_OCPP_SERVER_PORT): number(),
-    }
-)
-
-ENERGY_SCHEMA = vol.Schema(
-    {
-        vol.Optional(CONF_SOLAR_ENTITY): entity(_SENSOR),
-        vol.Optional(CONF_BATTERY_SOC_ENTITY): entity(_SENSOR),
-        vol.Optional(CONF_BATTERY_POWER_ENTITY): entity(_SENSOR),
-        vol.Required(CONF_BATTERY_MIN_SOC, default=DEFAULT_BATTERY_MIN_SOC): number("%"),
-        vol.Required(CONF_BATTERY_TARGET_SOC, default=DEFAULT_BATTERY_TARGET_SOC): number("%"),
-        vol.Required(CONF_BATTERY_MAX_CHARGE_W, default=DEFAULT_BATTERY_MAX_W): number("W", 100),
-        vol.Required(CONF_BATTERY_MAX_DISCHARGE_W, default=DEFAULT_BATTERY_MAX_W): number("W", 100),
-        vol.Optional(CONF_INVERTER_MAX_W): number("W", 100),
-        vol.Optional(CONF_INVERTER_MAX_W_PER_PHASE): number("W", 100),
-        vol.Optional(CONF_INVERTER_ASYMMETRIC, default=False): boolean(),
-    }
 )
 
 _PHASE_PATTERNS = tuple(re.compile(rf"(?:^|[._])(?:l|phase_?|p){n}(?:$|[._])") for n in (1, 2, 3))
@@ -165,25 +110,41 @@ def suggest_inputs(hass: HomeAssistant) -> dict[str, Any]:
     return suggested
 
 
+# settings that an entity also changes: a reconfigure form shows the value in force
+ENTITY_OWNED_HUB_KEYS = frozenset(
+    {
+        CONF_DISTRIBUTION,
+        CONF_ALLOW_GRID_CHARGING,
+        CONF_BATTERY_MIN_SOC,
+        CONF_BATTERY_TARGET_SOC,
+        CONF_IMPORT_LIMIT_W,
+    }
+)
+
+
 class DynamicOcppEvseConfigFlow(ChargerDiscoveryFlow, domain=DOMAIN):
     """Create or reconfigure a hub."""
 
-    VERSION = 1
+    VERSION = 3  # 2 was upstream's (Dynamic OCPP EVSE 2.x): see migration/
+    MINOR_VERSION = 1
 
     def __init__(self) -> None:
         """Start with no answers."""
         self._data: dict[str, Any] = {}
         self._suggested: dict[str, Any] = {}  # pre-fill for a new hub
+        self._in_force: dict[str, Any] = {}  # values the user changed on entities
 
     @classmethod
     @callback
     def async_get_supported_subentry_types(
         cls, config_entry: ConfigEntry
     ) -> dict[str, type[ConfigSubentryFlow]]:
-        """Chargers, plugs and circuits are added under a hub."""
+        """Chargers, plugs, generic and thermal loads and circuits are added under a hub."""
         return {
             SUBENTRY_CHARGER: ChargerSubentryFlow,
             SUBENTRY_PLUG: PlugSubentryFlow,
+            SUBENTRY_LOAD: LoadSubentryFlow,
+            SUBENTRY_THERMAL: ThermalSubentryFlow,
             SUBENTRY_CIRCUIT: CircuitSubentryFlow,
         }
 
@@ -200,17 +161,17 @@ class DynamicOcppEvseConfigFlow(ChargerDiscoveryFlow, domain=DOMAIN):
         step_id: str,
         schema: vol.Schema,
         values: Mapping[str, Any],
-        errors: dict[str, str] | None = None,
+        errors: Mapping[str, str] | None = None,
     ) -> ConfigFlowResult:
         return self.async_show_form(
             step_id=step_id,
-            data_schema=self.add_suggested_values_to_schema(schema, values),
-            errors=errors or {},
+            data_schema=self.add_suggested_values_to_schema(schema, nest(schema, values)),
+            errors=place_errors(schema, errors or {}),
         )
 
-    # -- step 1: the site ----------------------------------------------------
+    # -- the site --------------------------------------------------------------
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Name, grid sensors, main breaker and voltage of a new hub."""
+        """A new hub: the site, with the optional parts in collapsed sections."""
         if not self._suggested:
             self._suggested = suggest_inputs(self.hass)
         return await self._site_step("user", user_input, self._suggested)
@@ -218,26 +179,41 @@ class DynamicOcppEvseConfigFlow(ChargerDiscoveryFlow, domain=DOMAIN):
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """The same three steps, pre-filled with the hub's current settings."""
+        """The same form, pre-filled with the hub's current settings."""
         if not self._data:
-            self._data = dict(self._get_reconfigure_entry().data)
-        return await self._site_step("reconfigure", user_input, self._data)
+            entry = self._get_reconfigure_entry()
+            self._data = dict(entry.data)
+            self._in_force = {
+                key: value
+                for key, value in user_values(self.hass, entry.entry_id, "hub").items()
+                if key in ENTITY_OWNED_HUB_KEYS and value is not None
+            }
+        values = {**self._data, **timing_values(self._data), **self._in_force}
+        return await self._site_step("reconfigure", user_input, values)
 
     async def _site_step(
         self, step_id: str, user_input: dict[str, Any] | None, values: Mapping[str, Any]
     ) -> ConfigFlowResult:
+        schema = site_schema()
         if user_input is None:
-            return self._form(step_id, SITE_SCHEMA, values)
+            return self._form(step_id, schema, values)
         answers = clean_input(user_input)
-        errors = self._validate_site(answers)
+        errors = missing_required(schema, answers) | self._validate_site(answers)
+        await self._check_tls(answers, errors)
         if errors:
-            return self._form(step_id, SITE_SCHEMA, answers, errors)
-        self._data = merge_step(self._data, SITE_SCHEMA, answers)
-        return await self.async_step_control()
+            return self._form(step_id, schema, answers, errors)
+        data = merge_step(self._data, schema, answers)
+        self._data = store_timing(data, answers, HUB_TIMING_FIELDS, drop_defaults=True)
+        if self._data.get(CONF_BATTERY_SOC_ENTITY):
+            return await self.async_step_battery()
+        self._data.pop(CONF_BATTERY_POWER_ENTITY, None)  # no battery: its power is unused
+        return self._finish()
 
     def _validate_site(self, answers: dict[str, Any]) -> dict[str, str]:
         errors: dict[str, str] = {}
-        if name_taken((e.title for e in self._other_hubs()), answers.get(CONF_NAME, "")):
+        if not answers.get(CONF_NAME):
+            errors[CONF_NAME] = "required"
+        elif name_taken((e.title for e in self._other_hubs()), answers[CONF_NAME]):
             errors[CONF_NAME] = ERR_NAME_EXISTS
         check_entities(
             self.hass, answers, dict.fromkeys(GRID_KEYS, (CURRENT_OR_POWER_UNITS, True)), errors
@@ -253,10 +229,51 @@ class DynamicOcppEvseConfigFlow(ChargerDiscoveryFlow, domain=DOMAIN):
             for e in self._other_hubs()
         ):
             errors[CONF_GRID_SENSOR_A] = "grid_sensor_in_use"
+        check_entities(
+            self.hass,
+            answers,
+            {
+                CONF_IMPORT_LIMIT_ENTITY: (POWER_UNITS, True),
+                CONF_SOLAR_ENTITY: (POWER_UNITS, True),
+                CONF_BATTERY_SOC_ENTITY: (PERCENT_UNITS, True),
+            },
+            errors,
+        )
+        if answers.get(CONF_IMPORT_LIMIT_W) is not None and answers.get(CONF_IMPORT_LIMIT_ENTITY):
+            errors.setdefault(CONF_IMPORT_LIMIT_ENTITY, "import_limit_both")
         check_ranges(answers, errors)
+        check_min_max(answers, CONF_INVERTER_MAX_W_PER_PHASE, CONF_INVERTER_MAX_W, errors)
+        self._check_server(answers, errors)
         if self.source == SOURCE_RECONFIGURE:
             self._check_phases_in_use(answers, errors)
         return errors
+
+    def _check_server(self, answers: dict[str, Any], errors: dict[str, str]) -> None:
+        if not answers.get(CONF_OCPP_SERVER_ENABLED):
+            return
+        if not answers.get(CONF_OCPP_SERVER_HOST):
+            errors.setdefault(CONF_OCPP_SERVER_HOST, "required")
+        if CONF_OCPP_SERVER_PORT in errors:
+            return
+        port = answers.get(CONF_OCPP_SERVER_PORT)
+        if any(
+            e.data.get(CONF_OCPP_SERVER_ENABLED) and e.data.get(CONF_OCPP_SERVER_PORT) == port
+            for e in self._other_hubs()
+        ):
+            errors[CONF_OCPP_SERVER_PORT] = "port_in_use"
+
+    async def _check_tls(self, answers: dict[str, Any], errors: dict[str, str]) -> None:
+        """The certificate and key files (both or neither) load as a TLS server."""
+        certfile = answers.get(CONF_OCPP_SERVER_CERTFILE) or None
+        keyfile = answers.get(CONF_OCPP_SERVER_KEYFILE) or None
+        if not answers.get(CONF_OCPP_SERVER_ENABLED) or (certfile is None and keyfile is None):
+            return
+        try:
+            if tls_wanted(certfile, keyfile) and certfile and keyfile:
+                await self.hass.async_add_executor_job(server_ssl_context, certfile, keyfile)
+        except TlsSetupError as err:
+            field = CONF_OCPP_SERVER_KEYFILE if keyfile is None else CONF_OCPP_SERVER_CERTFILE
+            errors.setdefault(field, err.reason)
 
     def _check_phases_in_use(self, answers: dict[str, Any], errors: dict[str, str]) -> None:
         """Refuse to drop a phase that a load of this hub is wired to."""
@@ -267,56 +284,25 @@ class DynamicOcppEvseConfigFlow(ChargerDiscoveryFlow, domain=DOMAIN):
             if phase in used and phase not in remaining:
                 errors.setdefault(key, "phase_in_use")
 
-    # -- step 2: limits and control -----------------------------------------
-    async def async_step_control(
+    # -- the battery (only with a battery SOC sensor) ------------------------------
+    async def async_step_battery(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Import limit, distribution mode, timing and the built-in OCPP server."""
+        """Battery power sensor, state-of-charge thresholds, power limits, grid charging."""
+        schema = battery_schema()
         if user_input is None:
-            return self._form("control", CONTROL_SCHEMA, {**self._suggested, **self._data})
+            return self._form("battery", schema, {**self._data, **self._in_force})
         answers = clean_input(user_input)
-        errors: dict[str, str] = {}
-        check_entities(self.hass, answers, {CONF_IMPORT_LIMIT_ENTITY: (POWER_UNITS, True)}, errors)
-        if answers.get(CONF_IMPORT_LIMIT_W) is not None and answers.get(CONF_IMPORT_LIMIT_ENTITY):
-            errors.setdefault(CONF_IMPORT_LIMIT_ENTITY, "import_limit_both")
-        check_ranges(answers, errors)
-        if answers.get(CONF_OCPP_SERVER_ENABLED) and CONF_OCPP_SERVER_PORT not in errors:
-            port = answers.get(CONF_OCPP_SERVER_PORT)
-            if any(
-                e.data.get(CONF_OCPP_SERVER_ENABLED) and e.data.get(CONF_OCPP_SERVER_PORT) == port
-                for e in self._other_hubs()
-            ):
-                errors[CONF_OCPP_SERVER_PORT] = "port_in_use"
-            if not answers.get(CONF_OCPP_SERVER_HOST):
-                errors[CONF_OCPP_SERVER_HOST] = "required"
-        if errors:
-            return self._form("control", CONTROL_SCHEMA, answers, errors)
-        self._data = merge_step(self._data, CONTROL_SCHEMA, answers)
-        return await self.async_step_energy()
-
-    # -- step 3: solar, battery, inverter ------------------------------------
-    async def async_step_energy(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Optional solar production, home battery and inverter limits."""
-        if user_input is None:
-            return self._form("energy", ENERGY_SCHEMA, {**self._suggested, **self._data})
-        answers = clean_input(user_input)
-        errors: dict[str, str] = {}
-        check_entities(
-            self.hass,
-            answers,
-            {
-                CONF_SOLAR_ENTITY: (POWER_UNITS, True),
-                CONF_BATTERY_SOC_ENTITY: (PERCENT_UNITS, True),
-                CONF_BATTERY_POWER_ENTITY: (POWER_UNITS, True),
-            },
-            errors,
-        )
+        errors = missing_required(schema, answers)
+        check_entities(self.hass, answers, {CONF_BATTERY_POWER_ENTITY: (POWER_UNITS, True)}, errors)
         check_ranges(answers, errors)
         check_min_max(answers, CONF_BATTERY_MIN_SOC, CONF_BATTERY_TARGET_SOC, errors)
-        check_min_max(answers, CONF_INVERTER_MAX_W_PER_PHASE, CONF_INVERTER_MAX_W, errors)
         if errors:
-            return self._form("energy", ENERGY_SCHEMA, answers, errors)
-        self._data = merge_step(self._data, ENERGY_SCHEMA, answers)
+            return self._form("battery", schema, answers, errors)
+        self._data = merge_step(self._data, schema, answers)
+        return self._finish()
+
+    def _finish(self) -> ConfigFlowResult:
         title = self._data[CONF_NAME]
         if self.source == SOURCE_RECONFIGURE:
             return self.async_update_reload_and_abort(

@@ -4,18 +4,17 @@ One per hub (``entry.runtime_data``). Event-driven: every state change of an
 input entity schedules a recompute through a short debouncer, a grid reading
 above the main breaker recomputes at once (same cycle), and a periodic tick
 keeps the controller's timers (pause, grace, refresh, stale inputs) moving.
-Commands go to the adapters as background tasks with a timeout, one worker per
-load, latest command wins: a slow device never blocks the loop or the others.
+Commands go to the adapters through a :class:`.commands.CommandRunner`
+(background workers with a timeout, latest command wins, back-off for a failing
+load): a slow or failing device never blocks the loop or the others.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -26,18 +25,25 @@ from homeassistant.helpers.event import async_track_state_change_event, async_tr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
-from .adapters.base import LoadAdapter, LoadCommand, LoadReading
+from .adapters.base import LoadAdapter, LoadReading
 from .adapters.factory import create_adapter
+from .commands import CommandRunner
 from .const import (
+    CONF_BATTERY_POWER_ENTITY,
+    CONF_BATTERY_SOC_ENTITY,
+    CONF_IMPORT_LIMIT_ENTITY,
     CONF_MAIN_BREAKER_A,
+    CONF_SOLAR_ENTITY,
     CONF_UPDATE_INTERVAL_S,
     DEFAULT_MAIN_BREAKER_A,
     DEFAULT_UPDATE_INTERVAL_S,
     DOMAIN,
 )
 from .engine import Controller, ScenarioError
+from .engine.plausibility import import_limit
 from .measurements import (
     SiteReading,
+    as_screened,
     build_measurements,
     grid_amps,
     hub_input_entities,
@@ -56,8 +62,6 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 
 DEBOUNCE_S = 0.1  # coalesces bursts (3 phases at once); 0.3 s cost ~250 ms at p95
-APPLY_TIMEOUT_S = 15.0
-COMMAND_LOG_SIZE = 100
 
 
 @dataclass(slots=True)
@@ -91,16 +95,16 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
             for sub_id, sub in entry.subentries.items()
             if sub.subentry_type in LOAD_SUBENTRY_TYPES
         }
-        self.commands: deque[dict[str, Any]] = deque(maxlen=COMMAND_LOG_SIZE)
         self.config_error: str | None = None
         self._controller: Controller | None = None
         self._controller_config: dict[str, Any] | None = None
+        self._restored_phases: dict[str, int] = {}
         self._started = False
         self._import_limit_w: float | None = None
+        self._import_limit_why: str | None = None
         self._grid_seen = False
-        self._pending: dict[str, LoadCommand] = {}
-        self._workers: dict[str, asyncio.Task[None]] = {}
-        self._setups: dict[str, asyncio.Task[None]] = {}
+        self.runner = CommandRunner(hass, entry, self.name, self.adapters, self._now)
+        self.commands = self.runner.log
         self._unsubs: list[CALLBACK_TYPE] = []
         self._debouncer: Debouncer[None] = Debouncer(
             hass, _LOGGER, cooldown=DEBOUNCE_S, immediate=True, function=self.async_recompute
@@ -121,11 +125,7 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
     # -- lifecycle -----------------------------------------------------------------
     async def async_start(self) -> None:
         """Prepare the adapters, subscribe to inputs and run the first cycle."""
-        for lid, adapter in self.adapters.items():
-            # In the background: a slow device must not hold up Home Assistant's start.
-            self._setups[lid] = self.config_entry.async_create_background_task(
-                self.hass, self._guarded(adapter.async_setup(), f"setup {lid}"), f"setup {lid}"
-            )
+        self.runner.start()
         self._unsubs.append(
             async_track_state_change_event(self.hass, self.input_entities, self._state_changed)
         )
@@ -151,22 +151,12 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
             unsub()
         self._unsubs.clear()
         self._debouncer.async_shutdown()
-        for task in [*self._workers.values(), *self._setups.values()]:
-            task.cancel()
-        self._workers.clear()
-        self._setups.clear()
         self.inputs.async_clear()
-        await asyncio.gather(
-            *(self._guarded(a.async_unload(), f"unload {lid}") for lid, a in self.adapters.items())
-        )
+        await self.runner.stop()
         await self.async_shutdown()
 
-    async def _guarded(self, coro: Any, what: str) -> None:
-        try:
-            async with asyncio.timeout(APPLY_TIMEOUT_S):
-                await coro
-        except Exception:  # an adapter problem must not stop the hub
-            _LOGGER.exception("%s: %s failed", self.name, what)
+    def _now(self) -> float:
+        return self._clock() if self._clock is not None else time.monotonic()
 
     async def _async_update_data(self) -> HubResult:
         """Used by a manual refresh: one cycle now."""
@@ -210,17 +200,35 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
             return
         self.async_set_updated_data(self._cycle())
 
+    @callback
+    def restore_phases(self, load_id: str, count: int) -> None:
+        """The phase count a switching charger was left on before a restart."""
+        self._restored_phases[load_id] = count
+        if self._controller is not None:
+            self._controller.restore_phases(load_id, count)
+
     # -- the cycle ----------------------------------------------------------------------
     def _ensure_controller(self, site: SiteReading) -> Controller | None:
-        if site.import_limit_w is not None:
-            self._import_limit_w = site.import_limit_w
+        bounds = None if self._controller is None else self._controller.bounds
+        limit, self._import_limit_why = import_limit(site.import_limit_w, bounds)
+        if limit is not None:
+            self._import_limit_w = limit
         # An unreadable import limit entity keeps its last value rather than lifting the cap.
-        config = build_config(self.config_entry, self.settings, self._import_limit_w)
+        cooling = {
+            lid: bool(getattr(adapter, "cooling", False))
+            for lid, adapter in self.adapters.items()
+            if hasattr(adapter, "cooling")
+        }
+        config = build_config(
+            self.config_entry, self.settings, self._import_limit_w, cooling=cooling
+        )
         if config == self._controller_config and self._controller is not None:
             return self._controller
         try:
             if self._controller is None:
                 self._controller = Controller(config)
+                for load_id, count in self._restored_phases.items():
+                    self._controller.restore_phases(load_id, count)
             else:
                 self._controller.update_config(config)
         except (ScenarioError, KeyError, TypeError, ValueError) as err:
@@ -241,14 +249,54 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
         result: dict[str, Any] | None = None
         if controller is not None:
             try:
-                now = self._clock() if self._clock is not None else time.monotonic()
-                result = controller.step(measurements, now)
+                result = controller.step(measurements, self._now())
             except Exception:  # never let a bad cycle stop the loop
                 _LOGGER.exception("%s: controller step failed", self.name)
-        if result is not None:
-            self._dispatch(result)
-        self.inputs.async_check()
+        implausible: dict[str, tuple[str, str]] = {}
+        if controller is not None and result is not None:
+            # What the entities show is what the controller's gate let in.
+            implausible = self._implausible(controller.screened.rejected)
+            measurements = controller.screened.measurements
+            site, readings = as_screened(site, readings, measurements)
+            self.runner.dispatch(result)
+        self._unreadable(site, implausible)
+        self.inputs.async_check(implausible=implausible)
         return self._result(site, readings, managed, measurements, result)
+
+    def _implausible(self, rejected: dict[str, str]) -> dict[str, tuple[str, str]]:
+        """The gate's refusals keyed by input (entity id or load), with a name and why."""
+        data = self.config_entry.data
+        site_keys = {
+            "solar": CONF_SOLAR_ENTITY,
+            "battery.soc": CONF_BATTERY_SOC_ENTITY,
+            "battery.power": CONF_BATTERY_POWER_ENTITY,
+        }
+        named: dict[str, tuple[str, str]] = {}
+        for key, why in rejected.items():
+            kind, _, load_id = key.partition(".")
+            if kind in ("temperature", "ambient"):  # a thermal load's sensors
+                sub = self.config_entry.subentries.get(load_id)
+                named[f"{kind}_{load_id}"] = (sub.title if sub else load_id, f"{kind} {why}")
+                continue
+            if key.startswith("load."):
+                load_id = key.removeprefix("load.")
+                sub = self.config_entry.subentries.get(load_id)
+                named[f"draw_{load_id}"] = (sub.title if sub else load_id, f"draw {why}")
+                continue
+            conf = GRID_SENSOR_KEYS.get(key.removeprefix("grid.")) or site_keys.get(key)
+            entity_id = str(data.get(conf) or key) if conf else key
+            named[entity_id] = (entity_id, why)
+        return named
+
+    def _unreadable(self, site: SiteReading, found: dict[str, tuple[str, str]]) -> None:
+        """Add the hub's inputs whose state is there but is no number, and a bad import limit."""
+        for entity_id in site.unavailable:
+            state = self.hass.states.get(entity_id)
+            if state is not None and state.state not in ("unavailable", "unknown", ""):
+                found[entity_id] = (entity_id, f"state {state.state[:40]!r} is not a number")
+        limit_entity = self.config_entry.data.get(CONF_IMPORT_LIMIT_ENTITY)
+        if limit_entity and self._import_limit_why is not None:
+            found[str(limit_entity)] = (str(limit_entity), self._import_limit_why)
 
     def _result(
         self,
@@ -267,6 +315,8 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
                 self._grid_seen = True
             # Until every grid phase has been read once the hub is still starting up.
             status, reason = hub_status(site, result, result is not None and self._grid_seen)
+            if status == "ok" and self.inputs.implausible:
+                reason = "readings not believed: " + ", ".join(sorted(self.inputs.implausible))
         views: dict[str, LoadView] = {}
         for lid, adapter in self.adapters.items():
             command = (result or {}).get("loads", {}).get(lid) if lid in managed else None
@@ -292,51 +342,8 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
             loads=views,
             circuits=circuit_views(self.config_entry, readings),
             updated_at=dt_util.utcnow(),
+            implausible=dict(self.inputs.implausible),
         )
-
-    # -- commands -------------------------------------------------------------------------
-    def _dispatch(self, result: dict[str, Any]) -> None:
-        for lid, raw in result.get("loads", {}).items():
-            if lid not in self.adapters:
-                continue
-            command = LoadCommand(
-                load_id=lid,
-                current_a=float(raw.get("current_a") or 0.0),
-                send=bool(raw.get("send")),
-                reason=str(raw.get("reason")),
-                pause_s=float(raw.get("pause_s") or 0.0),
-                grace_s=float(raw.get("grace_s") or 0.0),
-            )
-            if command.send:
-                self.commands.append(
-                    {
-                        "at": dt_util.utcnow().isoformat(),
-                        "load_id": lid,
-                        "current_a": command.current_a,
-                        "reason": command.reason,
-                    }
-                )
-            earlier = self._pending.get(lid)
-            if earlier is not None and earlier.send and not command.send:
-                command = replace(command, send=True)
-            self._pending[lid] = command
-            worker = self._workers.get(lid)
-            if worker is None or worker.done():
-                # The task may start eagerly and even finish before it is stored.
-                task = self.config_entry.async_create_background_task(
-                    self.hass, self._worker(lid), f"{self.name} apply {lid}"
-                )
-                if not task.done():
-                    self._workers[lid] = task
-
-    async def _worker(self, lid: str) -> None:
-        """Apply the latest command for one load until none is pending."""
-        adapter = self.adapters[lid]
-        setup = self._setups.get(lid)
-        if setup is not None and not setup.done():
-            await asyncio.wait([setup])  # commands only once the device is prepared
-        while (command := self._pending.pop(lid, None)) is not None:
-            await self._guarded(adapter.async_apply(command), f"apply {lid}")
 
     async def async_reset_load(self, lid: str) -> None:
         """Ask a load's adapter to bring its device back to a known state."""

@@ -61,4 +61,5 @@ async def async_get_config_entry_diagnostics(
         "result": None if data is None else data.result,
         "commands_sent": list(coordinator.commands),
         "open_repairs": coordinator.inputs.problems,
+        "readings_not_believed": dict(coordinator.inputs.implausible),
     }

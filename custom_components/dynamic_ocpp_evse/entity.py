@@ -1,17 +1,25 @@
 """Base entities: device and unique id per hub/subentry, and restorable user settings.
 
-One device per hub and one per load or circuit subentry; unique ids are built
+One device per hub and one per load or circuit subentry (a charger through the
+``ocpp`` integration joins that integration's device instead); unique ids are built
 from the entry or subentry id and the description key, never from names.
 ``SettingEntity`` owns the link between an entity and one value in
 :mod:`.settings`: it writes the value, asks the coordinator to recompute, and
 restores a value the user set after a restart.
+
+No entity's state computation may raise: :meth:`DynamicEntity.guarded` turns a
+failing computation or a number that cannot be shown (NaN, infinite) into
+``None`` (logged once per entity), and a failing state write never stops the
+coordinator from updating the other entities.
 """
 
 from __future__ import annotations
 
+import logging
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
@@ -20,14 +28,28 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import ExtraStoredData, RestoreEntity
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .const import DOMAIN, MANUFACTURER, SUBENTRY_CHARGER, SUBENTRY_CIRCUIT, SUBENTRY_PLUG
+from .const import (
+    DOMAIN,
+    MANUFACTURER,
+    SUBENTRY_CHARGER,
+    SUBENTRY_CIRCUIT,
+    SUBENTRY_LOAD,
+    SUBENTRY_PLUG,
+    SUBENTRY_THERMAL,
+)
 from .coordinator import DynamicOcppEvseConfigEntry, HubCoordinator
+from .devices import ocpp_device_link
 from .settings import HubSettings, LoadSettings
+
+_LOGGER = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 HUB = "hub"
 MODELS = {
     SUBENTRY_CHARGER: "OCPP charger connector",
     SUBENTRY_PLUG: "Smart plug",
+    SUBENTRY_LOAD: "Load",
+    SUBENTRY_THERMAL: "Thermal load",
     SUBENTRY_CIRCUIT: "Circuit",
 }
 
@@ -69,7 +91,38 @@ class DynamicEntity(CoordinatorEntity[HubCoordinator]):
         self.scope = HUB if subentry is None else subentry.subentry_id
         owner = entry.entry_id if subentry is None else subentry.subentry_id
         self._attr_unique_id = f"{owner}_{description.key}"
-        self._attr_device_info = device_info(entry, subentry)
+        # a charger through the ocpp integration joins that integration's device
+        link = ocpp_device_link(coordinator.hass, subentry)
+        self._attr_device_info = link or device_info(entry, subentry)
+        self._failed_once = False
+
+    def guarded(self, compute: Callable[[], _T], *, numeric: bool = False) -> _T | None:
+        """``compute()``, or None when it raises or gives a number that cannot be shown.
+
+        ``numeric``: anything but an int or float (text where a number belongs) is None.
+        """
+        try:
+            value = compute()
+        except Exception:  # a value that cannot be computed is unknown, never a traceback
+            self._failed(exc_info=True)
+            return None
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        if numeric and value is not None and not isinstance(value, int | float):
+            return None
+        return value
+
+    def _failed(self, *, exc_info: bool) -> None:
+        level = logging.DEBUG if self._failed_once else logging.WARNING
+        self._failed_once = True
+        _LOGGER.log(level, "%s: state cannot be computed", self.entity_id, exc_info=exc_info)
+
+    def _handle_coordinator_update(self) -> None:
+        """Write the new state; a failure here must not stop the other entities."""
+        try:
+            super()._handle_coordinator_update()
+        except Exception:
+            self._failed(exc_info=True)
 
 
 def add_entities(
@@ -87,14 +140,19 @@ def add_entities(
 
 @dataclass(slots=True)
 class SettingData(ExtraStoredData):
-    """What a setting entity stores for restore: its value and whether the user set it."""
+    """What a setting entity stores for restore: its value and whether the user set it.
+
+    ``base`` is the configured value the user's value replaced: after a restart
+    the value is restored only while the configuration still holds that base.
+    """
 
     value: Any
     user_set: bool
+    base: Any = None
 
     def as_dict(self) -> dict[str, Any]:
         """Serialize for the restore cache."""
-        return {"value": self.value, "user_set": self.user_set}
+        return {"value": self.value, "user_set": self.user_set, "base": self.base}
 
 
 class SettingEntity(DynamicEntity, RestoreEntity):
@@ -115,9 +173,11 @@ class SettingEntity(DynamicEntity, RestoreEntity):
     @property
     def extra_restore_state_data(self) -> SettingData:
         """Remember the value and whether the user chose it."""
+        settings = self.coordinator.settings
         return SettingData(
             self.setting_value,
-            self.coordinator.settings.is_user_set(self.scope, self.setting_key),
+            settings.is_user_set(self.scope, self.setting_key),
+            settings.base_of(self.scope, self.setting_key),
         )
 
     def restored_value(self, value: Any) -> Any:
@@ -135,9 +195,16 @@ class SettingEntity(DynamicEntity, RestoreEntity):
         data = last.as_dict()
         if not data.get("user_set"):
             return
+        settings = self.coordinator.settings
+        if "base" in data and data["base"] != settings.configured_value(
+            self.scope, self.setting_key
+        ):
+            return  # the form changed this value after the entity did: the form's applies
         value = self.restored_value(data.get("value"))
         if value is not None and self._target() is not None:
-            self.coordinator.settings.set_value(self.scope, self.setting_key, value)
+            settings.set_value(self.scope, self.setting_key, value)
+            if "base" in data:
+                settings.bases[(self.scope, self.setting_key)] = data["base"]
             self.coordinator.async_settings_changed()
 
     def write_setting(self, value: Any) -> None:

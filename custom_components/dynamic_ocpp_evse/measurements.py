@@ -4,6 +4,8 @@ Grid readings become amps per phase (W/kW converted with the voltage, sign
 inverted when configured), solar and battery become W and %, each load's draw
 and active flag come from its adapter's ``read()``. A missing, unavailable,
 unknown or non-numeric state becomes ``None``; nothing here ever raises.
+Whether a number is believable is not judged here but by the controller's gate
+(``engine.plausibility``); :func:`as_screened` shows what that gate let in.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
@@ -141,11 +143,53 @@ def build_measurements(site: SiteReading, loads: Mapping[str, LoadReading]) -> d
             "solar_w": site.solar_w,
             "battery": {"soc": site.battery_soc, "power_w": site.battery_power_w},
         },
-        "loads": {
-            load_id: {
-                "draw_a": None if reading.draw_a is None else list(reading.draw_a),
-                "active": reading.active,
-            }
-            for load_id, reading in loads.items()
-        },
+        "loads": {load_id: _load_measurement(reading) for load_id, reading in loads.items()},
     }
+
+
+def _load_measurement(reading: LoadReading) -> dict[str, Any]:
+    measured: dict[str, Any] = {
+        "draw_a": None if reading.draw_a is None else list(reading.draw_a),
+        "active": reading.active,
+    }
+    if reading.thermal:  # an unknown temperature is sent as None: the load rests
+        measured["temperature_c"] = reading.temperature_c
+        if reading.ambient_c is not None:
+            measured["ambient_c"] = reading.ambient_c
+    return measured
+
+
+def as_screened(
+    site: SiteReading, loads: Mapping[str, LoadReading], clean: Mapping[str, Any]
+) -> tuple[SiteReading, dict[str, LoadReading]]:
+    """The readings as the controller's gate let them in (what the entities show).
+
+    ``clean`` is ``Screened.measurements``: a value it refused is None there. Loads
+    the controller does not manage keep their reading, minus any non-finite leg.
+    """
+    clean_site = clean.get("site") or {}
+    grid = clean_site.get("grid_current_a") or {}
+    battery = clean_site.get("battery") or {}
+    shown = replace(
+        site,
+        grid_a={p: grid.get(p) for p in site.grid_a},
+        solar_w=clean_site.get("solar_w"),
+        battery_soc=battery.get("soc"),
+        battery_power_w=battery.get("power_w"),
+    )
+    clean_loads = clean.get("loads") or {}
+    readings: dict[str, LoadReading] = {}
+    for load_id, reading in loads.items():
+        if load_id in clean_loads:
+            draw = clean_loads[load_id].get("draw_a")
+        elif reading.draw_a is not None and all(
+            a is None or math.isfinite(a) for a in reading.draw_a
+        ):
+            draw = reading.draw_a
+        else:
+            draw = None
+        temperature = reading.temperature_c
+        if load_id in clean_loads and "temperature_c" in clean_loads[load_id]:
+            temperature = clean_loads[load_id]["temperature_c"]
+        readings[load_id] = replace(reading, draw_a=draw, temperature_c=temperature)
+    return shown, readings

@@ -1,13 +1,18 @@
-"""Repair issues for the hub's input entities.
+"""Repair issues (and the log lines) for the hub's inputs.
 
 An issue is raised when a configured input entity is removed or renamed in the
-entity registry, or when it has been missing, unavailable or unknown for more
-than ten minutes; it is cleared as soon as the entity reports a state again.
+entity registry, when it has been missing, unavailable or unknown for more
+than ten minutes, or when its readings have not been believed (not a number,
+beyond the physical bounds of ``engine.plausibility``) for more than ten
+minutes; it is cleared as soon as the input reports a usable value again. An
+implausible input is logged at warning the first time only (later episodes at
+debug), never every cycle.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
@@ -18,9 +23,12 @@ from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
 
+_LOGGER = logging.getLogger(__name__)
+
 UNAVAILABLE_FOR = timedelta(minutes=10)
 ISSUE_UNAVAILABLE = "input_unavailable"
 ISSUE_MISSING = "input_missing"
+ISSUE_IMPLAUSIBLE = "input_implausible"
 
 
 def issue_id(entry_id: str, entity_id: str) -> str:
@@ -40,6 +48,10 @@ class InputWatch:
         self._entities = list(dict.fromkeys(entity_ids))
         self._since: dict[str, datetime] = {}
         self._raised: set[str] = set()
+        self._implausible_since: dict[str, datetime] = {}
+        self._warned: set[str] = set()
+        self.implausible: dict[str, str] = {}
+        """Input name -> why its latest reading was not believed."""
 
     @property
     def problems(self) -> list[str]:
@@ -63,14 +75,23 @@ class InputWatch:
             self._raise(gone, ISSUE_MISSING)
 
     @callback
-    def async_check(self, now: datetime | None = None) -> None:
-        """Update issues from the current states (call every cycle)."""
+    def async_check(
+        self,
+        now: datetime | None = None,
+        implausible: Mapping[str, tuple[str, str]] | None = None,
+    ) -> None:
+        """Update issues from the current states (call every cycle).
+
+        ``implausible``: input key -> (name shown to the user, why it was not
+        believed) for every reading the controller's gate refused this cycle.
+        """
         now = now or dt_util.utcnow()
+        self._check_implausible(now, implausible or {})
         for entity_id in self._entities:
             state = self._hass.states.get(entity_id)
             if state is not None and state.state not in (STATE_UNAVAILABLE, STATE_UNKNOWN):
                 self._since.pop(entity_id, None)
-                if entity_id in self._raised:
+                if entity_id in self._raised and entity_id not in self._implausible_since:
                     self._raised.discard(entity_id)
                     ir.async_delete_issue(self._hass, DOMAIN, issue_id(self._entry_id, entity_id))
                 continue
@@ -79,17 +100,48 @@ class InputWatch:
                 key = ISSUE_MISSING if state is None else ISSUE_UNAVAILABLE
                 self._raise(entity_id, key)
 
-    def _raise(self, entity_id: str, translation_key: str) -> None:
-        self._raised.add(entity_id)
+    def _check_implausible(self, now: datetime, found: Mapping[str, tuple[str, str]]) -> None:
+        for key in list(self._implausible_since):
+            if key in found:
+                continue
+            del self._implausible_since[key]
+            _LOGGER.debug("%s: %s reads plausibly again", self._hub, key)
+            if key in self._raised:
+                self._raised.discard(key)
+                ir.async_delete_issue(self._hass, DOMAIN, issue_id(self._entry_id, key))
+        self.implausible = dict(found.values())
+        for key, (name, why) in found.items():
+            if key not in self._implausible_since:
+                self._implausible_since[key] = now
+                first = key not in self._warned
+                self._warned.add(key)
+                _LOGGER.log(
+                    logging.WARNING if first else logging.DEBUG,
+                    "%s: reading of %s not believed (%s); it counts as missing until it "
+                    "reads plausibly again",
+                    self._hub,
+                    name,
+                    why,
+                )
+            if key not in self._raised and now - self._implausible_since[key] > UNAVAILABLE_FOR:
+                self._raise(key, ISSUE_IMPLAUSIBLE, name, why)
+
+    def _raise(
+        self, key: str, translation_key: str, name: str | None = None, why: str = ""
+    ) -> None:
+        self._raised.add(key)
+        placeholders = {"entity_id": name or key, "hub": self._hub}
+        if translation_key == ISSUE_IMPLAUSIBLE:
+            placeholders["reason"] = why
         ir.async_create_issue(
             self._hass,
             DOMAIN,
-            issue_id(self._entry_id, entity_id),
+            issue_id(self._entry_id, key),
             is_fixable=False,
             is_persistent=False,
             severity=ir.IssueSeverity.WARNING,
             translation_key=translation_key,
-            translation_placeholders={"entity_id": entity_id, "hub": self._hub},
+            translation_placeholders=placeholders,
         )
 
     @callback
@@ -98,6 +150,7 @@ class InputWatch:
         for entity_id in list(self._raised):
             ir.async_delete_issue(self._hass, DOMAIN, issue_id(self._entry_id, entity_id))
         self._raised.clear()
+        self._implausible_since.clear()
 
 
 @callback

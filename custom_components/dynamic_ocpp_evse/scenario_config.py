@@ -9,6 +9,7 @@ left out: its draw then simply counts as house load.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,6 +20,7 @@ from .const import (
     CONF_BATTERY_MAX_DISCHARGE_W,
     CONF_BATTERY_SOC_ENTITY,
     CONF_CHARGE_POINT_ID,
+    CONF_EXCESS_THRESHOLD_MODE,
     CONF_EXCESS_THRESHOLD_W,
     CONF_GRID_SENSOR_A,
     CONF_GRID_SENSOR_B,
@@ -31,6 +33,10 @@ from .const import (
     CONF_LIMIT_A,
     CONF_MEMBERS,
     CONF_PARENT,
+    CONF_PHASE_DOWN_DELAY_S,
+    CONF_PHASE_MIN_INTERVAL_S,
+    CONF_PHASE_SWITCHING,
+    CONF_PHASE_UP_DELAY_S,
     CONF_PHASES,
     CONF_POWER_W,
     CONF_TIMING,
@@ -41,13 +47,17 @@ from .const import (
     DEFAULT_EXCESS_THRESHOLD_W,
     DEFAULT_MAIN_BREAKER_A,
     DEFAULT_VOLTAGE,
+    PHASE_MODES,
     SUBENTRY_CHARGER,
     SUBENTRY_CIRCUIT,
+    SUBENTRY_LOAD,
     SUBENTRY_PLUG,
+    SUBENTRY_THERMAL,
 )
 from .const import CONF_MAIN_BREAKER_A as CONF_BREAKER
-from .engine.timing import SITE_DEFAULTS
-from .settings import Settings
+from .engine.timing import LOAD_DEFAULTS, SITE_DEFAULTS
+from .load_config import generic_load, thermal_block
+from .settings import LOAD_SUBENTRY_TYPES, Settings, configured_max_current
 
 GRID_SENSOR_KEYS: dict[str, str] = {
     "A": CONF_GRID_SENSOR_A,
@@ -110,6 +120,9 @@ def _site(
         "main_breaker_a": _num(data.get(CONF_BREAKER), DEFAULT_MAIN_BREAKER_A),
         "grid_current_a": dict.fromkeys(phases, 0.0),
         "excess_threshold_w": _num(data.get(CONF_EXCESS_THRESHOLD_W), DEFAULT_EXCESS_THRESHOLD_W),
+        "excess_threshold_mode": "gate"
+        if data.get(CONF_EXCESS_THRESHOLD_MODE) == "gate"
+        else "offset",
         "distribution": settings.hub.distribution,
         "allow_grid_charging": settings.hub.allow_grid_charging,
     }
@@ -141,7 +154,7 @@ def managed_load_ids(entry: ConfigEntry, settings: Settings) -> list[str]:
     return [
         sub_id
         for sub_id, sub in entry.subentries.items()
-        if sub.subentry_type in (SUBENTRY_CHARGER, SUBENTRY_PLUG)
+        if sub.subentry_type in LOAD_SUBENTRY_TYPES
         and (load := settings.get_load(sub_id)) is not None
         and load.dynamic_control
     ]
@@ -167,7 +180,11 @@ def _units(entry: ConfigEntry, managed: list[str]) -> dict[str, dict[str, Any]]:
 
 
 def _load(
-    sub: ConfigSubentry, settings: Settings, phases: list[str], units: Mapping[str, Any]
+    sub: ConfigSubentry,
+    settings: Settings,
+    phases: list[str],
+    units: Mapping[str, Any],
+    cooling: Mapping[str, bool],
 ) -> dict[str, Any]:
     user = settings.loads[sub.subentry_id]
     load: dict[str, Any] = {
@@ -180,15 +197,50 @@ def _load(
     if sub.subentry_type == SUBENTRY_PLUG:
         load["kind"] = "plug"
         load["power_w"] = max(1.0, _num(sub.data.get(CONF_POWER_W), 1.0) or 1.0)
+    elif sub.subentry_type == SUBENTRY_LOAD:
+        load["kind"] = "load"
+        load.update(generic_load(sub.data))
+    elif sub.subentry_type == SUBENTRY_THERMAL:
+        load["kind"] = "thermal"
+        load.update(generic_load(sub.data))
+        load["thermal"] = thermal_block(sub.data, cooling.get(sub.subentry_id, False))
     else:
         load["kind"] = "evse"
         max_a = max(0.0, user.max_current_a)
         load["max_a"] = max_a
+        # What the installation allows: the bound of a believable draw (engine.plausibility).
+        load["rated_max_a"] = max(max_a, configured_max_current(sub))
         load["min_a"] = min(max(0.0, user.min_current_a), max_a)
         cpid = sub.data.get(CONF_CHARGE_POINT_ID)
         if cpid and str(cpid) in units:
             load["charger"] = str(cpid)
+        switching = phase_switching(sub, load["phases"], user.phase_mode)
+        if switching is not None:
+            load["phase_switching"] = switching
     return load
+
+
+def phase_switching(
+    sub: ConfigSubentry, phases: list[str], phase_mode: str
+) -> dict[str, Any] | None:
+    """The engine's ``phase_switching`` block of a charger that can switch (None if not):
+    on one phase it uses its L1 leg."""
+    method = sub.data.get(CONF_PHASE_SWITCHING, "none")
+    if method not in ("ocpp", "entity") or len(phases) != 3:
+        return None
+    block: dict[str, Any] = {
+        "one_phase": phases[0],
+        "mode": phase_mode if phase_mode in PHASE_MODES else "auto",
+    }
+    for conf, key in (
+        (CONF_PHASE_MIN_INTERVAL_S, "min_interval_s"),
+        (CONF_PHASE_UP_DELAY_S, "up_delay_s"),
+        (CONF_PHASE_DOWN_DELAY_S, "down_delay_s"),
+    ):
+        value = _num(sub.data.get(conf))
+        if value is not None and math.isfinite(value) and value >= 0:
+            block[key] = value
+    return block
 
 
 def _circuits(entry: ConfigEntry, phases: list[str], managed: list[str]) -> list[dict[str, Any]]:
@@ -222,6 +274,24 @@ def _circuits(entry: ConfigEntry, phases: list[str], managed: list[str]) -> list
 
 
 SITE_TIMING_KEYS = frozenset(SITE_DEFAULTS)
+LOAD_TIMING_KEYS = frozenset({*LOAD_DEFAULTS, "restart_margin_a"})
+
+
+def timing_keys(raw: Any) -> dict[str, float]:
+    """The usable controller timing keys of a stored ``timing`` mapping.
+
+    Unknown keys and values that are not finite numbers of 0 or more are left out
+    (the controller then uses its default) instead of stopping the controller.
+    """
+    if not isinstance(raw, Mapping):
+        return {}
+    usable: dict[str, float] = {}
+    for key, value in raw.items():
+        number = _num(value)
+        known = key in SITE_TIMING_KEYS | LOAD_TIMING_KEYS
+        if known and number is not None and math.isfinite(number) and number >= 0:
+            usable[str(key)] = number
+    return usable
 
 
 def build_config(
@@ -229,26 +299,37 @@ def build_config(
     settings: Settings,
     import_limit_w: float | None = None,
     timing: Mapping[str, Any] | None = None,
+    cooling: Mapping[str, bool] | None = None,
 ) -> dict[str, Any]:
     """The controller configuration for this hub as it is set up now.
 
+    ``cooling`` says, per thermal room, whether it is cooled now (summer) rather
+    than heated (read by its adapter from the climate entity or the season).
+
     ``import_limit_w`` is the value read from the import limit entity (when the
-    limit is an entity); ``timing`` holds optional controller timing keys for
-    the site (``stale_after_s``, ``refresh_s``, ...) or every load (``pause_s``,
-    ...); the hub's data may carry the same under ``timing`` (not in the UI: for the
-    demo and tests that need a faster controller).
+    limit is an entity). Timing keys come from the hub's ``timing`` (site keys
+    such as ``raise_hold_s`` go to the site, load keys such as ``pause_s`` to every
+    load), then from a load's own ``timing`` (its ``pause_s``/``grace_s`` replace the
+    hub's for that load), then from the ``timing`` argument (tests, benchmarks).
     """
     data = entry.data
     phases = site_phases(data)
     managed = managed_load_ids(entry, settings)
     units = _units(entry, managed)
     site = _site(data, settings, import_limit_w)
-    timing = {**(data.get(CONF_TIMING) or {}), **(timing or {})}
-    loads = [_load(entry.subentries[i], settings, phases, units) for i in managed]
-    for key, value in timing.items():
-        # Site keys go on the site; per-load keys (pause_s, ...) apply to every load.
-        targets = [site] if key in SITE_TIMING_KEYS else loads
-        for target in targets:
+    loads = [_load(entry.subentries[i], settings, phases, units, cooling or {}) for i in managed]
+    hub_timing = timing_keys(data.get(CONF_TIMING))
+    extra = timing_keys(timing)
+    for key, value in hub_timing.items():
+        if key in SITE_TIMING_KEYS:
+            site[key] = value
+    for load in loads:
+        own = timing_keys(entry.subentries[load["id"]].data.get(CONF_TIMING))
+        for key, value in {**hub_timing, **own}.items():
+            if key in LOAD_TIMING_KEYS:
+                load[key] = value
+    for key, value in extra.items():
+        for target in [site] if key in SITE_TIMING_KEYS else loads:
             target[key] = value
     return {
         "site": site,

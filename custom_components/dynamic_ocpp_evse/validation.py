@@ -8,6 +8,7 @@ the forms' help texts and the checks agree.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -38,6 +39,22 @@ ERR_MIN_ABOVE_MAX = "min_above_max"
 ERR_NAME_EXISTS = "name_exists"
 ERR_CIRCUIT_CYCLE = "circuit_cycle"
 ERR_CIRCUIT_TWO_PARENTS = "circuit_two_parents"
+ERR_NOT_WHOLE = "not_whole_number"
+
+# fields stored as int although the number selector returns floats: 3.0 is taken
+# as 3, 3.5 is refused with ERR_NOT_WHOLE (never silently cut to 3)
+INT_FIELDS = frozenset(
+    {
+        "priority",
+        "connector_id",
+        "connector_count",
+        "stack_level",
+        "profile_validity_s",
+        "min_send_interval_s",
+        "compliance_cycles",
+        "ocpp_server_port",
+    }
+)
 
 # field -> (lowest, highest) accepted value, inclusive
 RANGES: dict[str, tuple[float, float]] = {
@@ -46,6 +63,13 @@ RANGES: dict[str, tuple[float, float]] = {
     "import_limit_w": (100, 1_000_000),
     "excess_threshold_w": (0, 1_000_000),
     "update_interval_s": (1, 60),
+    # controller timings and margins (hub; pause and grace also per load)
+    "margin_a": (0, 10),
+    "raise_hold_s": (0, 3600),
+    "overload_hold_s": (0, 3600),
+    "soc_hysteresis": (0, 20),
+    "pause_s": (0, 3600),
+    "grace_s": (0, 3600),
     "ocpp_server_port": (1, 65535),
     "battery_min_soc": (0, 100),
     "battery_target_soc": (0, 100),
@@ -64,7 +88,22 @@ RANGES: dict[str, tuple[float, float]] = {
     "min_send_interval_s": (1, 3600),
     "compliance_cycles": (1, 100),
     "power_w": (1, 50_000),
+    "min_power_w": (0, 50_000),
+    "max_power_w": (1, 50_000),
+    "setpoint_step": (0, 10_000),
+    "min_on_s": (0, 86_400),
+    "min_off_s": (0, 86_400),
+    "idle_w": (0, 10_000),
+    "idle_s": (0, 86_400),
+    "target_c": (-30, 95),
+    "hysteresis_c": (0, 20),
+    "boost_c": (-30, 95),
+    "limit_c": (-30, 99),
+    "min_c": (-30, 40),
     "limit_a": (1, 1000),
+    "phase_min_interval_s": (60, 86_400),
+    "phase_up_delay_s": (0, 3600),
+    "phase_down_delay_s": (0, 3600),
 }
 
 _UNKNOWN = (STATE_UNKNOWN, STATE_UNAVAILABLE)
@@ -127,23 +166,45 @@ def check_entities(
             errors[key] = error
 
 
+def as_number(value: Any) -> float | None:
+    """A finite number from a form value (bool, text, NaN and infinity are not)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
+
+
 def check_ranges(data: Mapping[str, Any], errors: dict[str, str]) -> None:
-    """Flag every present numeric field outside its range in ``RANGES``."""
+    """Flag every present numeric field outside its range in ``RANGES``.
+
+    Anything that is not a finite number counts as out of range; a field stored
+    as a whole number (``INT_FIELDS``) must be one (``1.0`` is, ``1.5`` is not).
+    """
     for key, (low, high) in RANGES.items():
         value = data.get(key)
         if value is None or key in errors:
             continue
-        if not low <= float(value) <= high:
+        number = as_number(value)
+        if number is None or not low <= number <= high:
             errors[key] = ERR_OUT_OF_RANGE
+        elif key in INT_FIELDS and not number.is_integer():
+            errors[key] = ERR_NOT_WHOLE
 
 
 def check_min_max(
-    data: Mapping[str, Any], low_key: str, high_key: str, errors: dict[str, str]
+    data: Mapping[str, Any],
+    low_key: str,
+    high_key: str,
+    errors: dict[str, str],
+    error: str = ERR_MIN_ABOVE_MAX,
 ) -> None:
-    """Flag ``low_key`` when both values are present and low > high."""
-    low, high = data.get(low_key), data.get(high_key)
-    if low is not None and high is not None and float(low) > float(high):
-        errors.setdefault(low_key, ERR_MIN_ABOVE_MAX)
+    """Flag ``low_key`` (with ``error``) when both values are present and low > high."""
+    low, high = as_number(data.get(low_key)), as_number(data.get(high_key))
+    if low is not None and high is not None and low > high:
+        errors.setdefault(low_key, error)
 
 
 def site_phases(hub_data: Mapping[str, Any]) -> list[str]:

@@ -46,7 +46,15 @@ REASON_WORDS: tuple[str, ...] = (
     "surplus_grace",
     "raise_held",
     "grid_reading_missing",
+    "phase_switch",
     "stale_inputs",
+    "min_on_time",
+    "min_off_time",
+    "safety_limit",
+    "comfort_kept",
+    "boost_reached",
+    "temperature_unknown",
+    "setpoint_step",
     "manual",
     "other",
 )
@@ -58,7 +66,7 @@ LOAD_STATUSES: tuple[str, ...] = (
     "grace",
     "inactive",
     "manual",
-    "unavailable",
+    "offline",
     "fault",
 )
 HUB_STATUSES: tuple[str, ...] = (
@@ -118,6 +126,8 @@ class HubResult:
     loads: dict[str, LoadView] = field(default_factory=dict)
     circuits: dict[str, CircuitView] = field(default_factory=dict)
     updated_at: datetime | None = None
+    implausible: dict[str, str] = field(default_factory=dict)
+    """Inputs whose readings were not believed this cycle (name -> why)."""
 
     def site_value(self, key: str) -> Any:
         """A value of the controller's site result (None when stale or missing)."""
@@ -131,12 +141,12 @@ def load_status(view: LoadView) -> str:
     command = view.command or {}
     if not view.managed:
         return "manual"
-    if view.adapter_status not in ("ok", "unavailable", "unconfirmed"):
+    if view.adapter_status not in ("ok", "offline", "unconfirmed"):
         return "fault"
     if command.get("reason") == "off":
         return "off"
     if view.reading.active is None:
-        return "unavailable"
+        return "offline"
     if not view.reading.active:
         return "inactive"
     if command.get("reason") == "surplus_grace":

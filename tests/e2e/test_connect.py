@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import socket
+from datetime import timedelta
 from typing import Any
 
 from homeassistant.config_entries import SOURCE_INTEGRATION_DISCOVERY, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from websockets.exceptions import InvalidStatus
 
 from custom_components.dynamic_ocpp_evse.const import (
@@ -18,6 +21,7 @@ from custom_components.dynamic_ocpp_evse.const import (
     CONF_CONNECTOR_COUNT,
     CONF_MAX_CURRENT_A,
     CONF_NAME,
+    DEFAULT_OCPP_SERVER_PORT,
     DOMAIN,
 )
 
@@ -52,7 +56,7 @@ async def test_an_unknown_charger_is_refused_discovered_and_accepted_once_added(
     hass: HomeAssistant, make_hub: Any, make_sim: Any
 ) -> None:
     hub = await make_hub([])
-    sim = make_sim("NEW1")
+    sim = make_sim("NEW1", connectors=2)
     await sim.start(wait=False)
     await until(lambda: _status_code(sim.last_error) == 404)
     assert not sim.connected.is_set()
@@ -105,7 +109,7 @@ async def test_a_wrong_password_is_refused_and_the_right_one_accepted(
     assert hub.session("CP1").state.connected
 
 
-async def test_a_taken_port_is_a_clear_setup_error_with_a_repair_issue(
+async def test_a_taken_port_is_retried_with_a_repair_issue_naming_the_port(
     hass: HomeAssistant, make_hub: Any, port: int
 ) -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as blocker:
@@ -113,14 +117,18 @@ async def test_a_taken_port_is_a_clear_setup_error_with_a_repair_issue(
         blocker.listen()
         hub = await make_hub([builtin_charger("CP1")], expect_loaded=False)
 
-    assert hub.entry.state is ConfigEntryState.SETUP_ERROR
+    # not ready (Home Assistant retries by itself), not a permanent error
+    assert hub.entry.state is ConfigEntryState.SETUP_RETRY
     assert hub.entry.error_reason_translation_key == "port_in_use"
     issue_id = f"{hub.entry.entry_id}_ocpp_port_in_use"
     issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
     assert issue is not None and issue.translation_placeholders["port"] == str(port)
 
-    # the port is free again: a reload starts the server and clears the issue
-    assert await hass.config_entries.async_reload(hub.entry.entry_id)
-    await hass.async_block_till_done()
-    assert hub.entry.state is ConfigEntryState.LOADED
+    # the port is free again: Home Assistant's next retry starts the server
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(minutes=5))
+    await until(lambda: hub.entry.state is ConfigEntryState.LOADED)
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+
+
+def test_the_default_port_is_not_the_ocpp_integrations() -> None:
+    assert DEFAULT_OCPP_SERVER_PORT != 9000  # the ocpp integration's default

@@ -21,7 +21,13 @@ from custom_components.dynamic_ocpp_evse.engine.simulate import (
 from custom_components.dynamic_ocpp_evse.engine.simulate.series import parse_time
 
 DAYS = Path(__file__).resolve().parents[2] / "benchmarks" / "days"
-NAMES = ("sunny_summer_solar", "cloudy_spring_two_cars", "winter_evening_cooking")
+NAMES = (
+    "sunny_summer_solar",
+    "cloudy_spring_two_cars",
+    "winter_evening_cooking",
+    "cloudy_autumn_phase_switching",
+    "cloudy_autumn_three_phase",
+)
 _RUNS: dict[str, tuple[Any, dict[str, Any]]] = {}
 
 
@@ -84,6 +90,19 @@ def test_winter_cooking_forces_overload_handling() -> None:
     _, metrics = simulated("winter_evening_cooking")
     assert metrics["safety"]["episodes"] > 0
     assert metrics["safety"]["longest_episode_s"] <= 15.0
+
+
+def test_phase_switching_charges_from_surplus_a_three_phase_charger_exports() -> None:
+    """The same cloudy day: surplus mostly between 1.4 and 4.1 kW. Switching to one
+    phase uses it; a 3-phase-only charger cannot start below 4.1 kW."""
+    _, switching = simulated("cloudy_autumn_phase_switching")
+    _, fixed = simulated("cloudy_autumn_three_phase")
+    captured, captured_fixed = (m["surplus"]["captured_kwh"] for m in (switching, fixed))
+    assert captured > 3 * captured_fixed
+    assert switching["surplus"]["captured_share"] >= 0.85
+    assert switching["grid_export_kwh"] < fixed["grid_export_kwh"] / 2
+    assert 1 <= switching["loads"]["car"]["phase_switches"] <= 8  # a handful a day
+    assert fixed["loads"]["car"]["phase_switches"] == 0
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -16,6 +16,7 @@ from custom_components.dynamic_ocpp_evse.engine.simulate import (
     parse_day,
     run_day,
 )
+from custom_components.dynamic_ocpp_evse.engine.simulate.plant import Plant
 
 
 def tiny_day(**changes: Any) -> Any:
@@ -194,3 +195,42 @@ def test_start_stop_transitions_and_send_reasons_are_counted() -> None:
     assert metrics["sends_on_change"] == 3
     assert metrics["sends_on_refresh"] == 1  # 190 s: same 16 A, last send 70 s ago
     assert metrics["sends_unjustified"] == 1  # 200 s: same 16 A, 10 s after the last
+
+
+def test_a_switching_charger_follows_the_phase_command_and_the_car_restarts() -> None:
+    """numberPhases 1: the car stops, then draws on its L1 (phase A) only."""
+    data_day = tiny_day(
+        loads=[
+            {
+                "id": "car",
+                "min_a": 6,
+                "max_a": 16,
+                "phases": ["A", "B", "C"],
+                "phase_switching": {"one_phase": "A"},
+            }
+        ]
+    )
+    plant = Plant(data_day)
+    plant.command("car", 10.0, 0.0)
+    for t in range(10, 40):
+        sample = plant.advance(float(t), 1.0)
+    assert sample.legs["car"] == ("A", "B", "C") and sample.draw_a["car"] == 10.0
+    plant.command("car", None, 40.0, phases=1)
+    for t in range(40, 80):
+        sample = plant.advance(float(t), 1.0)
+    assert sample.legs["car"] == ("A",)
+    assert sample.grid_a["B"] == pytest.approx(1.0)  # 230 W house on B, no car
+    assert sample.grid_a["A"] == pytest.approx(2.0 + 10.0)
+
+
+def test_a_one_phase_car_draws_on_l1_only_even_when_offered_three() -> None:
+    day = tiny_day(
+        cars=[{"load": "car", "arrive": "00:00", "leave": "24:00", "need_kwh": 50, "phases": 1}]
+    )
+    plant = Plant(day)
+    plant.command("car", 16.0, 0.0)
+    for t in range(10, 40):
+        sample = plant.advance(float(t), 1.0)
+    assert sample.legs["car"] == ("A",)
+    assert sample.grid_a["C"] == pytest.approx(0.0)
+    assert sample.grid_a["A"] == pytest.approx(2.0 + 16.0)

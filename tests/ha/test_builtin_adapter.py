@@ -168,7 +168,7 @@ async def test_a_disconnected_charger_is_inactive_and_gets_no_commands(
     report(session, clock, "Charging", 10.0)
     session.state.connected = False
     reading = adapter.read()
-    assert (reading.active, reading.draw_a, adapter.status) == (False, [0.0] * 3, "unavailable")
+    assert (reading.active, reading.draw_a, adapter.status) == (False, [0.0] * 3, "offline")
     await adapter.async_apply(command(0.0))
     assert session.limits() == []  # the session keeps and resends its last limit
 

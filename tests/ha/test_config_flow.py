@@ -1,24 +1,23 @@
-"""Hub config flow: creating a hub, every validation error, reconfiguring."""
+"""Hub config flow: one short step with collapsed sections, the battery, errors, reconfiguring."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Generator
-from pathlib import Path
 from typing import Any
-from unittest.mock import AsyncMock, patch
+from unittest.mock import AsyncMock
 
 import pytest
 from homeassistant import config_entries
-from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.dynamic_ocpp_evse.const import DOMAIN
-
-STRINGS = json.loads(
-    (Path(__file__).parents[2] / "custom_components" / DOMAIN / "strings.json").read_text()
+from tests.ha.flow_helpers import (
+    STRINGS,
+    assert_form_texts,
+    field_names,
+    selector_of,
+    suggested,
 )
 
 SITE = {
@@ -30,77 +29,67 @@ SITE = {
     "main_breaker_a": 25,
     "voltage": 230,
 }
-CONTROL = {
-    "import_limit_w": 11000,
-    "distribution": "shared",
-    "excess_threshold_w": 5000,
-    "allow_grid_charging": False,
-    "update_interval_s": 5,
-    "ocpp_server_enabled": True,
-    "ocpp_server_host": "0.0.0.0",
-    "ocpp_server_port": 9100,
+SECTIONS: dict[str, dict[str, Any]] = {
+    "import_limit": {"import_limit_w": 11000},
+    "solar": {"solar_entity": "sensor.solar_power", "excess_threshold_w": 5000},
+    "battery": {"battery_soc_entity": "sensor.battery_soc"},
+    "inverter": {
+        "inverter_max_w": 10000,
+        "inverter_max_w_per_phase": 3680,
+        "inverter_asymmetric": True,
+    },
+    "ocpp_server": {
+        "ocpp_server_enabled": True,
+        "ocpp_server_host": "0.0.0.0",
+        "ocpp_server_port": 9100,
+    },
+    "advanced": {
+        "distribution": "shared",
+        "margin_a": 1.5,  # the only timing value not at its default
+        "raise_hold_s": 120,
+        "overload_hold_s": 300,
+        "pause_s": 180,
+        "grace_s": 300,
+        "soc_hysteresis": 3,
+    },
 }
-ENERGY = {
-    "solar_entity": "sensor.solar_power",
-    "battery_soc_entity": "sensor.battery_soc",
+BATTERY = {
     "battery_power_entity": "sensor.battery_power",
     "battery_min_soc": 15,
     "battery_target_soc": 90,
     "battery_max_charge_w": 4000,
     "battery_max_discharge_w": 4500,
-    "inverter_max_w": 10000,
-    "inverter_max_w_per_phase": 3680,
-    "inverter_asymmetric": True,
+    "allow_grid_charging": False,
+}
+TIMING_KEYS = (
+    "margin_a",
+    "raise_hold_s",
+    "overload_hold_s",
+    "pause_s",
+    "grace_s",
+    "soc_hysteresis",
+)
+# what the flow stores: flat keys, the timing that differs from the defaults under "timing"
+STORED = {
+    **SITE,
+    **{
+        key: value
+        for part in SECTIONS.values()
+        for key, value in part.items()
+        if key not in TIMING_KEYS
+    },
+    **BATTERY,
+    "timing": {"margin_a": 1.5},
 }
 
 
-@pytest.fixture
-def mock_setup() -> Generator[AsyncMock]:
-    """Creating entries must not depend on the coordinator."""
-    with (
-        patch(
-            "custom_components.dynamic_ocpp_evse.async_setup_entry",
-            AsyncMock(return_value=True),
-            create=True,
-        ) as setup,
-        patch(
-            "custom_components.dynamic_ocpp_evse.async_unload_entry",
-            AsyncMock(return_value=True),
-            create=True,
-        ),
-    ):
-        yield setup
-
-
-@pytest.fixture
-def sensors(hass: HomeAssistant) -> None:
-    """Meter, solar and battery sensors as a typical site has them."""
-    for n in (1, 2, 3):
-        hass.states.async_set(
-            f"sensor.grid_l{n}", "3.2", {"device_class": "current", "unit_of_measurement": "A"}
-        )
-    hass.states.async_set(
-        "sensor.solar_power", "1200", {"device_class": "power", "unit_of_measurement": "W"}
-    )
-    hass.states.async_set(
-        "sensor.battery_soc", "55", {"device_class": "battery", "unit_of_measurement": "%"}
-    )
-    hass.states.async_set(
-        "sensor.battery_power", "-0.4", {"device_class": "power", "unit_of_measurement": "kW"}
-    )
-    hass.states.async_set("sensor.outdoor_temperature", "12", {"unit_of_measurement": "°C"})
-    hass.states.async_set("sensor.text_state", "hello", {"unit_of_measurement": "A"})
-
-
-def suggested(result: dict[str, Any], key: str) -> Any:
-    """The value a form pre-fills for ``key`` (suggested value, else default)."""
-    for marker in result["data_schema"].schema:
-        if marker == key:
-            if marker.description and "suggested_value" in marker.description:
-                return marker.description["suggested_value"]
-            default = marker.default
-            return default() if callable(default) else default
-    raise KeyError(key)
+def with_sections(**changes: dict[str, Any]) -> dict[str, Any]:
+    """The complete site form, some sections changed (None drops a field)."""
+    answers: dict[str, Any] = dict(SITE)
+    for name, part in SECTIONS.items():
+        merged = {**part, **changes.get(name, {})}
+        answers[name] = {k: v for k, v in merged.items() if v is not None}
+    return answers
 
 
 def assert_translated(code: str) -> None:
@@ -114,15 +103,8 @@ async def start(hass: HomeAssistant) -> dict[str, Any]:
     )
 
 
-async def to_step(hass: HomeAssistant, step: str) -> dict[str, Any]:
-    """Run the flow with valid answers up to ``step``."""
-    result = await start(hass)
-    if step == "user":
-        return result
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], SITE)
-    if step == "control":
-        return result
-    return await hass.config_entries.flow.async_configure(result["flow_id"], CONTROL)
+async def submit(hass: HomeAssistant, result: dict[str, Any], answers: dict[str, Any]) -> Any:
+    return await hass.config_entries.flow.async_configure(result["flow_id"], answers)
 
 
 @pytest.mark.usefixtures("sensors")
@@ -130,62 +112,88 @@ async def test_full_flow_creates_hub(hass: HomeAssistant, mock_setup: AsyncMock)
     result = await start(hass)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
-    # the phase current sensors are suggested, the temperature sensor is not
+    assert_form_texts(result, "config")
+    # the phase current sensors and the solar sensor are suggested, the temperature is not
     assert suggested(result, "grid_sensor_a") == "sensor.grid_l1"
     assert suggested(result, "grid_sensor_b") == "sensor.grid_l2"
     assert suggested(result, "grid_sensor_c") == "sensor.grid_l3"
-
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], SITE)
-    assert result["step_id"] == "control"
-    assert suggested(result, "ocpp_server_enabled") is False
-    assert suggested(result, "ocpp_server_port") == 9000
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], CONTROL)
-    assert result["step_id"] == "energy"
     assert suggested(result, "solar_entity") == "sensor.solar_power"
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], ENERGY)
+    assert suggested(result, "ocpp_server_enabled") is False
+    assert suggested(result, "ocpp_server_port") == 9016
+
+    result = await submit(hass, result, with_sections())
+    assert result["step_id"] == "battery"  # a battery sensor was chosen
+    assert_form_texts(result, "config")
+    result = await submit(hass, result, BATTERY)
     await hass.async_block_till_done()
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "Home"
-    assert result["data"] == {**SITE, **CONTROL, **ENERGY}
+    assert result["data"] == STORED
     assert isinstance(result["data"]["ocpp_server_port"], int)
     assert mock_setup.await_count == 1
 
 
-async def test_minimal_single_phase_hub_in_watts(
+async def test_a_new_user_sets_up_a_hub_in_one_short_step(
     hass: HomeAssistant, mock_setup: AsyncMock
 ) -> None:
+    """Name, meter, breaker, voltage: done. Everything else waits in collapsed sections."""
     hass.states.async_set("sensor.meter_power", "-850", {"unit_of_measurement": "W"})
     result = await start(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        {
-            "name": "Cabin",
-            "grid_sensor_a": "sensor.meter_power",
-            "main_breaker_a": 16,
-            "voltage": 230,
-        },
-    )
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        {"distribution": "priority", "excess_threshold_w": 0, "update_interval_s": 5},
-    )
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        {
-            "battery_min_soc": 20,
-            "battery_target_soc": 80,
-            "battery_max_charge_w": 5000,
-            "battery_max_discharge_w": 5000,
-        },
+    top = [name for name, where in field_names(result).items() if where is None]
+    assert top == [
+        "name",
+        "grid_sensor_a",
+        "grid_sensor_b",
+        "grid_sensor_c",
+        "grid_invert",
+        "main_breaker_a",
+        "voltage",
+    ]
+    sections = {
+        str(key): value.options["collapsed"]
+        for key, value in result["data_schema"].schema.items()
+        if str(key) not in top
+    }
+    assert sections == dict.fromkeys(SECTIONS, True)
+    assert "update_interval_s" not in field_names(result)  # no polling interval to choose
+
+    result = await submit(
+        hass,
+        result,
+        {"name": "Cabin", "grid_sensor_a": "sensor.meter_power", "main_breaker_a": 16},
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     data = result["data"]
     assert data["grid_sensor_a"] == "sensor.meter_power"
+    assert data["voltage"] == 230
     assert "grid_sensor_b" not in data and "grid_sensor_c" not in data
     assert "solar_entity" not in data and "import_limit_w" not in data
+    assert "battery_power_entity" not in data and "timing" not in data
     assert data["ocpp_server_enabled"] is False
-    assert data["ocpp_server_port"] == 9000
+    assert data["ocpp_server_port"] == 9016
+    assert data["distribution"] == "priority"
+    assert "update_interval_s" not in data
+
+
+async def test_numbers_show_their_range_and_pickers_their_device_class(
+    hass: HomeAssistant,
+) -> None:
+    result = await start(hass)
+    breaker = selector_of(result, "main_breaker_a").config
+    assert (breaker["min"], breaker["max"], breaker["step"]) == (1, 1000, 1)
+    assert breaker["unit_of_measurement"] == "A"
+    margin = selector_of(result, "margin_a").config
+    assert (margin["min"], margin["max"], margin["unit_of_measurement"]) == (0, 10, "A")
+    assert selector_of(result, "ocpp_server_port").config["max"] == 65535
+
+    def classes(key: str) -> list[list[str] | None]:
+        return [f.get("device_class") for f in selector_of(result, key).config["filter"]]
+
+    assert classes("grid_sensor_a") == [["current", "power"]]
+    assert classes("solar_entity") == [["power"]]
+    assert classes("battery_soc_entity") == [["battery"]]
+    assert classes("import_limit_entity") == [["power"], None]  # or a number helper
 
 
 @pytest.mark.usefixtures("sensors")
@@ -198,19 +206,22 @@ async def test_minimal_single_phase_hub_in_watts(
         ({"grid_sensor_b": "sensor.grid_l1"}, "grid_sensor_b", "duplicate_entity"),
         ({"voltage": 20}, "voltage", "out_of_range"),
         ({"main_breaker_a": 0}, "main_breaker_a", "out_of_range"),
+        ({"name": "  "}, "name", "required"),
     ],
 )
-async def test_site_step_errors(
+async def test_site_errors(
     hass: HomeAssistant, changes: dict[str, Any], field: str, error: str
 ) -> None:
     result = await start(hass)
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {**SITE, **changes})
+    result = await submit(hass, result, {**with_sections(), **changes})
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
     assert result["errors"] == {field: error}
     assert_translated(error)
     # the user's answers stay in the form
-    assert suggested(result, field) == {**SITE, **changes}[field]
+    if field != "name":
+        assert suggested(result, field) == {**SITE, **changes}[field]
+    assert suggested(result, "excess_threshold_w") == 5000
 
 
 @pytest.mark.usefixtures("sensors")
@@ -218,8 +229,8 @@ async def test_unavailable_sensor_is_accepted(hass: HomeAssistant) -> None:
     """A meter that is still starting must not block the setup."""
     hass.states.async_set("sensor.grid_l2", "unavailable", {})
     result = await start(hass)
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], SITE)
-    assert result["step_id"] == "control"
+    result = await submit(hass, result, with_sections())
+    assert result["step_id"] == "battery"
 
 
 @pytest.mark.usefixtures("sensors")
@@ -231,9 +242,7 @@ async def test_hub_name_and_grid_sensor_must_be_unique(hass: HomeAssistant) -> N
         domain=DOMAIN, title="Barn", data={"grid_sensor_a": "sensor.grid_l1"}
     ).add_to_hass(hass)
     result = await start(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {**SITE, "name": " home "}
-    )
+    result = await submit(hass, result, {**with_sections(), "name": " home "})
     assert result["errors"] == {"name": "name_exists", "grid_sensor_a": "grid_sensor_in_use"}
     assert_translated("name_exists")
     assert_translated("grid_sensor_in_use")
@@ -241,28 +250,38 @@ async def test_hub_name_and_grid_sensor_must_be_unique(hass: HomeAssistant) -> N
 
 @pytest.mark.usefixtures("sensors")
 @pytest.mark.parametrize(
-    ("changes", "field", "error"),
+    ("changes", "section", "error"),
     [
-        ({"import_limit_entity": "sensor.solar_power"}, "import_limit_entity", "import_limit_both"),
         (
-            {"import_limit_w": None, "import_limit_entity": "sensor.grid_l1"},
-            "import_limit_entity",
+            {"import_limit": {"import_limit_entity": "sensor.solar_power"}},
+            "import_limit",
+            "import_limit_both",
+        ),
+        (
+            {"import_limit": {"import_limit_w": None, "import_limit_entity": "sensor.grid_l1"}},
+            "import_limit",
             "wrong_unit",
         ),
-        ({"import_limit_w": 50}, "import_limit_w", "out_of_range"),
-        ({"ocpp_server_port": 70000}, "ocpp_server_port", "out_of_range"),
-        ({"ocpp_server_host": ""}, "ocpp_server_host", "required"),
-        ({"update_interval_s": 0}, "update_interval_s", "out_of_range"),
+        ({"import_limit": {"import_limit_w": 50}}, "import_limit", "out_of_range"),
+        ({"solar": {"solar_entity": "sensor.grid_l1"}}, "solar", "wrong_unit"),
+        ({"solar": {"excess_threshold_w": -1}}, "solar", "out_of_range"),
+        ({"battery": {"battery_soc_entity": "sensor.battery_power"}}, "battery", "wrong_unit"),
+        ({"inverter": {"inverter_max_w_per_phase": 20000}}, "inverter", "min_above_max"),
+        ({"ocpp_server": {"ocpp_server_port": 70000}}, "ocpp_server", "out_of_range"),
+        ({"ocpp_server": {"ocpp_server_port": 9100.5}}, "ocpp_server", "not_whole_number"),
+        ({"ocpp_server": {"ocpp_server_host": ""}}, "ocpp_server", "required"),
+        ({"advanced": {"margin_a": 11}}, "advanced", "out_of_range"),
+        ({"advanced": {"pause_s": -5}}, "advanced", "out_of_range"),
     ],
 )
-async def test_control_step_errors(
-    hass: HomeAssistant, changes: dict[str, Any], field: str, error: str
+async def test_section_errors_are_shown_on_their_section(
+    hass: HomeAssistant, changes: dict[str, Any], section: str, error: str
 ) -> None:
-    result = await to_step(hass, "control")
-    answers = {k: v for k, v in {**CONTROL, **changes}.items() if v is not None}
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], answers)
-    assert result["step_id"] == "control"
-    assert result["errors"] == {field: error}
+    """Home Assistant's frontend shows a section field's error on the section."""
+    result = await start(hass)
+    result = await submit(hass, result, with_sections(**changes))
+    assert result["step_id"] == "user"
+    assert result["errors"] == {section: error}
     assert_translated(error)
 
 
@@ -273,14 +292,24 @@ async def test_server_port_of_another_hub_is_refused(hass: HomeAssistant) -> Non
         title="Barn",
         data={"ocpp_server_enabled": True, "ocpp_server_port": 9100},
     ).add_to_hass(hass)
-    result = await to_step(hass, "control")
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], CONTROL)
-    assert result["errors"] == {"ocpp_server_port": "port_in_use"}
+    result = await start(hass)
+    result = await submit(hass, result, with_sections())
+    assert result["errors"] == {"ocpp_server": "port_in_use"}
     # the same port is fine when this hub does not run a server
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {**CONTROL, "ocpp_server_enabled": False}
-    )
-    assert result["step_id"] == "energy"
+    result = await submit(hass, result, with_sections(ocpp_server={"ocpp_server_enabled": False}))
+    assert result["step_id"] == "battery"
+
+
+@pytest.mark.usefixtures("sensors")
+async def test_a_whole_number_written_with_a_decimal_point_is_accepted(
+    hass: HomeAssistant, mock_setup: AsyncMock
+) -> None:
+    result = await start(hass)
+    result = await submit(hass, result, with_sections(ocpp_server={"ocpp_server_port": 9100.0}))
+    result = await submit(hass, result, BATTERY)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"]["ocpp_server_port"] == 9100
+    assert isinstance(result["data"]["ocpp_server_port"], int)
 
 
 @pytest.mark.usefixtures("sensors")
@@ -289,94 +318,26 @@ async def test_server_port_of_another_hub_is_refused(hass: HomeAssistant) -> Non
     [
         ({"battery_min_soc": 95}, "battery_min_soc", "min_above_max"),
         ({"battery_target_soc": 120}, "battery_target_soc", "out_of_range"),
-        ({"battery_soc_entity": "sensor.battery_power"}, "battery_soc_entity", "wrong_unit"),
-        ({"solar_entity": "sensor.grid_l1"}, "solar_entity", "wrong_unit"),
         ({"battery_power_entity": "sensor.missing"}, "battery_power_entity", "entity_not_found"),
-        ({"inverter_max_w_per_phase": 20000}, "inverter_max_w_per_phase", "min_above_max"),
+        ({"battery_power_entity": "sensor.grid_l1"}, "battery_power_entity", "wrong_unit"),
     ],
 )
-async def test_energy_step_errors(
+async def test_battery_errors(
     hass: HomeAssistant, changes: dict[str, Any], field: str, error: str
 ) -> None:
-    result = await to_step(hass, "energy")
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {**ENERGY, **changes}
-    )
-    assert result["step_id"] == "energy"
+    result = await start(hass)
+    result = await submit(hass, result, with_sections())
+    result = await submit(hass, result, {**BATTERY, **changes})
+    assert result["step_id"] == "battery"
     assert result["errors"] == {field: error}
     assert_translated(error)
 
 
 @pytest.mark.usefixtures("sensors")
 async def test_error_can_be_corrected(hass: HomeAssistant, mock_setup: AsyncMock) -> None:
-    result = await to_step(hass, "energy")
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {**ENERGY, "battery_min_soc": 95}
-    )
+    result = await start(hass)
+    result = await submit(hass, result, with_sections())
+    result = await submit(hass, result, {**BATTERY, "battery_min_soc": 95})
     assert result["errors"]
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], ENERGY)
+    result = await submit(hass, result, BATTERY)
     assert result["type"] is FlowResultType.CREATE_ENTRY
-
-
-@pytest.mark.usefixtures("sensors")
-async def test_reconfigure_changes_settings_and_clears_fields(
-    hass: HomeAssistant, mock_setup: AsyncMock
-) -> None:
-    entry = MockConfigEntry(domain=DOMAIN, title="Home", data={**SITE, **CONTROL, **ENERGY})
-    entry.add_to_hass(hass)
-    result = await entry.start_reconfigure_flow(hass)
-    assert result["step_id"] == "reconfigure"
-    assert suggested(result, "voltage") == 230
-    assert suggested(result, "grid_sensor_c") == "sensor.grid_l3"
-
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {**SITE, "name": "Home sweet home", "voltage": 240}
-    )
-    assert result["step_id"] == "control"
-    assert suggested(result, "import_limit_w") == 11000
-    assert suggested(result, "distribution") == "shared"
-    control = {k: v for k, v in CONTROL.items() if k != "import_limit_w"}
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], control)
-    assert suggested(result, "battery_soc_entity") == "sensor.battery_soc"
-    energy = {
-        k: v for k, v in ENERGY.items() if k not in ("battery_soc_entity", "battery_power_entity")
-    }
-    energy["battery_max_charge_w"] = 3000
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], energy)
-    await hass.async_block_till_done()
-
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "reconfigure_successful"
-    assert entry.title == "Home sweet home"
-    assert entry.data["voltage"] == 240
-    assert entry.data["battery_max_charge_w"] == 3000
-    # fields the user emptied are gone, not kept from before
-    assert "import_limit_w" not in entry.data
-    assert "battery_soc_entity" not in entry.data
-    assert "battery_power_entity" not in entry.data
-    assert entry.data["solar_entity"] == "sensor.solar_power"
-    assert mock_setup.await_count == 1  # reloaded with the new settings
-
-
-@pytest.mark.usefixtures("sensors")
-async def test_reconfigure_keeps_own_name_and_refuses_dropping_used_phase(
-    hass: HomeAssistant, mock_setup: AsyncMock
-) -> None:
-    plug = ConfigSubentryData(
-        data={"phases": ["C"], "switch_entity": "switch.heater"},
-        subentry_type="plug",
-        title="Heater",
-        unique_id=None,
-    )
-    entry = MockConfigEntry(
-        domain=DOMAIN, title="Home", data={**SITE, **CONTROL, **ENERGY}, subentries_data=[plug]
-    )
-    entry.add_to_hass(hass)
-    result = await entry.start_reconfigure_flow(hass)
-    site = {k: v for k, v in SITE.items() if k != "grid_sensor_c"}
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], site)
-    assert result["errors"] == {"grid_sensor_c": "phase_in_use"}
-    assert_translated("phase_in_use")
-    # keeping phase C (and the hub's own name) is fine
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], SITE)
-    assert result["step_id"] == "control"

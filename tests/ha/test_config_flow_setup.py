@@ -20,19 +20,6 @@ async def test_hub_and_plug_from_the_ui_are_set_up(hass: HomeAssistant) -> None:
         result["flow_id"],
         {"name": "Home", "grid_sensor_a": "sensor.grid", "main_breaker_a": 16, "voltage": 230},
     )
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        {"distribution": "priority", "excess_threshold_w": 0, "update_interval_s": 5},
-    )
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        {
-            "battery_min_soc": 20,
-            "battery_target_soc": 80,
-            "battery_max_charge_w": 5000,
-            "battery_max_discharge_w": 5000,
-        },
-    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     entry = result["result"]

@@ -127,14 +127,16 @@ async def test_dynamic_control_off_leaves_the_plug_alone(hass: HomeAssistant, fr
 async def test_failed_switch_call_is_reported_and_retried(
     hass: HomeAssistant, freezer: Any
 ) -> None:
-    """An unreachable plug shows as a fault and is retried every cycle until it works."""
+    """An unreachable plug shows as a fault and is retried with back-off (5 s, 10 s, 20 s)."""
     _site, calls = await _start(hass, fail=True)
     assert switch_calls(calls) == [("turn_on", PLUG2_SWITCH)]
     status = hass.states.get("sensor.pump_status")
     assert status.state == "fault"
     assert status.attributes["adapter_status"] == "service_failed"
 
-    await advance(hass, freezer, 10)
+    await advance(hass, freezer, 10)  # retried after 5 s, then waits 10 s
+    assert switch_calls(calls) == [("turn_on", PLUG2_SWITCH)] * 2
+    await advance(hass, freezer, 20)  # retried at 15 s, then waits 20 s
     assert switch_calls(calls) == [("turn_on", PLUG2_SWITCH)] * 3
 
 
@@ -251,3 +253,18 @@ async def test_off_mode_stops_a_running_plug_and_says_so(hass: HomeAssistant) ->
 
     await _select(hass, "select.pump_operating_mode", "continuous")
     assert switch_calls(calls) == [("turn_off", PLUG2_SWITCH), ("turn_on", PLUG2_SWITCH)]
+
+
+async def test_a_plug_whose_switch_cannot_be_read_is_offline_not_unavailable(
+    hass: HomeAssistant, freezer: Any
+) -> None:
+    """``unavailable`` is Home Assistant's own state: our status says ``offline``."""
+    await _start(hass)
+    hass.states.async_set(PLUG2_SWITCH, "unavailable")
+    await hass.async_block_till_done()
+    await advance(hass, freezer, 10)
+    status = hass.states.get("sensor.pump_status")
+    assert status.state == "offline"
+    assert status.attributes["adapter_status"] == "offline"
+    assert "offline" in status.attributes["options"]
+    assert "unavailable" not in status.attributes["options"]

@@ -54,11 +54,8 @@ async def test_hub_two_plugs_and_a_circuit_from_the_ui(hass: HomeAssistant, free
             "grid_sensor_c": "sensor.grid_c",
             "main_breaker_a": 25,
             "voltage": 230,
+            "solar": {"solar_entity": "sensor.solar"},
         },
-    )
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"solar_entity": "sensor.solar"}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY, result.get("errors")
     await hass.async_block_till_done()

@@ -242,7 +242,7 @@ async def test_after_a_reconnect_floor_and_profile_are_sent_again(
     fake.hass.states.async_set(status, "unavailable")
     clock.advance(5)
     await adapter.async_apply(command(8.0))
-    assert adapter.status == "unavailable"
+    assert adapter.status == "offline"
     assert adapter.read() == LoadReading(draw_a=None, active=None)
     assert fake.limits() == [6.0, 10.0]
 

@@ -6,14 +6,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-import voluptuous as vol
 from homeassistant.config_entries import SOURCE_USER, ConfigSubentryData
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.dynamic_ocpp_evse.const import DOMAIN
-from tests.ha.test_config_flow import suggested
+from tests.ha.flow_helpers import assert_form_texts, field_names, suggested
 from tests.ha.test_ocpp_discovery import FakeOcpp, fake_ocpp
 
 STRINGS = json.loads(
@@ -47,6 +46,12 @@ PROFILE = {
     "failsafe_floor": "zero",
     "compliance_cycles": 4,
 }
+
+
+def details(**changes: Any) -> dict[str, Any]:
+    """The details form with its profile section (``profile=`` changes it)."""
+    profile = {**PROFILE, **changes.pop("profile", {})}
+    return {**DETAILS, **changes, "profile": profile}
 
 
 def hub(hass: HomeAssistant, subentries: list[ConfigSubentryData] | None = None, **data: Any):
@@ -132,11 +137,15 @@ async def test_add_discovered_connector(hass: HomeAssistant) -> None:
     assert suggested(result, "phases") == "A,B,C"
     assert "B,C,A" in options(result, "phases") and "C" in options(result, "phases")
     assert "unit_max_current_a" not in result["data_schema"].schema  # single connector
-    result = await configure(hass, result, DETAILS)
-    assert result["step_id"] == "profile"
+    assert_form_texts(result, "config_subentries", "charger")
+    # the profile internals wait in a collapsed section, with good defaults
+    assert field_names(result)["stack_level"] == "profile"
+    assert result["data_schema"].schema["profile"].options["collapsed"] is True
     assert suggested(result, "rate_unit") == "w"  # from the charger (its "Power")
     assert suggested(result, "validity") == "absolute"  # relative would expire per session
-    result = await configure(hass, result, {**PROFILE, "rate_unit": "w", "profile_kind": "tx"})
+    result = await configure(
+        hass, result, details(profile={"rate_unit": "w", "profile_kind": "tx"})
+    )
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     (subentry,) = entry.subentries.values()
@@ -183,9 +192,8 @@ async def test_multi_connector_unit_settings_are_shared(hass: HomeAssistant) -> 
         details = {**DETAILS, "name": f"Port {connector}", "unit_max_current_a": unit_max}
         if concurrent is not None:
             details["unit_concurrent"] = concurrent
-        result = await configure(hass, result, details)
         assert suggested(result, "rate_unit") == "a"
-        return await configure(hass, result, PROFILE)
+        return await configure(hass, result, {**details, "profile": PROFILE})
 
     assert (await add(1, 32, False))["type"] is FlowResultType.CREATE_ENTRY
     result = await start(hass, entry, "ocpp_integration")
@@ -219,7 +227,7 @@ async def test_manual_entry_errors_then_success(hass: HomeAssistant) -> None:
     result = await start(hass, entry, "ocpp_integration")
     result = await configure(hass, result, {"target": "manual"})
     assert result["step_id"] == "connection"
-    assert suggested(result, "charge_point_id") is vol.UNDEFINED  # nothing pre-filled
+    assert suggested(result, "charge_point_id") is None  # nothing pre-filled
     good = {
         "charge_point_id": "CP_GARAGE",
         "connector_id": 1,

@@ -1,4 +1,4 @@
-"""Charger subentry flow: details and profile checks, built-in server, reconfigure."""
+"""Charger subentry flow: details checks (profile in its section), built-in server, reconfigure."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from tests.ha.test_config_flow import suggested
+from tests.ha.flow_helpers import field_names, suggested
 from tests.ha.test_ocpp_discovery import fake_ocpp
 from tests.ha.test_subentry_charger import (
     DETAILS,
@@ -18,6 +18,7 @@ from tests.ha.test_subentry_charger import (
     PROFILE,
     assert_translated,
     configure,
+    details,
     hub,
     start,
     with_states,
@@ -51,7 +52,7 @@ async def test_details_errors(
     result = await builtin_to_details(hass, entry, count=2)
     assert result["step_id"] == "details"
     result = await configure(
-        hass, result, {**DETAILS, "unit_max_current_a": 32, "unit_concurrent": True, **changes}
+        hass, result, details(**{"unit_max_current_a": 32, "unit_concurrent": True, **changes})
     )
     assert result["errors"] == {field: error}
     assert_translated("error", error)
@@ -66,15 +67,15 @@ async def test_details_errors(
         ({"compliance_cycles": 0}, "compliance_cycles", "out_of_range"),
     ],
 )
-async def test_profile_errors(
+async def test_profile_errors_are_shown_on_the_profile_section(
     hass: HomeAssistant, changes: dict[str, Any], field: str, error: str
 ) -> None:
     entry = hub(hass, ocpp_server_enabled=True)
     result = await builtin_to_details(hass, entry)
-    result = await configure(hass, result, DETAILS)
-    result = await configure(hass, result, {**PROFILE, **changes})
-    assert result["step_id"] == "profile"
-    assert result["errors"] == {field: error}
+    result = await configure(hass, result, details(profile=changes))
+    assert result["step_id"] == "details"
+    assert field_names(result)[field] == "profile"
+    assert result["errors"] == {"profile": error}
 
 
 async def test_tx_profile_needs_transaction_sensor(hass: HomeAssistant) -> None:
@@ -94,11 +95,10 @@ async def test_tx_profile_needs_transaction_sensor(hass: HomeAssistant) -> None:
             "status_entity": entities["status.connector"],
         },
     )
-    result = await configure(hass, result, DETAILS)
-    result = await configure(hass, result, {**PROFILE, "profile_kind": "tx"})
-    assert result["errors"] == {"profile_kind": "transaction_entity_required"}
+    result = await configure(hass, result, details(profile={"profile_kind": "tx"}))
+    assert result["errors"] == {"profile": "transaction_entity_required"}
     assert_translated("error", "transaction_entity_required")
-    result = await configure(hass, result, PROFILE)
+    result = await configure(hass, result, details())
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
@@ -119,8 +119,7 @@ async def test_builtin_server_charger(hass: HomeAssistant) -> None:
         hass, result, {**answers, "charge_point_id": "wallbox1", "password": "s3cret"}
     )
     assert suggested(result, "name") == "wallbox1"
-    result = await configure(hass, result, {**DETAILS, "phases": "C"})
-    result = await configure(hass, result, PROFILE)
+    result = await configure(hass, result, details(phases="C"))
     assert result["type"] is FlowResultType.CREATE_ENTRY
     (subentry,) = entry.subentries.values()
     assert subentry.unique_id == "wallbox1-1"
@@ -180,9 +179,10 @@ async def test_reconfigure_ocpp_charger(hass: HomeAssistant) -> None:
     )
     assert suggested(result, "phases") == "A,B,C"
     assert suggested(result, "name") == "Garage"
-    result = await configure(hass, result, {**DETAILS, "name": "Carport", "max_current_a": 20})
     assert suggested(result, "stack_level") == 3
-    result = await configure(hass, result, {**PROFILE, "stack_level": 5})
+    result = await configure(
+        hass, result, details(name="Carport", max_current_a=20, profile={"stack_level": 5})
+    )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
 
@@ -220,8 +220,28 @@ async def test_reconfigure_builtin_charger(hass: HomeAssistant) -> None:
     result = await configure(hass, result, {"connector_count": 2, "password": "new"})
     assert suggested(result, "unit_concurrent") is False
     result = await configure(
-        hass, result, {**DETAILS, "phases": "A", "unit_max_current_a": 32, "unit_concurrent": False}
+        hass, result, details(phases="A", unit_max_current_a=32, unit_concurrent=False)
     )
-    result = await configure(hass, result, PROFILE)
     assert result["reason"] == "reconfigure_successful"
     assert entry.subentries[subentry_id].data["password"] == "new"
+
+
+async def test_builtin_connector_already_configured_is_refused(hass: HomeAssistant) -> None:
+    existing = ConfigSubentryData(
+        data={"backend": "builtin_server", "charge_point_id": "wallbox1", "connector_id": 1},
+        subentry_type="charger",
+        title="Wallbox",
+        unique_id="wallbox1-1",
+    )
+    entry = hub(hass, [existing], ocpp_server_enabled=True)
+    result = await builtin_to_details(hass, entry, count=2)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert_translated("abort", "already_configured")
+    # the charger's other connector is still welcome
+    result = await start(hass, entry, "builtin_server")
+    result = await configure(
+        hass, result, {"charge_point_id": "wallbox1", "connector_id": 2, "connector_count": 2}
+    )
+    assert result["step_id"] == "details"
+    assert suggested(result, "name") == "wallbox1 2"

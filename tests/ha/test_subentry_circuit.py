@@ -13,7 +13,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.dynamic_ocpp_evse.const import DOMAIN
-from tests.ha.test_config_flow import suggested
+from tests.ha.flow_helpers import suggested
 
 ERRORS = json.loads(
     (Path(__file__).parents[2] / "custom_components" / DOMAIN / "strings.json").read_text()
@@ -159,3 +159,47 @@ async def test_reconfigure_circuit(hass: HomeAssistant, entry: MockConfigEntry) 
     assert result["reason"] == "reconfigure_successful"
     assert entry.subentries[garage_id].data["limit_a"] == 25
     assert entry.subentries[garage_id].data["members"] == [ids(entry)["Dryer"]]
+
+
+@pytest.mark.parametrize(
+    ("answers", "errors"),
+    [
+        ({"name": " ", "limit_a": 16}, {"name": "required"}),
+        ({"name": "Sub", "limit_a": 1001}, {"limit_a": "out_of_range"}),
+        ({"name": "Sub", "limit_a": float("nan")}, {"limit_a": "out_of_range"}),
+    ],
+)
+async def test_circuit_field_errors(
+    hass: HomeAssistant, entry: MockConfigEntry, answers: dict[str, Any], errors: dict[str, str]
+) -> None:
+    result = await add(hass, entry, answers)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == errors
+    assert all(code in ERRORS for code in errors.values())
+
+
+async def test_a_member_removed_while_the_form_is_open(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    """The form offered the dryer and the garage circuit; they went before the submit."""
+    await add(hass, entry, {"name": "Garage", "limit_a": 20})
+    dryer, garage = ids(entry)["Dryer"], ids(entry)["Garage"]
+
+    async def open_form() -> Any:
+        return await hass.config_entries.subentries.async_init(
+            (entry.entry_id, "circuit"), context={"source": SOURCE_USER}
+        )
+
+    as_member, as_parent = await open_form(), await open_form()
+    hass.config_entries.async_remove_subentry(entry, dryer)
+    hass.config_entries.async_remove_subentry(entry, garage)
+    answers = {"name": "Utility", "limit_a": 16}
+    result = await hass.config_entries.subentries.async_configure(
+        as_member["flow_id"], {**answers, "members": [dryer]}
+    )
+    assert result["errors"] == {"members": "unknown_member"}
+    result = await hass.config_entries.subentries.async_configure(
+        as_parent["flow_id"], {**answers, "parent": garage}
+    )
+    assert result["errors"] == {"parent": "unknown_member"}
+    assert "unknown_member" in ERRORS

@@ -14,7 +14,7 @@ from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.dynamic_ocpp_evse.const import DOMAIN
-from tests.ha.test_config_flow import suggested
+from tests.ha.flow_helpers import assert_form_texts, field_names, suggested
 
 ERRORS = json.loads(
     (Path(__file__).parents[2] / "custom_components" / DOMAIN / "strings.json").read_text()
@@ -59,7 +59,8 @@ async def test_add_plug(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     result = await start(hass, entry)
     assert result["step_id"] == "user"
     phase_selector = result["data_schema"].schema["phase"]
-    assert phase_selector.config["options"] == ["A", "C"]  # only the site's phases
+    options = [o["value"] for o in phase_selector.config["options"]]
+    assert options == ["A", "C", "A,C"]  # only the site's phases: each alone, then both
     assert suggested(result, "phase") == "A"
     assert suggested(result, "mode") == "continuous"
     result = await hass.config_entries.subentries.async_configure(result["flow_id"], PLUG)
@@ -156,3 +157,57 @@ async def test_removing_a_plug_removes_its_device(hass: HomeAssistant) -> None:
     await hass.async_block_till_done()
     assert devices.async_get_device(identifiers={(DOMAIN, plug_id)}) is None
     await hass.config_entries.async_unload(hub.entry_id)
+
+
+async def test_plug_timing_overrides_the_hub_and_can_be_cleared(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    result = await start(hass, entry)
+    assert field_names(result)["pause_s"] == "advanced"
+    assert result["data_schema"].schema["advanced"].options["collapsed"] is True
+    assert suggested(result, "pause_s") is None  # empty: as the hub
+    assert_form_texts(result, "config_subentries", "plug")
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {**PLUG, "advanced": {"pause_s": 600.0}}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    heater_id = next(sid for sid, s in entry.subentries.items() if s.title == "Water heater")
+    assert entry.subentries[heater_id].data["timing"] == {"pause_s": 600.0}
+    assert "pause_s" not in entry.subentries[heater_id].data  # stored flat keys unchanged
+
+    result = await entry.start_subentry_reconfigure_flow(hass, "plug", heater_id)
+    assert suggested(result, "pause_s") == 600.0
+    assert_form_texts(result, "config_subentries", "plug")
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {**PLUG, "advanced": {"grace_s": 60}}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.subentries[heater_id].data["timing"] == {"grace_s": 60}
+
+
+async def test_plug_timing_out_of_range_is_shown_on_its_section(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    result = await start(hass, entry)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {**PLUG, "advanced": {"grace_s": 99999}}
+    )
+    assert result["errors"] == {"advanced": "out_of_range"}
+
+
+async def test_plug_on_two_phases_with_idle_detection(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    """A 2-phase plug (a 3.7 kW heater on A and C) with an idle threshold for its sensor."""
+    result = await start(hass, entry)
+    answers = {**PLUG, "phase": "A,C", "power_w": 3700, "idle_w": 5, "idle_s": 300}
+    result = await hass.config_entries.subentries.async_configure(result["flow_id"], answers)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    plug = next(s for s in entry.subentries.values() if s.title == "Water heater")
+    assert plug.data["phases"] == ["A", "C"]
+    assert (plug.data["idle_w"], plug.data["idle_s"]) == (5, 300)
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "plug"),
+        context={"source": "reconfigure", "subentry_id": plug.subentry_id},
+    )
+    assert suggested(result, "phase") == "A,C"

@@ -1,6 +1,6 @@
 """Command line: connect one simulated charger to a central system and print what happens.
 
-Example: ``python -m tools.cp_simulator --url ws://127.0.0.1:9000 --id CP1 --connectors 2
+Example: ``python -m tools.cp_simulator --url ws://127.0.0.1:9016 --id CP1 --connectors 2
 --plug 1 --plug 2``. Stop with Ctrl+C.
 """
 
@@ -18,7 +18,7 @@ from .simulator import Simulator
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command line options."""
     parser = argparse.ArgumentParser(prog="python -m tools.cp_simulator", description=__doc__)
-    parser.add_argument("--url", default="ws://127.0.0.1:9000", help="central system base URL")
+    parser.add_argument("--url", default="ws://127.0.0.1:9016", help="central system base URL")
     parser.add_argument("--id", default="SIM1", help="charge point id (path of the URL)")
     parser.add_argument("--connectors", type=int, default=2)
     parser.add_argument("--password", help="HTTP Basic auth password (security profile 1)")
@@ -27,6 +27,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--ramp", type=float, default=2.0, help="car ramp, A per second")
     parser.add_argument("--car-max", type=float, default=32.0, help="car's own limit, A")
     parser.add_argument("--phases", type=int, default=3, help="phases the car draws on")
+    parser.add_argument(
+        "--phase-switching", action="store_true", help="follow numberPhases (1/3-phase switching)"
+    )
     parser.add_argument("--reject-profiles", action="store_true")
     parser.add_argument("--ignore-profiles", action="store_true", help="accept but ignore")
     parser.add_argument("--w-only", action="store_true", help="only W schedules")
@@ -56,6 +59,8 @@ async def main(args: argparse.Namespace) -> None:
             reply_delay_s=args.reply_delay,
         ),
     )
+
+    sim.station.honours_phases = args.phase_switching
 
     def show(item: Received) -> None:
         print(f"<- {item.action} {item.payload}", flush=True)

@@ -75,6 +75,7 @@ class OcppIntegrationAdapter:
         self._connectors = max(1, int(get(CONF_CONNECTOR_COUNT, 1)))
         settings = profile_settings(hub_data, subentry_data)
         self._legs = settings.phases
+        self._profile_phases = settings.phases  # numberPhases of dynamic profiles
         self._voltage = settings.voltage
         self._min_a = settings.min_a
         self._unit_cfg: RateUnit = settings.unit
@@ -124,7 +125,7 @@ class OcppIntegrationAdapter:
     @property
     def status(self) -> str:
         """ok, charger_missing, unsupported (ocpp release or OCPP version), service_failed,
-        non_compliant, unavailable (not connected) or unconfirmed (the floor was sent,
+        non_compliant, offline (not connected) or unconfirmed (the floor was sent,
         its effect not seen yet)."""
         if self._missing:
             return "charger_missing"
@@ -135,7 +136,7 @@ class OcppIntegrationAdapter:
         if self._compliance.non_compliant:
             return "non_compliant"
         if self._offline or self._unreachable:
-            return "unavailable"
+            return "offline"
         if self.floor_state == "unconfirmed":
             return "unconfirmed"
         return "ok"
@@ -160,13 +161,16 @@ class OcppIntegrationAdapter:
         """Send the command's profile when due; refresh it; check compliance."""
         if command.send or self._target_a is None:
             self._target_a = command.current_a
+        switched = command.phases is not None and command.phases != self._profile_phases
+        if command.phases is not None:
+            self._profile_phases = command.phases  # a phase switch goes out at once
         now = self._now()
         async with self._unit.lock:
             if not self._charger_reachable():
                 return
             if self._floor.due(now) and not await self._install_floor():
                 return
-            await self._send_dynamic(now, force=False)
+            await self._send_dynamic(now, force=switched)
             self._check_floor()
             if self._check_compliance() and self._unit.may_auto_reset(now):
                 _LOGGER.warning("%s: clearing and re-installing its profiles", self.cpid)
@@ -289,7 +293,7 @@ class OcppIntegrationAdapter:
             self._connector,
             amps,
             min_a=self._min_a,
-            phases=self._legs,
+            phases=self._profile_phases,
             voltage=self._voltage,
             unit=self._rate_unit,
             kind=self._kind,

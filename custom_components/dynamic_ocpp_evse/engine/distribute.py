@@ -13,11 +13,11 @@ so no limit can be exceeded: constraints are solved jointly, not patched.
 
 from __future__ import annotations
 
-import heapq
 import math
 from dataclasses import dataclass, field
 
 from .constraints import POOL_OF_MODE, Pool, Problem
+from .fill import progressive_fill
 from .models import Distribution
 
 EPS = 1e-9
@@ -58,6 +58,12 @@ class Solver:
         }
         self.blocked_by: dict[int, str] = {}
         self.order = problem.order
+        self.unit_of = problem.unit_of
+        self.target = problem.target_a
+        self.filled: list[float] | None = None
+        """``shared`` only: every load's current when water-filling ended, before
+        the rounding to 0.1 A (the highest it held during the solve, together with
+        the final current; what-if answers bound resource use with it)."""
 
     # -- constraint queries ------------------------------------------------
     def active_pools(self) -> set[Pool]:
@@ -87,21 +93,22 @@ class Solver:
     ) -> tuple[float, int, float]:
         """:meth:`headroom` and, from the same pass, the room the physical limits
         alone leave (the third value)."""
-        unit = self.p.unit_of[i]
+        unit = self.unit_of[i]
         if unit is not None:
             holder = self.claimed.get(unit, i)
             if holder != i and (self.x[holder] > 0 or not settled):
                 return 0.0, -2, 0.0
         x = self.x[i]
         cap, used = self.cap, self.used
-        best = self.p.target_a[i]
+        best = self.target[i]
+        limit = best - EPS
         binding = -1
         for r, c in self.hard[i]:
             room = x + (cap[r] - used[r]) / c
-            if room < best - EPS:
-                best, binding = room, r
-        hard_best = max(0.0, best)
-        if not hard_only:
+            if room < limit:
+                best, binding, limit = room, r, room - EPS
+        hard_best = best if best > 0.0 else 0.0
+        if not hard_only and self.pooled[i]:
             own = self.own_pool[i]
             running = self.running
             for r, c, pool in self.pooled[i]:
@@ -109,9 +116,9 @@ class Solver:
                     room = x + (cap[r] - used[r]) / c
                     if pool is Pool.ECO and own is Pool.ECO:
                         room = max(self.p.loads[i].min_a, room)
-                    if room < best - EPS:
-                        best, binding = room, r
-        return max(0.0, best), binding, hard_best
+                    if room < limit:
+                        best, binding, limit = room, r, room - EPS
+        return (best if best > 0.0 else 0.0), binding, hard_best
 
     def reason_of(self, i: int, r: int) -> str:
         """The machine-readable reason naming resource r as seen by load i."""
@@ -141,12 +148,14 @@ class Solver:
         if delta == 0:
             return
         self.x[i] = amps
+        used = self.used
         for r, coefficient in self.p.uses[i]:
-            self.used[r] += coefficient * delta
-        unit = self.p.unit_of[i]
+            used[r] += coefficient * delta
+        unit = self.unit_of[i]
         if unit is not None and amps > 0:
             self.claimed[unit] = i
-        self._track_pool(i)
+        if self.own_pool[i] is not None:
+            self._track_pool(i)
 
     def _track_pool(self, i: int) -> None:
         pool = self.own_pool[i]
@@ -239,13 +248,23 @@ class Solver:
 
     def water_fill(self) -> None:
         """Max-min fair raise, tier by tier, from the reserved minimums."""
-        tiers = sorted({self.p.loads[i].tier for i in self.order})
-        for tier in tiers:
-            members = [i for i in self.order if self.p.loads[i].tier == tier and i in self.reserved]
-            self._fill(members, self.active_pools() | self._own_pools(members))
+        loads = self.p.loads
+        reserved = self.reserved
+        by_tier: dict[int, list[int]] = {}
         for i in self.order:
-            if not self.p.loads[i].binary and self.x[i] > 0:
-                self.assign(i, self.usable(i, self.x[i] + 1e-7))
+            tier = loads[i].tier
+            if tier not in by_tier:
+                by_tier[tier] = []
+            if i in reserved:
+                by_tier[tier].append(i)
+        for tier in sorted(by_tier):
+            members = by_tier[tier]
+            self._fill(members, self.active_pools() | self._own_pools(members))
+        self.filled = list(self.x)
+        x = self.x
+        for i in self.order:
+            if x[i] > 0 and not loads[i].binary:
+                self.assign(i, self.usable(i, x[i] + 1e-7))
         self._hand_out_leftovers()
 
     def _hand_out_leftovers(self) -> None:
@@ -268,95 +287,8 @@ class Solver:
         return {p for p in pools if p is not None}
 
     def _fill(self, members: list[int], active: set[Pool]) -> None:
-        """Progressive filling: rising loads share one level until limits bind.
-
-        Events (a load joins at its reserved level, reaches its target, or a
-        limit saturates) are handled in batches of equal level; each limit's
-        next saturation is queued once per batch, which keeps the queue short
-        when thousands of loads move together.
-        """
-        p = self.p
-        resources = p.resources
-        frozen: set[int] = set()
-        saturated: set[int] = set()
-        slope = [0.0] * len(resources)
-        ref_level = [0.0] * len(resources)
-        ref_used = list(self.used)
-        version = [0] * len(resources)
-        dirty: set[int] = set()
-        rising: set[int] = set()
-        events: list[tuple[float, int, int, int]] = []  # (level, kind, id, version)
-        JOIN, TARGET, SATURATE = 0, 1, 2
-
-        uses = {i: self.enforced_uses(i, active) for i in members}
-        limited_by = {i: {r for r, _ in u} for i, u in uses.items()}
-        level = 0.0
-
-        def used_now(r: int) -> float:
-            return ref_used[r] + slope[r] * (level - ref_level[r])
-
-        def change_slope(r: int, delta: float) -> None:
-            ref_used[r] = used_now(r)
-            ref_level[r] = level
-            slope[r] += delta
-            dirty.add(r)
-
-        def freeze(i: int, amps: float) -> None:
-            frozen.add(i)
-            if i in rising:
-                rising.discard(i)
-                self.x[i] = amps
-                self._track_pool(i)
-                for r, c in uses[i]:
-                    change_slope(r, -c)
-
-        for i in members:
-            if p.loads[i].binary or self.x[i] >= p.target_a[i] - EPS:
-                frozen.add(i)
-            else:
-                heapq.heappush(events, (self.x[i], JOIN, i, 0))
-
-        while events:
-            level = max(level, events[0][0])
-            while events and events[0][0] <= level + EPS:
-                _, kind, ident, ver = heapq.heappop(events)
-                if kind == SATURATE:
-                    if ver != version[ident]:
-                        continue
-                    saturated.add(ident)
-                    for i, _ in resources[ident].members:
-                        if i in rising and ident in limited_by[i]:
-                            freeze(i, level)
-                        elif i in uses and ident in limited_by[i]:
-                            frozen.add(i)
-                elif kind == TARGET:
-                    if ident in rising:
-                        freeze(ident, p.target_a[ident])
-                elif ident not in frozen:
-                    if any(
-                        r in saturated or used_now(r) >= resources[r].capacity - EPS
-                        for r, _ in uses[ident]
-                    ):
-                        frozen.add(ident)
-                        continue
-                    rising.add(ident)
-                    for r, c in uses[ident]:
-                        change_slope(r, c)
-                    heapq.heappush(events, (p.target_a[ident], TARGET, ident, 0))
-            for r in dirty:
-                version[r] += 1
-                if slope[r] > EPS and r not in saturated:
-                    at = level + (resources[r].capacity - used_now(r)) / slope[r]
-                    heapq.heappush(events, (max(at, level), SATURATE, r, version[r]))
-            dirty.clear()
-        for i in list(rising):
-            freeze(i, level)
-        # Book the new currents on every resource (enforced or not).
-        for r in range(len(resources)):
-            self.used[r] = 0.0
-        for i, amps in enumerate(self.x):
-            for r, c in p.uses[i]:
-                self.used[r] += c * amps
+        """Progressive filling of ``members`` (see :func:`.fill.progressive_fill`)."""
+        progressive_fill(self, members, active)
 
 
 def solve(problem: Problem, distribution: Distribution) -> Solution:

@@ -16,6 +16,7 @@ from typing import Any
 
 from .headroom import house_from_grid
 from .models import Battery, Load, Scenario
+from .thermal_state import read_thermal
 from .timing import BatteryMemory, LoadMemory, SiteTiming
 
 
@@ -104,7 +105,7 @@ class InputTracker:
         for load in scenario.loads:
             raw = loads.get(load.id) if isinstance(loads, Mapping) else None
             if isinstance(raw, Mapping):
-                _read_load(load, memory[load.id], raw)
+                _read_load(load, memory[load.id], raw, now)
         return [
             p
             for p in scenario.site.phases
@@ -214,7 +215,7 @@ class InputTracker:
         )
 
 
-def _read_load(load: Load, memory: LoadMemory, raw: Mapping[str, Any]) -> None:
+def _read_load(load: Load, memory: LoadMemory, raw: Mapping[str, Any], now: float) -> None:
     draw = raw.get("draw_a")
     if isinstance(draw, list | tuple) and len(draw) == len(load.phases):
         values: list[float] = []
@@ -225,9 +226,12 @@ def _read_load(load: Load, memory: LoadMemory, raw: Mapping[str, Any]) -> None:
             values.append(amps if amps > 0.0 else 0.0)
         else:
             memory.draw_a = tuple(values)
+            memory.draw_at = now
     active = raw.get("active")
     if isinstance(active, bool):
         memory.active = active
+    if load.thermal is not None:
+        read_thermal(memory.thermal, raw)
 
 
 def _with_draws(house: Mapping[str, float], loads: tuple[Load, ...]) -> dict[str, float]:

@@ -1,9 +1,16 @@
 """What an inactive load would get if it became active now (its ``available_a``).
 
 Exact: the answer is what the solver would give that load with it active and
-everything else as it is. ``optimized``/``strict`` answer every inactive load in
-one pass (a load never changes what those before it get); ``priority`` solves up
-to the asked load; ``shared`` re-solves the site per inactive load.
+everything else as it is (:func:`what_if_resolve`, the re-solve, defines it and
+stays the test oracle). ``optimized``/``strict`` answer every inactive load in
+one pass (a load never changes what those before it get).
+
+``shared``/``priority`` solve the site once and then answer each inactive load
+from the part of the site it can influence (:mod:`.locality`): the loads joined
+to it through limits that were tight (or are a sequential unit's), re-solved as
+a small site of their own, with the limits that had room to spare checked
+afterwards to still have room to spare with the woken load's share. When that
+part is most of the site, or a check fails, the site is re-solved as before.
 """
 
 from __future__ import annotations
@@ -11,12 +18,19 @@ from __future__ import annotations
 import copy
 
 from .constraints import Problem
-from .distribute import Solver, solve
+from .distribute import EPS, Solver, solve
+from .locality import Locality
 from .models import Distribution
 
 
-def what_if_active(problem: Problem, distribution: Distribution) -> dict[int, float]:
-    """For every inactive load: the current it would get if it became active now."""
+def what_if_active(
+    problem: Problem, distribution: Distribution, baseline: Solver | None = None
+) -> dict[int, float]:
+    """For every inactive load: the current it would get if it became active now.
+
+    ``baseline`` is the solved site (the solver :func:`solve` returned for this
+    problem and distribution); it is solved here when not given.
+    """
     inactive = [i for i, load in enumerate(problem.loads) if not load.active]
     if not inactive:
         return {}
@@ -25,20 +39,48 @@ def what_if_active(problem: Problem, distribution: Distribution) -> dict[int, fl
         Solver(problem).raise_in_order(strict=distribution is Distribution.STRICT, probe=probe)
         return probe
     answers: dict[int, float] = {}
+    asked: list[int] = []
     for i in inactive:
-        variant = copy.copy(problem)
-        variant.target_a = list(problem.target_a)
-        variant.target_a[i] = problem.active_target_a[i]
-        if distribution is Distribution.PRIORITY:
-            # Load i's share is settled once the raise reaches it: the loads after it
-            # only hold their reserved minimums then, exactly as in the full solve.
-            # Only a connector left at 0 A on a sequential unit may still get the
-            # unit later (release_idle_units): that case takes the full solve.
-            solver = Solver(variant)
-            solver.reserve_minimums()
-            solver.raise_in_order(until=i)
-            if solver.x[i] > 0 or problem.unit_of[i] is None:
-                answers[i] = solver.x[i]
-                continue
-        answers[i] = solve(variant, distribution).current_a[i]
+        target = problem.active_target_a[i]
+        if target > 0 and target >= problem.loads[i].min_a - EPS:
+            asked.append(i)
+        else:
+            answers[i] = 0.0  # it could not run even if active: the solver never touches it
+    if not asked:
+        return answers
+    if baseline is None:
+        solved = solve(problem, distribution).solver
+        assert solved is not None
+        baseline = solved
+    local = Locality(problem, baseline, distribution)
+    for i in asked:
+        found = local.answer(i)
+        answers[i] = found if found is not None else _resolve_one(problem, distribution, i)
     return answers
+
+
+def what_if_resolve(problem: Problem, distribution: Distribution) -> dict[int, float]:
+    """The definition (and test oracle): re-solve the site once per inactive load."""
+    return {
+        i: _resolve_one(problem, distribution, i)
+        for i, load in enumerate(problem.loads)
+        if not load.active
+    }
+
+
+def _resolve_one(problem: Problem, distribution: Distribution, i: int) -> float:
+    """Load i's current in the site re-solved with load i active."""
+    variant = copy.copy(problem)
+    variant.target_a = list(problem.target_a)
+    variant.target_a[i] = problem.active_target_a[i]
+    if distribution is Distribution.PRIORITY:
+        # Load i's share is settled once the raise reaches it: the loads after it
+        # only hold their reserved minimums then, exactly as in the full solve.
+        # Only a connector left at 0 A on a sequential unit may still get the
+        # unit later (release_idle_units): that case takes the full solve.
+        solver = Solver(variant)
+        solver.reserve_minimums()
+        solver.raise_in_order(until=i)
+        if solver.x[i] > 0 or problem.unit_of[i] is None:
+            return solver.x[i]
+    return solve(variant, distribution).current_a[i]

@@ -4,9 +4,9 @@ Adding: ``user`` (menu: through the OCPP integration or the built-in server) ->
 ``ocpp_integration`` (pick a discovered connector or manual) -> ``connection``
 (charge point id, connector, entities; pre-filled from discovery) -- or
 ``builtin_server`` (charge point id, password, connectors) -- then ``details``
-(name, wiring, currents, priority, mode, unit limit) and ``profile`` (OCPP
-charging profile settings). Reconfiguring: ``reconfigure`` (connection fields
-of the chosen backend) -> ``details`` -> ``profile``. Unit-wide settings of a
+(name, wiring, currents, priority, mode, unit limit; the OCPP charging profile
+settings and the load's timing in collapsed sections). Reconfiguring:
+``reconfigure`` (connection fields of the chosen backend) -> ``details``. Unit-wide settings of a
 multi-connector charger are copied to the sibling connectors' subentries.
 """
 
@@ -38,8 +38,11 @@ from ..const import (
     CONF_MIN_CURRENT_A,
     CONF_MODE,
     CONF_NAME,
+    CONF_OCPP_SERVER_CERTFILE,
     CONF_OCPP_SERVER_ENABLED,
+    CONF_OCPP_SERVER_PORT,
     CONF_OFFERED_ENTITY,
+    CONF_PASSWORD,
     CONF_PHASES,
     CONF_PRIORITY,
     CONF_PROFILE_KIND,
@@ -51,6 +54,7 @@ from ..const import (
     DEFAULT_MAX_CURRENT_A,
     DEFAULT_MIN_CURRENT_A,
     DEFAULT_MODE_CHARGER,
+    DEFAULT_OCPP_SERVER_PORT,
     DEFAULT_PRIORITY,
     LOAD_MODES_CHARGER,
     SUBENTRY_CHARGER,
@@ -63,6 +67,7 @@ from ..ocpp_discovery import (
     ocpp_support,
     supported_protocol,
 )
+from ..settings import user_values
 from ..validation import (
     CURRENT_OR_POWER_UNITS,
     CURRENT_UNITS,
@@ -78,21 +83,30 @@ from .charger_forms import (
     CONF_TARGET,
     CONNECTION_SCHEMA,
     MANUAL,
-    PROFILE_SCHEMA,
     RECONFIGURE_BUILTIN_SCHEMA,
     RECONFIGURE_OCPP_SCHEMA,
+    SECTION_ADVANCED,
+    SECTION_PHASES,
+    SECTION_PROFILE,
     connection_values,
+    phase_switching_errors,
+    phase_switching_fields,
+    profile_fields,
 )
 from .helpers import (
     boolean,
     choice,
     clean_input,
     merge_step,
+    missing_required,
+    new_password,
     number,
     text,
     wiring_options,
     wiring_value,
 )
+from .sections import collapsed, nest, place_errors
+from .timing import LOAD_TIMING_FIELDS, load_timing_fields, store_timing, timing_values
 
 
 class ChargerSubentryFlow(ConfigSubentryFlow):
@@ -103,6 +117,7 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         self._data: dict[str, Any] = {}
         self._found: dict[str, DiscoveredConnector] = {}
         self._prefill: dict[str, Any] = {}
+        self._new_password = new_password()  # suggested for a new built-in charger
 
     # -- helpers -------------------------------------------------------------
     def _own_id(self) -> str | None:
@@ -120,8 +135,8 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
             values = {**values, CONF_RATE_UNIT: rate_unit_option(values[CONF_RATE_UNIT])}
         return self.async_show_form(
             step_id=step_id,
-            data_schema=self.add_suggested_values_to_schema(schema, values),
-            errors=errors or {},
+            data_schema=self.add_suggested_values_to_schema(schema, nest(schema, values)),
+            errors=place_errors(schema, errors or {}),
             description_placeholders=placeholders,
         )
 
@@ -145,14 +160,10 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
 
     def _check_connector(self, answers: dict[str, Any], errors: dict[str, str]) -> None:
         check_ranges(answers, errors)
-        count, connector = answers.get(CONF_CONNECTOR_COUNT), answers.get(CONF_CONNECTOR_ID)
-        if (
-            count is not None
-            and connector is not None
-            and CONF_CONNECTOR_ID not in errors
-            and connector > count
-        ):
-            errors[CONF_CONNECTOR_ID] = "connector_above_count"
+        if CONF_CONNECTOR_COUNT not in errors:
+            check_min_max(
+                answers, CONF_CONNECTOR_ID, CONF_CONNECTOR_COUNT, errors, "connector_above_count"
+            )
         cpid = answers.get(CONF_CHARGE_POINT_ID)
         if cpid is not None and (not cpid or any(c in cpid for c in "/ \t#?")):
             errors[CONF_CHARGE_POINT_ID] = "invalid_charge_point_id"
@@ -223,7 +234,7 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         if user_input is None:
             return self._form("connection", CONNECTION_SCHEMA, self._prefill)
         answers = clean_input(user_input)
-        errors: dict[str, str] = {}
+        errors = missing_required(CONNECTION_SCHEMA, answers)
         self._check_connector(answers, errors)
         self._check_connection_entities(answers, errors)
         key = f"{answers.get(CONF_CHARGE_POINT_ID)}-{answers.get(CONF_CONNECTOR_ID)}"
@@ -254,17 +265,26 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         if not self._get_entry().data.get(CONF_OCPP_SERVER_ENABLED):
             return self.async_abort(reason="builtin_server_disabled")
         self._data[CONF_BACKEND] = BACKEND_BUILTIN
+        port = self._get_entry().data.get(CONF_OCPP_SERVER_PORT, DEFAULT_OCPP_SERVER_PORT)
+        scheme = "wss" if self._get_entry().data.get(CONF_OCPP_SERVER_CERTFILE) else "ws"
+        url = {"url": f"{scheme}://HOME_ASSISTANT_HOST:{port}/CHARGE_POINT_ID"}  # not in strings
         if user_input is None:
-            return self._form("builtin_server", BUILTIN_SCHEMA, {})
+            suggested = {CONF_PASSWORD: self._new_password}  # security profile 1 by default
+            return self._form("builtin_server", BUILTIN_SCHEMA, suggested, placeholders=url)
         answers = clean_input(user_input)
-        errors: dict[str, str] = {}
+        errors = missing_required(BUILTIN_SCHEMA, answers)
         self._check_connector(answers, errors)
         key = f"{answers.get(CONF_CHARGE_POINT_ID)}-{answers.get(CONF_CONNECTOR_ID)}"
         if not errors and key in self._configured_keys():
             return self.async_abort(reason="already_configured")
         if errors:
-            return self._form("builtin_server", BUILTIN_SCHEMA, answers, errors)
+            return self._form("builtin_server", BUILTIN_SCHEMA, answers, errors, url)
         self._data = merge_step(self._data, BUILTIN_SCHEMA, answers)
+        known = next(
+            (s.data[CONF_PASSWORD] for s in self._siblings() if s.data.get(CONF_PASSWORD)), None
+        )
+        if known and answers.get(CONF_PASSWORD) == self._new_password:
+            self._data[CONF_PASSWORD] = known  # another connector of it: one charger, one password
         self._prefill[CONF_NAME] = answers[CONF_CHARGE_POINT_ID]
         if answers[CONF_CONNECTOR_COUNT] > 1:
             self._prefill[CONF_NAME] += f" {answers[CONF_CONNECTOR_ID]}"
@@ -279,6 +299,14 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         if not self._data:
             self._data = dict(subentry.data)
             self._prefill = {CONF_NAME: subentry.title}
+            # what the entities changed is what is in force (not the maximum: the
+            # form's maximum is the installation's, the entity's only lowers it)
+            in_force = user_values(self.hass, self._get_entry().entry_id, subentry.subentry_id)
+            self._prefill.update(
+                (k, v)
+                for k, v in in_force.items()
+                if k in (CONF_MODE, CONF_PRIORITY, CONF_MIN_CURRENT_A)
+            )
         builtin = self._data.get(CONF_BACKEND) == BACKEND_BUILTIN
         schema = RECONFIGURE_BUILTIN_SCHEMA if builtin else RECONFIGURE_OCPP_SCHEMA
         placeholders = {
@@ -288,7 +316,7 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         if user_input is None:
             return self._form("reconfigure", schema, self._data, placeholders=placeholders)
         answers = clean_input(user_input)
-        errors: dict[str, str] = {}
+        errors = missing_required(schema, answers)
         self._check_connector(
             {**answers, CONF_CONNECTOR_ID: self._data.get(CONF_CONNECTOR_ID)}, errors
         )
@@ -301,26 +329,35 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         self._data = merge_step(self._data, schema, answers)
         return await self.async_step_details()
 
-    # -- shared: details and profile ----------------------------------------------
+    # -- shared: details, with the profile and timing in collapsed sections ----------
     def _details_schema(self) -> vol.Schema:
         phases = site_phases(self._get_entry().data)
         fields: dict[Any, Any] = {
             vol.Required(CONF_NAME): text(),
             vol.Required(CONF_PHASES, default=wiring_value(phases)): choice(wiring_options(phases)),
-            vol.Required(CONF_MIN_CURRENT_A, default=DEFAULT_MIN_CURRENT_A): number("A", 0.1),
-            vol.Required(CONF_MAX_CURRENT_A, default=DEFAULT_MAX_CURRENT_A): number("A", 0.1),
-            vol.Required(CONF_PRIORITY, default=DEFAULT_PRIORITY): number(),
+            vol.Required(CONF_MIN_CURRENT_A, default=DEFAULT_MIN_CURRENT_A): number(
+                "A", 0.1, CONF_MIN_CURRENT_A
+            ),
+            vol.Required(CONF_MAX_CURRENT_A, default=DEFAULT_MAX_CURRENT_A): number(
+                "A", 0.1, CONF_MAX_CURRENT_A
+            ),
+            vol.Required(CONF_PRIORITY, default=DEFAULT_PRIORITY): number(None, 1, CONF_PRIORITY),
             vol.Required(CONF_MODE, default=DEFAULT_MODE_CHARGER): choice(
                 LOAD_MODES_CHARGER, "charger_mode"
             ),
         }
         if int(self._data.get(CONF_CONNECTOR_COUNT, 1)) > 1:
-            fields[vol.Required(CONF_UNIT_MAX_A, default=DEFAULT_MAX_CURRENT_A)] = number("A", 0.1)
+            fields[vol.Required(CONF_UNIT_MAX_A, default=DEFAULT_MAX_CURRENT_A)] = number(
+                "A", 0.1, CONF_UNIT_MAX_A
+            )
             fields[vol.Optional(CONF_UNIT_CONCURRENT, default=True)] = boolean()
+        fields |= collapsed(SECTION_PROFILE, profile_fields())
+        fields |= collapsed(SECTION_PHASES, phase_switching_fields())
+        fields |= collapsed(SECTION_ADVANCED, load_timing_fields())
         return vol.Schema(fields)
 
     def _details_values(self) -> dict[str, Any]:
-        values = {**self._data, **self._prefill}
+        values = {**self._data, **timing_values(self._data), **self._prefill}
         if CONF_PHASES in values:
             values[CONF_PHASES] = wiring_value(values[CONF_PHASES])
         siblings = self._siblings()
@@ -333,37 +370,20 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
     async def async_step_details(
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
-        """Name, wiring, current limits, priority, initial mode, unit limit."""
+        """Name, wiring, currents, priority, initial mode, unit limit; profile; timing."""
         schema = self._details_schema()
         if user_input is None:
             return self._form("details", schema, self._details_values())
         answers = clean_input(user_input)
-        errors: dict[str, str] = {}
-        if subentry_name_taken(self._get_entry(), answers.get(CONF_NAME, ""), self._own_id()):
+        errors = missing_required(schema, answers)
+        if not answers.get(CONF_NAME):
+            errors[CONF_NAME] = "required"
+        elif subentry_name_taken(self._get_entry(), answers[CONF_NAME], self._own_id()):
             errors[CONF_NAME] = ERR_NAME_EXISTS
         check_ranges(answers, errors)
         check_min_max(answers, CONF_MIN_CURRENT_A, CONF_MAX_CURRENT_A, errors)
-        unit_max = answers.get(CONF_UNIT_MAX_A)
-        if unit_max is not None and answers.get(CONF_MAX_CURRENT_A, 0) > unit_max:
-            errors.setdefault(CONF_MAX_CURRENT_A, "above_unit_max")
-        if errors:
-            return self._form("details", schema, answers, errors)
-        answers[CONF_PHASES] = answers[CONF_PHASES].split(",")
-        self._data = merge_step(self._data, schema, answers)
-        if unit_max is None:
-            self._data[CONF_UNIT_MAX_A] = self._data[CONF_MAX_CURRENT_A]
-            self._data[CONF_UNIT_CONCURRENT] = True
-        return await self.async_step_profile()
-
-    async def async_step_profile(
-        self, user_input: dict[str, Any] | None = None
-    ) -> SubentryFlowResult:
-        """How charging profiles are sent, refreshed and checked."""
-        if user_input is None:
-            return self._form("profile", PROFILE_SCHEMA, {**self._data, **self._prefill})
-        answers = clean_input(user_input)
-        errors: dict[str, str] = {}
-        check_ranges(answers, errors)
+        check_min_max(answers, CONF_MAX_CURRENT_A, CONF_UNIT_MAX_A, errors, "above_unit_max")
+        phase_switching_errors(answers, errors)
         if (
             answers.get(CONF_PROFILE_KIND) == "tx"
             and self._data.get(CONF_BACKEND) == BACKEND_OCPP_INTEGRATION
@@ -371,8 +391,13 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         ):
             errors[CONF_PROFILE_KIND] = "transaction_entity_required"
         if errors:
-            return self._form("profile", PROFILE_SCHEMA, answers, errors)
-        self._data = merge_step(self._data, PROFILE_SCHEMA, answers)
+            return self._form("details", schema, answers, errors)
+        answers[CONF_PHASES] = answers[CONF_PHASES].split(",")
+        data = merge_step(self._data, schema, answers)
+        self._data = store_timing(data, answers, LOAD_TIMING_FIELDS, drop_defaults=False)
+        if CONF_UNIT_MAX_A not in answers:
+            self._data[CONF_UNIT_MAX_A] = self._data[CONF_MAX_CURRENT_A]
+            self._data[CONF_UNIT_CONCURRENT] = True
         return self._finish()
 
     def _finish(self) -> SubentryFlowResult:
@@ -389,6 +414,8 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
     def _sync_siblings(self, data: Mapping[str, Any]) -> None:
         """Keep the unit-wide settings equal on every connector of one charger."""
         shared = {k: data[k] for k in (CONF_CONNECTOR_COUNT, CONF_UNIT_MAX_A, CONF_UNIT_CONCURRENT)}
+        if data.get(CONF_BACKEND) == BACKEND_BUILTIN:
+            shared[CONF_PASSWORD] = data.get(CONF_PASSWORD)  # the charge point's, not a connector's
         entry = self._get_entry()
         for sibling in self._siblings():
             if any(sibling.data.get(k) != v for k, v in shared.items()):

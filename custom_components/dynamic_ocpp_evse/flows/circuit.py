@@ -27,7 +27,7 @@ from ..const import (
     SUBENTRY_CIRCUIT,
 )
 from ..validation import ERR_NAME_EXISTS, check_ranges, circuit_errors, subentry_name_taken
-from .helpers import choice, clean_input, number, text
+from .helpers import choice, clean_input, missing_required, number, text
 
 
 class CircuitSubentryFlow(ConfigSubentryFlow):
@@ -49,7 +49,9 @@ class CircuitSubentryFlow(ConfigSubentryFlow):
     def _schema(self) -> vol.Schema:
         fields: dict[Any, Any] = {
             vol.Required(CONF_NAME): text(),
-            vol.Required(CONF_LIMIT_A, default=DEFAULT_CIRCUIT_LIMIT_A): number("A", 0.1),
+            vol.Required(CONF_LIMIT_A, default=DEFAULT_CIRCUIT_LIMIT_A): number(
+                "A", 0.1, CONF_LIMIT_A
+            ),
         }
         if parents := self._options(circuits_only=True):
             fields[vol.Optional(CONF_PARENT)] = choice(parents)
@@ -86,8 +88,10 @@ class CircuitSubentryFlow(ConfigSubentryFlow):
             return self._form(step_id, values)
         answers = clean_input(user_input)
         entry = self._get_entry()
-        errors: dict[str, str] = {}
-        if subentry_name_taken(entry, answers.get(CONF_NAME, ""), self._own_id()):
+        errors = missing_required(self._schema(), answers)
+        if not answers.get(CONF_NAME):
+            errors[CONF_NAME] = "required"
+        elif subentry_name_taken(entry, answers[CONF_NAME], self._own_id()):
             errors[CONF_NAME] = ERR_NAME_EXISTS
         check_ranges(answers, errors)
         parent = answers.get(CONF_PARENT)

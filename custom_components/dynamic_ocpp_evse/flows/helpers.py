@@ -2,40 +2,65 @@
 
 Selector factories (so every form looks alike), the phase wiring choices, and
 the bookkeeping that merges one step's answers into the data being built.
-Range limits are not put on the selectors: ``validation.RANGES`` checks them
-and reports translated, field-level errors instead of untranslated schema errors.
+Number boxes show the range of ``validation.RANGES`` (min, max, step, unit),
+but the range is checked by the flow, which reports translated, field-level
+errors instead of untranslated schema errors.
 """
 
 from __future__ import annotations
 
+import secrets
+import string
 from collections.abc import Iterable, Mapping
 from itertools import permutations
 from typing import Any
 
 import voluptuous as vol
+from homeassistant.data_entry_flow import section
 from homeassistant.helpers import selector
 
-# fields stored as int although the number selector returns floats
-INT_FIELDS = frozenset(
-    {
-        "priority",
-        "connector_id",
-        "connector_count",
-        "stack_level",
-        "profile_validity_s",
-        "min_send_interval_s",
-        "compliance_cycles",
-        "ocpp_server_port",
-    }
-)
+from ..validation import INT_FIELDS, RANGES, as_number
 
 
-def number(unit: str | None = None, step: float = 1) -> selector.NumberSelector:
-    """A plain number box (no slider, no range: ranges are validated separately)."""
+class _NumberBox(selector.NumberSelector):
+    """A number box that shows its range but leaves every check to the flow.
+
+    The frontend gets min, max, step and unit; whatever arrives (a value outside
+    the range, NaN, text from an API client) reaches the flow, whose
+    ``validation.check_ranges`` answers with a translated error on the field (or
+    its section) instead of the selector's untranslated schema error, which Home
+    Assistant cannot even place on a field inside a section.
+    """
+
+    def __call__(self, data: Any) -> Any:
+        """Numbers as floats; other text as it is, for the range check to refuse."""
+        if not isinstance(data, str | int | float):
+            raise vol.Invalid("expected a number")  # a list or mapping is no answer
+        number = as_number(data)
+        if number is not None:
+            return number
+        try:
+            return float(data)  # NaN and infinity: out of every range
+        except (ValueError, OverflowError):
+            return data
+
+
+def number(
+    unit: str | None = None, step: float = 1, field: str | None = None
+) -> selector.NumberSelector:
+    """A number box; with ``field`` its min and max come from ``validation.RANGES``.
+
+    Only a box with a ``field`` is checked by the flow (``check_ranges``), so only
+    such a box lets anything through to it; one without is Home Assistant's own.
+    """
     config = selector.NumberSelectorConfig(mode=selector.NumberSelectorMode.BOX, step=step)
     if unit:
         config["unit_of_measurement"] = unit
-    return selector.NumberSelector(config)
+    if field is None:
+        return selector.NumberSelector(config)
+    low, high = RANGES[field]
+    config["min"], config["max"] = low, high
+    return _NumberBox(config)
 
 
 def entity(domains: list[str], device_class: list[str] | None = None) -> selector.EntitySelector:
@@ -43,6 +68,19 @@ def entity(domains: list[str], device_class: list[str] | None = None) -> selecto
     config = selector.EntitySelectorConfig(domain=domains)
     if device_class:
         config["device_class"] = device_class
+    return selector.EntitySelector(config)
+
+
+def entity_of(*filters: tuple[list[str], list[str] | None]) -> selector.EntitySelector:
+    """An entity picker offering entities that match any of (domains, device classes)."""
+    config = selector.EntitySelectorConfig(
+        filter=[
+            selector.EntityFilterSelectorConfig(domain=domains, device_class=classes)
+            if classes
+            else selector.EntityFilterSelectorConfig(domain=domains)
+            for domains, classes in filters
+        ]
+    )
     return selector.EntitySelector(config)
 
 
@@ -65,6 +103,15 @@ def choice(
     if translation_key:
         config["translation_key"] = translation_key
     return selector.SelectSelector(config)
+
+
+PASSWORD_LENGTH = 20  # OCPP 1.6 security profile 1 wants 16 to 40 characters
+
+
+def new_password() -> str:
+    """A random password for a new charger (letters and digits: every charger takes them)."""
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(PASSWORD_LENGTH))
 
 
 def text(*, password: bool = False) -> selector.TextSelector:
@@ -103,8 +150,14 @@ def wiring_options(site_phases: list[str]) -> list[selector.SelectOptionDict]:
 
 
 def schema_keys(schema: vol.Schema) -> set[str]:
-    """The field names of a flat schema."""
-    return {str(key) for key in schema.schema}
+    """The field names of a schema, those inside its sections included."""
+    keys: set[str] = set()
+    for key, value in schema.schema.items():
+        if isinstance(value, section):
+            keys |= schema_keys(value.schema)
+        else:
+            keys.add(str(key))
+    return keys
 
 
 def merge_step(
@@ -117,15 +170,38 @@ def merge_step(
 
 
 def clean_input(user_input: Mapping[str, Any]) -> dict[str, Any]:
-    """Answers without empty values, ints where ints are stored, names stripped."""
+    """Flat answers without empty values, ints where ints are stored, names stripped.
+
+    The fields of a section (a nested mapping) are lifted to the top level: the
+    stored data stays flat. A whole number where an int is stored becomes an
+    int (``2.0`` -> ``2``); anything else is kept for the checks to refuse.
+    """
     cleaned: dict[str, Any] = {}
     for key, value in user_input.items():
-        if value is None or value == "":
+        if isinstance(value, Mapping):
+            cleaned.update(clean_input(value))
+        elif value is None or value == "":
             continue
-        if key in INT_FIELDS:
-            cleaned[key] = int(value)
+        elif key in INT_FIELDS and (whole := _whole(value)) is not None:
+            cleaned[key] = whole
         elif isinstance(value, str):
             cleaned[key] = value.strip()
         else:
             cleaned[key] = value
     return cleaned
+
+
+def missing_required(schema: vol.Schema, answers: Mapping[str, Any]) -> dict[str, str]:
+    """``required`` for each required field of ``schema`` left empty in the flat answers."""
+    errors: dict[str, str] = {}
+    for marker, value in schema.schema.items():
+        if isinstance(value, section):
+            errors |= missing_required(value.schema, answers)
+        elif isinstance(marker, vol.Required) and answers.get(str(marker)) in (None, ""):
+            errors[str(marker)] = "required"
+    return errors
+
+
+def _whole(value: Any) -> int | None:
+    number = as_number(value)
+    return int(number) if number is not None and number.is_integer() else None

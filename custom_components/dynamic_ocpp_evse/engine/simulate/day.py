@@ -76,6 +76,8 @@ class CarSpec:
     need_kwh: float
     max_a: float
     min_a: float
+    phases: int = 3
+    """How many phases the car's onboard charger uses (1: it draws on L1 only)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +173,8 @@ def _options(data: Any) -> Options:
     if unknown:
         raise DayError(f"options.{sorted(unknown)[0]}", "unknown option")
     seed = raw.get("seed", 0)
+    if isinstance(seed, float) and seed.is_integer():
+        seed = int(seed)  # a whole number written as 1.0
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise DayError("options.seed", f"must be a whole number, got {seed!r}")
     noise = _number(raw, "noise_std_a", "options", 0.0)
@@ -225,6 +229,12 @@ def _battery(data: Any) -> BatterySpec:
     return spec
 
 
+def _car_phases(value: Any, field: str) -> int:
+    if isinstance(value, bool) or value not in (1, 3):
+        raise DayError(field, f"must be 1 or 3, got {value!r}")
+    return int(value)
+
+
 def _cars(data: Any, scenario: Scenario) -> tuple[CarSpec, ...]:
     if data is None:
         return ()
@@ -253,6 +263,7 @@ def _cars(data: Any, scenario: Scenario) -> tuple[CarSpec, ...]:
             need_kwh=_number(raw, "need_kwh", field),
             max_a=_number(raw, "max_a", field, load.max_a),
             min_a=_number(raw, "min_a", field, 6.0),
+            phases=_car_phases(raw.get("phases", 3), f"{field}.phases"),
         )
         if car.need_kwh <= 0:
             raise DayError(f"{field}.need_kwh", "must be greater than 0")

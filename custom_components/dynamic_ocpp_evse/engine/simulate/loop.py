@@ -51,8 +51,12 @@ def run_day(
             if i == 0:
                 result = controller.step(sensors.read(sample), now)
                 for load_id, command in (result.get("loads") or {}).items():
-                    if command.get("send") and load_id in plant.chargers:
-                        plant.command(load_id, float(command.get("current_a") or 0.0), now)
+                    if load_id not in plant.chargers:
+                        continue
+                    phases = command.get("phase_command")
+                    if command.get("send") or phases is not None:
+                        amps = float(command.get("current_a") or 0.0)
+                        plant.command(load_id, amps, now, phases)
                 trace.add_step(now, result)
     trace.visits = plant.visits()
     return trace

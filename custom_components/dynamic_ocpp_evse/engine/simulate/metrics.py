@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..models import Mode
+from ..models import Load, Mode
 from .plant import WANTS_CHARGE
 from .safety import safety
 from .series import format_time
@@ -39,6 +39,17 @@ def _r(value: float, digits: int = 3) -> float:
     return round(value, digits)
 
 
+def _load_watts(trace: Trace, load: Load, k: int) -> float:
+    """What ``load`` draws at substep ``k`` (W), on the legs it uses then."""
+    return trace.draw_a[load.id][k] * len(trace.legs(load, k)) * trace.day.scenario.site.voltage
+
+
+def _min_watts(trace: Trace, load: Load) -> float:
+    """The least a load can run at: on one phase if it may switch."""
+    legs = 1 if load.id in trace.day.scenario.phase_switching else load.leg_count
+    return load.min_a * legs * trace.day.scenario.site.voltage
+
+
 def energy(trace: Trace) -> dict[str, float]:
     """Integrated energies (kWh) and how well the balance closes."""
     voltage = trace.day.scenario.site.voltage
@@ -48,8 +59,9 @@ def energy(trace: Trace) -> dict[str, float]:
     grid_export = -sum(w for w in net if w < 0) * scale
     house = sum(sum(column) for column in trace.house_w.values()) * scale
     managed = sum(
-        sum(trace.draw_a[load.id]) * load.leg_count * voltage * scale
+        _load_watts(trace, load, k) * scale
         for load in trace.day.scenario.loads
+        for k in range(len(trace.t))
     )
     charge = -sum(w for w in trace.battery_w if w < 0) * scale
     discharge = sum(w for w in trace.battery_w if w > 0) * scale
@@ -72,7 +84,6 @@ def energy(trace: Trace) -> dict[str, float]:
 def surplus(trace: Trace) -> dict[str, float | None]:
     """Surplus available to solar/eco/excess loads and the part they took (kWh)."""
     scenario = trace.day.scenario
-    voltage = scenario.site.voltage
     battery = trace.day.battery
     flexible = [load for load in scenario.loads if load.mode in SURPLUS_MODES]
     fixed = [load for load in scenario.loads if load.mode not in SURPLUS_MODES]
@@ -82,14 +93,14 @@ def surplus(trace: Trace) -> dict[str, float | None]:
         if not eligible:
             continue
         watts = trace.solar_w[k] - sum(column[k] for column in trace.house_w.values())
-        watts -= sum(trace.draw_a[x.id][k] * x.leg_count * voltage for x in fixed)
+        watts -= sum(_load_watts(trace, x, k) for x in fixed)
         if battery is not None and trace.soc[k] < battery.target_soc:
             watts -= battery.max_charge_w
         if all(x.mode is Mode.EXCESS for x in eligible):
             watts -= scenario.site.excess_threshold_w
-        if watts < min(x.min_a * x.leg_count * voltage for x in eligible):
+        if watts < min(_min_watts(trace, x) for x in eligible):
             continue
-        taken = sum(trace.draw_a[x.id][k] * x.leg_count * voltage for x in eligible)
+        taken = sum(_load_watts(trace, x, k) for x in eligible)
         available += watts
         captured += min(watts, taken)
     scale = trace.dt / J_PER_KWH
@@ -138,12 +149,11 @@ def _sends(trace: Trace, load_id: str) -> dict[str, int]:
 
 def per_load(trace: Trace) -> dict[str, dict[str, Any]]:
     """Energy, need, start/stop transitions and commands of every load."""
-    voltage = trace.day.scenario.site.voltage
     result: dict[str, dict[str, Any]] = {}
     for load in trace.day.scenario.loads:
         visits = [v for v in trace.visits if v.car.load == load.id]
         starts, stops = _transitions(trace, load.id)
-        kwh = sum(trace.draw_a[load.id]) * load.leg_count * voltage * trace.dt / J_PER_KWH
+        kwh = sum(_load_watts(trace, load, k) for k in range(len(trace.t))) * trace.dt / J_PER_KWH
         result[load.id] = {
             "mode": load.mode.value,
             "energy_kwh": _r(kwh),
@@ -153,6 +163,7 @@ def per_load(trace: Trace) -> dict[str, dict[str, Any]]:
             "stops": stops,
             "transitions": starts + stops,
             "commands_sent": sum(trace.send[load.id]),
+            "phase_switches": len(trace.phase_commands[load.id]),
             **_sends(trace, load.id),
         }
     return result

@@ -44,6 +44,8 @@ class Sample:
     """The current each charger offers its car (the last command in force)."""
     car_state: dict[str, int]
     """Per load: ``NO_CAR``, ``WANTS_CHARGE`` or ``FULL``."""
+    legs: dict[str, tuple[str, ...]]
+    """Per load: the site phases its car draws on now."""
 
 
 @dataclass(slots=True)
@@ -68,7 +70,18 @@ class Charger:
     setpoint_a: float = 0.0
     current_a: float = 0.0
     last_effect_s: float = float("-inf")
-    pending: deque[tuple[float, float]] = field(default_factory=deque)
+    pending: deque[tuple[float, float | None, int | None]] = field(default_factory=deque)
+    phases_now: int = 3
+    """The charger's phase setting (switching chargers: 1 or 3)."""
+    one_phase: str | None = None
+    """The leg used on one phase (switching chargers only)."""
+
+    def legs(self, visit: Visit | None) -> tuple[str, ...]:
+        """The site phases the car draws on: its L1 only on one phase or for a 1-phase car."""
+        one_phase_car = visit is not None and visit.car.phases == 1
+        if self.phases_now == 1 or one_phase_car:
+            return (self.one_phase or self.load.phases[0],)
+        return self.load.phases
 
     def visit_at(self, t: float) -> Visit | None:
         """The car plugged in at ``t``, if any."""
@@ -111,10 +124,13 @@ class Plant:
         self.voltage = day.scenario.site.voltage
         self.phases = day.phases
         self._rng = random.Random(f"{day.options.seed}:chargers")
+        switching = day.scenario.phase_switching
         self.chargers: dict[str, Charger] = {
             load.id: Charger(
                 load=load,
                 visits=[Visit(car) for car in day.cars if car.load == load.id],
+                phases_now=switching[load.id].active_phases if load.id in switching else 3,
+                one_phase=switching[load.id].one_phase if load.id in switching else None,
             )
             for load in day.scenario.loads
         }
@@ -122,8 +138,11 @@ class Plant:
             BatteryState(day.battery, day.battery.soc) if day.battery is not None else None
         )
 
-    def command(self, load_id: str, amps: float, now: float) -> None:
-        """Send ``amps`` to a charger; it takes effect after 1-2 control steps.
+    def command(
+        self, load_id: str, amps: float | None, now: float, phases: int | None = None
+    ) -> None:
+        """Send ``amps`` (and a phase count) to a charger; it takes effect after 1-2
+        control steps.
 
         Commands travel in order over one connection, so a later command never
         takes effect before an earlier one.
@@ -133,12 +152,18 @@ class Plant:
         delay = self._rng.randint(low, high) * self.day.step_s
         effect = max(now + delay, charger.last_effect_s)
         charger.last_effect_s = effect
-        charger.pending.append((effect, amps))
+        charger.pending.append((effect, amps, phases))
 
     def _move_car(self, charger: Charger, t: float, dt: float) -> int:
         """Apply due commands and ramp the car's current; return the car state."""
         while charger.pending and charger.pending[0][0] <= t + EPS:
-            charger.setpoint_a = charger.pending.popleft()[1]
+            _, amps, phases = charger.pending.popleft()
+            if amps is not None:
+                charger.setpoint_a = amps
+            if phases is not None and phases != charger.phases_now:
+                # The charger's contactor opens: the car stops and starts again.
+                charger.phases_now = phases
+                charger.current_a = 0.0
         visit = charger.visit_at(t)
         if visit is None:
             charger.current_a = 0.0
@@ -155,7 +180,7 @@ class Plant:
             if target > current
             else max(target, current - options.car_ramp_down_a_per_s * dt)
         )
-        legs = charger.load.leg_count
+        legs = len(charger.legs(visit))
         visit.delivered_kwh += charger.current_a * legs * self.voltage * dt / 3.6e6
         return WANTS_CHARGE
 
@@ -166,11 +191,13 @@ class Plant:
         draw: dict[str, float] = {}
         setpoint: dict[str, float] = {}
         state: dict[str, int] = {}
+        legs: dict[str, tuple[str, ...]] = {}
         for load_id, charger in self.chargers.items():
             state[load_id] = self._move_car(charger, t, dt)
             draw[load_id] = charger.current_a
             setpoint[load_id] = charger.setpoint_a
-            for phase in charger.load.phases:
+            legs[load_id] = charger.legs(charger.visit_at(t))
+            for phase in legs[load_id]:
                 managed[phase] += charger.current_a
         house = {p: series.at(t) for p, series in self.day.house_w.items()}
         solar = self.day.solar_w.at(t)
@@ -189,6 +216,7 @@ class Plant:
             draw_a=draw,
             setpoint_a=setpoint,
             car_state=state,
+            legs=legs,
         )
 
     def visits(self) -> list[Visit]:

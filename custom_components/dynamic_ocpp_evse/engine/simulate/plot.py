@@ -57,7 +57,7 @@ def _group_flows(trace: Trace) -> list[tuple[str, float, list[float]]]:
         for k in range(len(trace.t)):
             per_phase = dict.fromkeys(circuit.limit_a, 0.0)
             for load in members:
-                for phase in load.phases:
+                for phase in trace.legs(load, k):
                     per_phase[phase] += trace.draw_a[load.id][k]
             series.append(max(per_phase.values(), default=0.0))
         flows.append((circuit.id, min(circuit.limit_a.values()), series))
@@ -129,7 +129,7 @@ def plot_day(trace: Trace, path: str | Path, metrics: dict[str, Any] | None = No
     house = [sum(v) / 1000 for v in zip(*trace.house_w.values(), strict=True)]
     voltage = scenario.site.voltage
     managed = [
-        sum(trace.draw_a[x.id][k] * x.leg_count for x in scenario.loads) * voltage / 1000
+        sum(trace.draw_a[x.id][k] * len(trace.legs(x, k)) for x in scenario.loads) * voltage / 1000
         for k in range(len(trace.t))
     ]
     ax.fill_between(

@@ -54,7 +54,7 @@ def _managed_on(trace: Trace, k: int) -> dict[str, float]:
     """Managed current per phase at substep ``k``."""
     flow = dict.fromkeys(trace.day.phases, 0.0)
     for load in trace.day.scenario.loads:
-        for phase in load.phases:
+        for phase in trace.legs(load, k):
             flow[phase] += trace.draw_a[load.id][k]
     return flow
 
@@ -66,7 +66,11 @@ def _excesses(trace: Trace, groups: list[Group], k: int) -> dict[str, float]:
     for name, limit, members in groups:
         flow = dict.fromkeys(limit, 0.0)
         for load_id, phases in members:
-            for phase in phases:
+            legs = phases
+            if trace.one_leg[load_id][k] and len(phases) > 1:
+                spec = trace.day.scenario.phase_switching.get(load_id)
+                legs = (spec.one_phase,) if spec is not None else phases[:1]
+            for phase in legs:
                 flow[phase] += trace.draw_a[load_id][k]
         for phase, amps in limit.items():
             out[f"{name} phase {phase}"] = flow[phase] - amps

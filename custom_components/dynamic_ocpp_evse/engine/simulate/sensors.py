@@ -72,8 +72,9 @@ class Sensors:
         for load in self.day.scenario.loads:
             amps = round(sample.draw_a[load.id], 1)
             dropped = f"load:{load.id}" in self.dropped
+            legs = sample.legs[load.id]
             loads[load.id] = {
-                "draw_a": [None if dropped else amps for _ in load.phases],
+                "draw_a": [None if dropped else (amps if p in legs else 0.0) for p in load.phases],
                 "active": sample.car_state[load.id] == WANTS_CHARGE,
             }
         return {"site": site, "loads": loads}

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..models import Load
 from .day import Day
 from .plant import Sample, Visit
 
@@ -41,6 +42,10 @@ class Trace:
     draw_a: dict[str, array[float]] = field(default_factory=dict)
     setpoint_a: dict[str, array[float]] = field(default_factory=dict)
     car_state: dict[str, array[int]] = field(default_factory=dict)
+    one_leg: dict[str, array[int]] = field(default_factory=dict)
+    """Per load and substep: 1 when it draws on one leg of a 3-phase wiring."""
+    phase_commands: dict[str, list[tuple[float, int]]] = field(default_factory=dict)
+    """Per load: every phase switch the controller commanded (time, count)."""
     step_t: array[float] = field(default_factory=_floats)
     stale: array[int] = field(default_factory=_flags)
     command_a: dict[str, array[float]] = field(default_factory=dict)
@@ -64,9 +69,18 @@ class Trace:
             trace.pause_s[load.id] = _floats()
             trace.grace_s[load.id] = _floats()
             trace.car_state[load.id] = _flags()
+            trace.one_leg[load.id] = _flags()
+            trace.phase_commands[load.id] = []
             trace.send[load.id] = _flags()
             trace.reason[load.id] = []
         return trace
+
+    def legs(self, load: Load, k: int) -> tuple[str, ...]:
+        """The site phases ``load`` draws on at substep ``k``."""
+        if self.one_leg[load.id][k] and len(load.phases) > 1:
+            spec = self.day.scenario.phase_switching.get(load.id)
+            return (spec.one_phase if spec is not None else load.phases[0],)
+        return load.phases
 
     def add_sample(self, sample: Sample) -> None:
         """Append the physical state of one substep."""
@@ -81,6 +95,7 @@ class Trace:
             column.append(sample.draw_a[load_id])
             self.setpoint_a[load_id].append(sample.setpoint_a[load_id])
             self.car_state[load_id].append(sample.car_state[load_id])
+            self.one_leg[load_id].append(1 if len(sample.legs[load_id]) == 1 else 0)
 
     def add_step(self, t: float, result: Mapping[str, Any]) -> None:
         """Append the controller's result of one control step."""
@@ -95,3 +110,5 @@ class Trace:
             self.pause_s[load_id].append(float(command.get("pause_s") or 0.0))
             self.grace_s[load_id].append(float(command.get("grace_s") or 0.0))
             self.reason[load_id].append(str(command.get("reason", "")))
+            if command.get("phase_command") is not None:
+                self.phase_commands[load_id].append((t, int(command["phase_command"])))

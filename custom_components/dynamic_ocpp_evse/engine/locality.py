@@ -1,0 +1,264 @@
+"""Which part of a solved site one inactive load can influence, and its answer there.
+
+Waking load i changes only what flows through the limits it shares. A limit
+that had room to spare during the whole solve, enough for every member to reach
+its target on top of everything else, never decided anything ("loose"); the
+limits that were tight join their members into one part, as do a sequential
+unit's connectors (only one of them may run). Each conditional surplus pool
+whose capacity is zero holds its own loads where they are whatever the others
+do (an ``eco`` load at its minimum, a ``solar``/``excess`` load at 0 A) and
+joins nobody.
+
+The part reachable from i through tight limits is solved as a site of its own
+(the same solver, the same order, the tight limits with every member). The
+result is exact when the loose limits stay loose with the part's new currents:
+the loads outside the part then do exactly what they did, and the part does
+exactly what the sub-site did. That is checked after solving, against each
+load's highest current during the solve; when it fails, :meth:`Locality.answer`
+returns None and the caller re-solves the whole site. Answers are cached by
+everything they depend on, so a controller asking again with the same parts
+(only loose limits' readings changed) gets them without solving.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import operator
+
+from .constraints import Pool, Problem, Resource
+from .distribute import Solver, solve
+from .models import Distribution
+
+MARGIN = 1e-6
+"""Spare room (amps on one leg) a loose limit keeps beyond every member's target."""
+
+DROP, JOIN, PIN = 0, 1, 2
+
+
+class Locality:
+    """A solved site, ready to answer "what would inactive load i get"."""
+
+    def __init__(self, problem: Problem, baseline: Solver, distribution: Distribution) -> None:
+        self.p = problem
+        self.distribution = distribution
+        resources = problem.resources
+        x = baseline.x
+        filled = baseline.filled
+        peak = x if filled is None else list(map(max, filled, x))
+        self.peak = peak
+        # Per limit: the most its members together held at any time (a bound), and
+        # the most any one member could ask of it (its target, or target if active).
+        want = list(map(max, problem.target_a, problem.active_target_a))
+        held: list[float] = []
+        demand: list[float] = []
+        for index, coefficient in _columns(problem):
+            held.append(math.sumprod(coefficient, map(peak.__getitem__, index)))
+            demand.append(max(map(operator.mul, coefficient, map(want.__getitem__, index))))
+        self.held = held
+        self.demand = demand
+        self.capacity = [res.capacity for res in resources]
+        sequential = {f"charger:{unit}" for unit in problem.unit_of if unit is not None}
+        kind: list[int] = []
+        for r, res in enumerate(resources):
+            cap = res.capacity
+            if res.name in sequential:
+                kind.append(JOIN)
+            elif res.pool is not Pool.NONE and cap <= 0.0:
+                kind.append(PIN)
+            elif cap - held[r] >= 2 * demand[r] + MARGIN:
+                kind.append(DROP)
+            else:
+                kind.append(JOIN)
+        self.kind = kind
+        # The parts and their limits depend only on the site's shape and which
+        # limits are tight: kept across calls while both stay the same.
+        key = (id(problem.uses), tuple(kind))
+        known = _parts.get(key)
+        if known is None or known[0] is not problem.uses:
+            if len(_parts) >= PART_CACHE_SIZE:
+                _parts.clear()
+            known = _parts[key] = (problem.uses, {}, {})
+        self.parts: dict[int, tuple[int, ...]] = known[1]
+        self.kept: dict[tuple[int, ...], tuple[int, ...]] = known[2]
+        self.sites: dict[tuple[int, ...], Problem] = {}
+
+    def part(self, i: int) -> list[int]:
+        """Load positions joined to load i by tight limits (a sequential unit's
+        connectors count as joined), in input order."""
+        uses, kind, resources = self.p.uses, self.kind, self.p.resources
+        seen = {i}
+        stack = [i]
+        done: set[int] = set()
+        while stack:
+            j = stack.pop()
+            for r, _ in uses[j]:
+                if kind[r] != JOIN or r in done:
+                    continue
+                done.add(r)
+                for k, _ in resources[r].members:
+                    if k not in seen:
+                        seen.add(k)
+                        stack.append(k)
+        return sorted(seen)
+
+    def answer(self, i: int) -> float | None:
+        """What load i would get if active, or None when it must be re-solved."""
+        part = self.parts.get(i)
+        if part is None:
+            part = tuple(self.part(i))
+            for j in part:  # a part is the same seen from any of its loads
+                self.parts[j] = part
+        basis = self._basis(part)
+        p = self.p
+        kind = self.kind
+        k_i = part.index(i)
+        key = (basis, k_i, p.active_target_a[i])
+        before = tuple(self.peak[j] for j in part)
+        known = _answers.get(key)
+        if known is not None and known[0] is p.uses:
+            _, amps, peak, seen_before, seen_more = known
+        else:
+            template = self._sub_site(part)
+            sub = copy.copy(template)
+            sub.target_a = list(template.target_a)
+            sub.target_a[k_i] = p.active_target_a[i]
+            solved = solve(sub, self.distribution).solver
+            assert solved is not None
+            x, filled = solved.x, solved.filled
+            peak = x if filled is None else [max(a, b) for a, b in zip(filled, x, strict=True)]
+            amps = x[k_i]
+            seen_before, seen_more = (), {}
+        if before == seen_before:
+            more = seen_more  # the part held the same as when this answer was cached
+        else:
+            # What the part's new currents add to each loose limit it touches.
+            more = {}
+            for k, j in enumerate(part):
+                change = peak[k] - before[k]
+                if change == 0.0:
+                    continue
+                for r, c in p.uses[j]:
+                    if kind[r] == DROP:
+                        more[r] = more.get(r, 0.0) + c * change
+            _remember(key, (p.uses, amps, peak, before, more))
+        # The loose limits must stay loose with the part's new currents.
+        capacity, held, demand = self.capacity, self.held, self.demand
+        for r, extra in more.items():
+            if capacity[r] - held[r] - extra < demand[r] + MARGIN:
+                return None
+        return amps
+
+    def _limits(self, part: tuple[int, ...]) -> tuple[int, ...]:
+        """The part's limits: the tight ones and the zero pools its loads use."""
+        kept = self.kept.get(part)
+        if kept is None:
+            uses, kind = self.p.uses, self.kind
+            kept = self.kept[part] = tuple(
+                sorted({r for j in part for r, _ in uses[j] if kind[r] != DROP})
+            )
+        return kept
+
+    def _basis(self, part: tuple[int, ...]) -> tuple[object, ...]:
+        """Everything the part's solution depends on besides the site's shape (the
+        shape is checked by identity when a cached answer is used)."""
+        p = self.p
+        kept = self._limits(part)
+        loads, targets, resources = p.loads, p.target_a, p.resources
+        return (
+            self.distribution,
+            part,
+            tuple((loads[j].min_a, loads[j].max_a, loads[j].binary) for j in part),
+            tuple(targets[j] for j in part),
+            kept,
+            tuple(resources[r].capacity for r in kept),
+        )
+
+    def _sub_site(self, part: tuple[int, ...]) -> Problem:
+        """The part as a site of its own: its loads in the same order, the tight
+        limits with every member (all of them are in the part), the zero pools with
+        the part's members only; the loose limits left out."""
+        found = self.sites.get(part)
+        if found is not None:
+            return found
+        p = self.p
+        where = {j: k for k, j in enumerate(part)}
+        renumber: dict[int, int] = {}
+        resources: list[Resource] = []
+        for r in self._limits(part):
+            res = p.resources[r]
+            renumber[r] = len(resources)
+            members = [(where[m], c) for m, c in res.members if m in where]
+            resources.append(Resource(res.name, res.capacity, res.pool, members))
+        sub = Problem(
+            tuple(p.loads[j] for j in part),
+            [p.target_a[j] for j in part],
+            [None] * len(part),
+            resources,
+            [[(renumber[r], c) for r, c in p.uses[j] if r in renumber] for j in part],
+            [p.unit_of[j] for j in part],
+            [p.active_target_a[j] for j in part],
+        )
+        self.sites[part] = sub
+        return sub
+
+
+ANSWER_CACHE_SIZE = 4096
+"""At most this many cached answers (a car park of 3000 loads asks fewer)..."""
+ANSWER_CACHE_CURRENTS = 131_072
+"""... holding at most this many currents in all (a few MB)."""
+PART_CACHE_SIZE = 8
+_parts: dict[
+    tuple[int, tuple[int, ...]],
+    tuple[object, dict[int, tuple[int, ...]], dict[tuple[int, ...], tuple[int, ...]]],
+] = {}
+"""Parts and their limits by site shape (identity of its ``uses``) and tight limits."""
+_column_cache: dict[int, tuple[object, list[tuple[tuple[int, ...], tuple[float, ...]]]]] = {}
+
+
+def _columns(problem: Problem) -> list[tuple[tuple[int, ...], tuple[float, ...]]]:
+    """Per limit: its members' positions and coefficients, by site shape."""
+    key = id(problem.uses)
+    known = _column_cache.get(key)
+    if known is not None and known[0] is problem.uses:
+        return known[1]
+    columns = [
+        (tuple(k for k, _ in res.members), tuple(c for _, c in res.members))
+        for res in problem.resources
+    ]
+    if len(_column_cache) >= PART_CACHE_SIZE:
+        _column_cache.clear()
+    _column_cache[key] = (problem.uses, columns)
+    return columns
+
+
+Answer = tuple[object, float, list[float], tuple[float, ...], dict[int, float]]
+"""(site shape, the woken load's current, the part's highest currents, what the
+part held in the solved site then, and what the answer adds to each loose limit)."""
+_answers: dict[tuple[object, ...], Answer] = {}
+"""Sub-site answers by everything they depend on: a controller asks the same
+questions every few seconds, and a car park's parts rarely change between them
+(the breaker and import limit, whose readings do change, are loose limits)."""
+
+
+_held_currents = [0]
+
+
+def _remember(key: tuple[object, ...], answer: Answer) -> None:
+    """Cache one answer; when full, start afresh (bounded memory, no bookkeeping)."""
+    size = len(answer[2])
+    if size > ANSWER_CACHE_CURRENTS // 16:
+        return  # a part this large is most of a large site: not worth the memory
+    if len(_answers) >= ANSWER_CACHE_SIZE or _held_currents[0] + size > ANSWER_CACHE_CURRENTS:
+        _answers.clear()
+        _held_currents[0] = 0
+    _answers[key] = answer
+    _held_currents[0] += size
+
+
+def forget_answers() -> None:
+    """Empty the caches of sub-site answers and parts (the next what-if starts afresh)."""
+    _answers.clear()
+    _held_currents[0] = 0
+    _parts.clear()
+    _column_cache.clear()

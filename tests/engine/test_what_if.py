@@ -1,0 +1,142 @@
+"""The what-if of inactive loads: answered from the part of the site each one can
+influence, it must equal the re-solve of the whole site (the oracle) exactly.
+
+Random sites from ``strategies.py`` with many loads made inactive; some get a
+roomy breaker and no import cap so that only circuits and charger units are
+tight and the sites fall apart into small parts (the case the local answer
+exists for). Every answer the local path gives is compared with the oracle,
+and the public ``available_a`` with what the load gets once woken.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from custom_components.dynamic_ocpp_evse.engine import allocate, parse_scenario
+from custom_components.dynamic_ocpp_evse.engine.constraints import build_problem
+from custom_components.dynamic_ocpp_evse.engine.distribute import solve
+from custom_components.dynamic_ocpp_evse.engine.headroom import site_budget
+from custom_components.dynamic_ocpp_evse.engine.locality import Locality
+from custom_components.dynamic_ocpp_evse.engine.models import Distribution
+from custom_components.dynamic_ocpp_evse.engine.what_if import what_if_active, what_if_resolve
+
+from .strategies import scenarios
+
+SETTINGS = settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@st.composite
+def sites_with_idle_loads(draw: Any, distribution: str | None = None) -> dict[str, Any]:
+    """A random site where a drawn share (up to all) of the loads is inactive,
+    half of the time with a breaker and import that leave room to spare."""
+    scenario = draw(scenarios(distribution=distribution))
+    rnd = random.Random(draw(st.integers(0, 2**32 - 1)))
+    share = draw(st.sampled_from([0.1, 0.3, 0.5, 0.9]))
+    for load in scenario["loads"]:
+        load["active"] = rnd.random() >= share
+    if draw(st.booleans()):
+        scenario["site"]["main_breaker_a"] = 2000
+        scenario["site"].pop("max_import_w", None)
+    return scenario
+
+
+def _problem(scenario: dict[str, Any]) -> tuple[Any, Distribution]:
+    parsed = parse_scenario(scenario)
+    budget = site_budget(parsed.site, parsed.loads)
+    return build_problem(parsed, budget), parsed.site.distribution
+
+
+@SETTINGS
+@given(sites_with_idle_loads())
+def test_what_if_equals_the_re_solve(scenario: dict[str, Any]) -> None:
+    """Every mode: the engine's what-if answers are the re-solve's, load by load."""
+    problem, distribution = _problem(scenario)
+    assert what_if_active(problem, distribution) == what_if_resolve(problem, distribution)
+
+
+@SETTINGS
+@given(sites_with_idle_loads())
+def test_local_answers_equal_the_re_solve(scenario: dict[str, Any]) -> None:
+    """The local path itself: each answer it gives (it declines when a loose limit
+    would not stay loose) is the re-solve's."""
+    for distribution in (Distribution.SHARED, Distribution.PRIORITY):
+        scenario["site"]["distribution"] = distribution.value
+        problem, _ = _problem(scenario)
+        baseline = solve(problem, distribution).solver
+        assert baseline is not None
+        local = Locality(problem, baseline, distribution)
+        oracle = what_if_resolve(problem, distribution)
+        for i, expected in oracle.items():
+            target = problem.active_target_a[i]
+            if not (target > 0 and target >= problem.loads[i].min_a - 1e-9):
+                continue  # never runnable: answered 0 before the local path
+            found = local.answer(i)
+            if found is not None:
+                assert found == expected, (problem.loads[i].id, distribution.value)
+
+
+@SETTINGS
+@given(sites_with_idle_loads(), st.data())
+def test_available_is_what_the_woken_load_gets(scenario: dict[str, Any], data: Any) -> None:
+    """Through the public API: available_a of an inactive load is its current once active."""
+    result = allocate(scenario)
+    inactive = [i for i, load in enumerate(scenario["loads"]) if not load["active"]]
+    if not inactive:
+        return
+    for index in data.draw(st.lists(st.sampled_from(inactive), max_size=2, unique=True)):
+        load_id = scenario["loads"][index]["id"]
+        woken = copy.deepcopy(scenario)
+        woken["loads"][index]["active"] = True
+        got = allocate(woken)["loads"][load_id]["current_a"]
+        assert result["loads"][load_id]["available_a"] == pytest.approx(got, abs=1e-9), load_id
+
+
+def test_a_car_park_answers_locally() -> None:
+    """A car park of circuit trees with a roomy breaker: every idle bay is answered
+    from its own circuit (no re-solve), and the answers are the re-solve's."""
+    loads = []
+    circuits = []
+    for row in range(6):
+        ids = [f"bay{row}_{k}" for k in range(8)]
+        circuits.append({"id": f"row{row}", "limit_a": 60, "members": ids})
+        for k, load_id in enumerate(ids):
+            loads.append(
+                {"id": load_id, "min_a": 6, "max_a": 16, "priority": k % 3, "active": k % 3 != 2}
+            )
+    scenario = {
+        "site": {
+            "voltage": 230,
+            "main_breaker_a": 1000,
+            "grid_current_a": {"A": 5, "B": 5, "C": 5},
+        },
+        "loads": loads,
+        "circuits": circuits,
+    }
+    for distribution in (Distribution.SHARED, Distribution.PRIORITY):
+        scenario["site"]["distribution"] = distribution.value
+        problem, _ = _problem(scenario)
+        baseline = solve(problem, distribution).solver
+        assert baseline is not None
+        local = Locality(problem, baseline, distribution)
+        oracle = what_if_resolve(problem, distribution)
+        assert oracle  # the site has idle bays
+        for i, expected in oracle.items():
+            assert len(local.part(i)) == 8  # its own row
+            assert local.answer(i) == expected
+        answers = set(oracle.values())
+        if distribution is Distribution.SHARED:
+            # A woken bay joins its row's fair share: 60 A over 7 bays, more than 6 A.
+            assert len(answers) == 1 and 6 < answers.pop() < 60 / 7
+        else:
+            # Its row's higher priorities take the rest: the woken bay gets its minimum.
+            assert answers == {6.0}
