@@ -153,6 +153,7 @@ class OcppCentral(OcppStandIn):
     tx_connector: dict[int, tuple[str, int]] = field(default_factory=dict)
     server: Server | None = None
     answers: list[tuple[str, str]] = field(default_factory=list)  # (action, status) seen
+    inflight: set[asyncio.Task[Any]] = field(default_factory=set)
 
     async def async_notify(self, message: str) -> None:
         self._notify(message)
@@ -162,9 +163,25 @@ class OcppCentral(OcppStandIn):
         self.server = await serve(self._connected, "127.0.0.1", port, subprotocols=["ocpp1.6"])  # type: ignore[list-item]
 
     async def async_stop(self) -> None:
+        for task in list(self.inflight):
+            task.cancel()
+        await asyncio.gather(*self.inflight, return_exceptions=True)
         if self.server is not None:
             self.server.close()
             await self.server.wait_closed()
+
+    async def _ask(self, point: CentralChargePoint, request: Any) -> Any:
+        """Send a request to the charger; cancelled (as unavailable) when we stop."""
+        task = asyncio.get_running_loop().create_task(point.call(request))
+        self.inflight.add(task)
+        try:
+            return await task
+        except asyncio.CancelledError:
+            if task.cancelled() and not asyncio.current_task().cancelling():  # type: ignore[union-attr]
+                raise HomeAssistantError("charger is currently unavailable") from None
+            raise
+        finally:
+            self.inflight.discard(task)
 
     async def _connected(self, websocket: ServerConnection) -> None:
         cpid = (websocket.request.path if websocket.request else "").strip("/").rsplit("/", 1)[-1]
@@ -201,11 +218,12 @@ class OcppCentral(OcppStandIn):
                 return
             profile = json.loads(raw.replace("'", '"')) if isinstance(raw, str) else raw
             try:
-                result = await point.call(
+                result = await self._ask(
+                    point,
                     call.SetChargingProfile(
                         connector_id=int(call_.data.get("conn_id", 0)),
                         cs_charging_profiles=profile,
-                    )
+                    ),
                 )
             except Exception as err:
                 _LOGGER.warning("Custom SetChargingProfile failed: %s", err)
@@ -219,13 +237,13 @@ class OcppCentral(OcppStandIn):
             self.log.append((call_.service, dict(call_.data)))
             point = self._point(call_)
             with contextlib.suppress(Exception):
-                await point.call(call.ClearChargingProfile())
+                await self._ask(point, call.ClearChargingProfile())
 
         async def get_configuration(call_: ServiceCall) -> ServiceResponse:
             self.log.append((call_.service, dict(call_.data)))
             point = self._point(call_)
             key = str(call_.data.get("ocpp_key", ""))
-            result = await point.call(call.GetConfiguration(key=[key]))
+            result = await self._ask(point, call.GetConfiguration(key=[key]))
             if result.configuration_key:
                 return {"value": result.configuration_key[0].get("value")}
             self._notify(f"Warning: charger reports {key} is unknown")
