@@ -126,7 +126,7 @@ async def _chargers(
     hub = await make_hub([ocpp_charger(c) for c in cpids], **{CONF_OCPP_SERVER_ENABLED: False})
     if not sim_kw.get("misbehaviour"):
         # floor and first profile on the chargers before a car comes (else it draws freely)
-        await until(lambda: all(floors(sim) and dynamic_limits(sim) for sim in sims))
+        await until(lambda: all(floors(sim) and dynamic_limits(sim) for sim in sims), timeout=30)
     return hub, sims
 
 
@@ -158,18 +158,22 @@ async def test_an_idle_chargers_stale_draw_is_not_handed_to_another_charger(
     site = Site(hass, [sim1, sim2], house_a=2.0)
     site.start()
     try:
-        await sim1.plug_in(1)
-        await sim2.plug_in(1)
         draw_1 = central.entities["CP1"][1]["current.import"]
-        await until(lambda: _leg(hass, draw_1) >= 6.0)
+        await sim1.plug_in(1)
+        await until(lambda: _leg(hass, draw_1) >= 6.0, timeout=30)
+        await sim2.plug_in(1)
+        await until(lambda: any(limit > 0 for limit in dynamic_limits(sim2)), timeout=30)
 
         await sim1.stop_transaction(1, "Local")  # session over: CP1 draws nothing now
-        await until(lambda: (state := hass.states.get(draw_1)) is not None and state.state == "0")
+        await until(
+            lambda: (state := hass.states.get(draw_1)) is not None and state.state == "0",
+            timeout=30,
+        )
         assert _leg(hass, draw_1) >= 6.0  # the integration's quirk: the legs keep their value
 
         site.house_a = 14.0
         headroom = BREAKER_A - SITE_DEFAULTS["margin_a"] - site.house_a  # for CP2 alone
-        await until(lambda: dynamic_limits(sim2)[-1] <= headroom)
+        await until(lambda: dynamic_limits(sim2)[-1] <= headroom, timeout=30)
         sent = len(dynamic_limits(sim2))
         for _ in range(4):  # a few more recomputes with CP1 idle
             await asyncio.sleep(1.0)
@@ -191,12 +195,12 @@ async def test_a_rebooted_charger_gets_its_floor_before_any_dynamic_profile(
     site.start()
     try:
         await sim.plug_in(1)
-        await until(lambda: any(x > 0 for x in dynamic_limits(sim)))
+        await until(lambda: any(x > 0 for x in dynamic_limits(sim)), timeout=30)
         before = len(sim.requests("SetChargingProfile"))
 
         await sim.drop_connection(lose_profiles=True)  # a reboot: it comes back empty
-        await until(lambda: sim.connections >= 2)
-        await until(lambda: len(sim.requests("SetChargingProfile")) >= before + 2, timeout=15)
+        await until(lambda: sim.connections >= 2, timeout=30)
+        await until(lambda: len(sim.requests("SetChargingProfile")) >= before + 2, timeout=30)
 
         after = sim.requests("SetChargingProfile")[before:]
         first = after[0]["csChargingProfiles"]
