@@ -124,6 +124,7 @@ async def test_garbage_in_every_input_never_raises_nor_raises_a_command(
     hass.states.async_set(BATTERY_W, "0", {"unit_of_measurement": "W"})
     hass.states.async_set(IMPORT_LIMIT, "11000", {"unit_of_measurement": "W"})
     _entry, (fake, ids, site, calls) = await _hub(hass, data)
+    floor_id = fake.profiles()[0][1]["chargingProfileId"]  # installed first
     rnd = random.Random(11)
 
     def pick(kind: str, good: str) -> tuple[str, bool]:
@@ -134,7 +135,12 @@ async def test_garbage_in_every_input_never_raises_nor_raises_a_command(
     for _ in range(120):
         calls.clear()
         sent_before = len(fake.limits())
-        last_limit = fake.limits()[-1] if fake.limits() else 0.0
+        dynamic = [
+            p["chargingSchedule"]["chargingSchedulePeriod"][0]["limit"]
+            for _, p in fake.profiles()
+            if p["chargingProfileId"] != floor_id
+        ]
+        last_limit = dynamic[-1] if dynamic else 0.0
         grid_bad = False
         for entity_id in GRID:
             value, bad = pick("grid", str(round(rnd.uniform(-10, 20), 1)))
@@ -165,7 +171,12 @@ async def test_garbage_in_every_input_never_raises_nor_raises_a_command(
         _shown_numbers_are_finite(hass)
         if grid_bad:
             assert [c for c in calls if c.service == "turn_on"] == []
-            assert all(limit <= last_limit for limit in fake.limits()[sent_before:])
+            raised = [
+                p["chargingSchedule"]["chargingSchedulePeriod"][0]["limit"]
+                for _, p in fake.profiles()[sent_before:]
+                if p["chargingProfileId"] != floor_id  # the floor is no allocation
+            ]
+            assert all(limit <= last_limit for limit in raised), (last_limit, raised)
     warned = [
         r.getMessage()
         for r in caplog.records
