@@ -22,8 +22,11 @@ from .models import (
     Mode,
     Scenario,
     Site,
+    ThresholdMode,
 )
 from .phases import PhaseSwitchingError, parse_phase_switching
+from .power_load import power_limits
+from .thermal import parse_thermal
 
 DEFAULT_MIN_A = 6.0
 
@@ -84,7 +87,7 @@ def _bool(value: Any, field: str) -> bool:
     return value
 
 
-def _enum[E: (Mode, Kind, Distribution)](kind: type[E], value: Any, field: str) -> E:
+def _enum[E: (Mode, Kind, Distribution, ThresholdMode)](kind: type[E], value: Any, field: str) -> E:
     try:
         return kind(value)
     except ValueError:
@@ -155,6 +158,11 @@ def _site(data: Any) -> Site:
         excess_threshold_w=_number(
             raw.get("excess_threshold_w", 13000), "site.excess_threshold_w", minimum=0
         ),
+        excess_threshold_mode=_enum(
+            ThresholdMode,
+            raw.get("excess_threshold_mode", "offset"),
+            "site.excess_threshold_mode",
+        ),
         distribution=_enum(Distribution, raw.get("distribution", "priority"), "site.distribution"),
         allow_grid_charging=True if allow is None else _bool(allow, "site.allow_grid_charging"),
         battery=battery,
@@ -192,7 +200,10 @@ def _load(data: Any, index: int, site: Site) -> Load:
     priority = whole(raw.get("priority", 1), f"{field}.priority")
     phases = _phases(raw.get("phases"), site, f"{field}.phases")
     binary = kind is Kind.PLUG or raw.get("power_w") is not None
-    if binary:
+    step_a = 0.0
+    if not binary and ("max_w" in raw or "min_w" in raw):
+        min_a, max_a, step_a = power_limits(raw, field, site.voltage * len(phases))
+    elif binary:
         if "power_w" not in raw:
             raise ScenarioError(f"{field}.power_w", "is required for a plug")
         power = _number(raw["power_w"], f"{field}.power_w", strictly_positive=True)
@@ -222,6 +233,9 @@ def _load(data: Any, index: int, site: Site) -> Load:
             )
         draw = tuple(_number(v, f"{field}.draw_a[{i}]", minimum=0) for i, v in enumerate(draw_raw))
     charger = raw.get("charger")
+    thermal = None
+    if kind is Kind.THERMAL or raw.get("thermal") is not None:
+        thermal = parse_thermal(raw.get("thermal"), f"{field}.thermal")
     return Load(
         id=load_id,
         kind=kind,
@@ -235,6 +249,8 @@ def _load(data: Any, index: int, site: Site) -> Load:
         binary=binary,
         charger=None if charger is None else _ident(charger, f"{field}.charger"),
         index=index,
+        thermal=thermal,
+        step_a=step_a,
     )
 
 
