@@ -49,15 +49,19 @@ from .const import (
     DOMAIN,
     SUBENTRY_CHARGER,
     SUBENTRY_CIRCUIT,
+    SUBENTRY_LOAD,
     SUBENTRY_PLUG,
+    SUBENTRY_THERMAL,
 )
 from .flows.charger import ChargerSubentryFlow
 from .flows.circuit import CircuitSubentryFlow
 from .flows.discovery import ChargerDiscoveryFlow
-from .flows.helpers import clean_input, merge_step
+from .flows.helpers import clean_input, merge_step, missing_required
 from .flows.hub_forms import GRID_KEYS, battery_schema, site_schema
+from .flows.load import LoadSubentryFlow
 from .flows.plug import PlugSubentryFlow
 from .flows.sections import nest, place_errors
+from .flows.thermal import ThermalSubentryFlow
 from .flows.timing import HUB_TIMING_FIELDS, store_timing, timing_values
 from .ocpp_server.tls import TlsSetupError, server_ssl_context, tls_wanted
 from .settings import user_values
@@ -135,10 +139,12 @@ class DynamicOcppEvseConfigFlow(ChargerDiscoveryFlow, domain=DOMAIN):
     def async_get_supported_subentry_types(
         cls, config_entry: ConfigEntry
     ) -> dict[str, type[ConfigSubentryFlow]]:
-        """Chargers, plugs and circuits are added under a hub."""
+        """Chargers, plugs, generic and thermal loads and circuits are added under a hub."""
         return {
             SUBENTRY_CHARGER: ChargerSubentryFlow,
             SUBENTRY_PLUG: PlugSubentryFlow,
+            SUBENTRY_LOAD: LoadSubentryFlow,
+            SUBENTRY_THERMAL: ThermalSubentryFlow,
             SUBENTRY_CIRCUIT: CircuitSubentryFlow,
         }
 
@@ -192,7 +198,7 @@ class DynamicOcppEvseConfigFlow(ChargerDiscoveryFlow, domain=DOMAIN):
         if user_input is None:
             return self._form(step_id, schema, values)
         answers = clean_input(user_input)
-        errors = self._validate_site(answers)
+        errors = missing_required(schema, answers) | self._validate_site(answers)
         await self._check_tls(answers, errors)
         if errors:
             return self._form(step_id, schema, answers, errors)
@@ -287,7 +293,7 @@ class DynamicOcppEvseConfigFlow(ChargerDiscoveryFlow, domain=DOMAIN):
         if user_input is None:
             return self._form("battery", schema, {**self._data, **self._in_force})
         answers = clean_input(user_input)
-        errors: dict[str, str] = {}
+        errors = missing_required(schema, answers)
         check_entities(self.hass, answers, {CONF_BATTERY_POWER_ENTITY: (POWER_UNITS, True)}, errors)
         check_ranges(answers, errors)
         check_min_max(answers, CONF_BATTERY_MIN_SOC, CONF_BATTERY_TARGET_SOC, errors)

@@ -62,7 +62,7 @@ from ..const import (
 )
 from ..ocpp_runtime import DISCOVERY_HUB, known_chargers
 from ..validation import ERR_NAME_EXISTS, check_ranges, site_phases, subentry_name_taken
-from .helpers import clean_input, new_password, number, text
+from .helpers import clean_input, missing_required, new_password, number, text
 
 STEP_DISCOVERED = "discovered_charger"
 
@@ -169,6 +169,7 @@ class ChargerDiscoveryFlow(ConfigFlow):
         errors: dict[str, str] = {}
         if user_input is not None:
             values = clean_input(user_input)
+            errors = missing_required(DISCOVERED_SCHEMA, values)
             check_ranges(values, errors)
             name = values.get(CONF_NAME, "")
             if not name:

@@ -24,6 +24,7 @@ from ..const import (
     CONF_BATTERY_SOC_ENTITY,
     CONF_BATTERY_TARGET_SOC,
     CONF_DISTRIBUTION,
+    CONF_EXCESS_THRESHOLD_MODE,
     CONF_EXCESS_THRESHOLD_W,
     CONF_GRID_INVERT,
     CONF_GRID_SENSOR_A,
@@ -53,6 +54,7 @@ from ..const import (
     DEFAULT_OCPP_SERVER_PORT,
     DEFAULT_VOLTAGE,
     DISTRIBUTION_MODES,
+    EXCESS_THRESHOLD_MODES,
 )
 from .helpers import boolean, choice, entity_of, number, text
 from .sections import collapsed
@@ -111,6 +113,9 @@ def site_schema() -> vol.Schema:
             vol.Optional(CONF_SOLAR_ENTITY): _power_sensor(),
             vol.Required(CONF_EXCESS_THRESHOLD_W, default=DEFAULT_EXCESS_THRESHOLD_W): number(
                 "W", 100, CONF_EXCESS_THRESHOLD_W
+            ),
+            vol.Required(CONF_EXCESS_THRESHOLD_MODE, default="offset"): choice(
+                list(EXCESS_THRESHOLD_MODES), "excess_threshold_mode"
             ),
         },
     )

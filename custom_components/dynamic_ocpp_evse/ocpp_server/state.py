@@ -25,6 +25,7 @@ class ConnectorState:
     meter_start_wh: float | None = None
     session_energy_wh: float | None = None
     offered_limit_a: float | None = None  # limit of the last profile the charger accepted
+    reported_offered_a: float | None = None  # Current.Offered as the charger reports it
     profile_status: str | None = None  # "Accepted", "Rejected", "NotSupported", "failed"
     profile_sent_at: datetime | None = None
     floor_installed: bool = False
