@@ -9,14 +9,7 @@ import pytest
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 
-from tests.ha.test_config_flow import (  # noqa: F401 - fixtures
-    BATTERY,
-    mock_setup,
-    sensors,
-    start,
-    submit,
-    with_sections,
-)
+from tests.ha.test_config_flow import BATTERY, start, submit, with_sections
 from tests.ocpp.tls_cert import self_signed
 
 
