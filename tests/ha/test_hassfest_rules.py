@@ -207,3 +207,14 @@ def test_action_targets_offer_only_this_integrations_devices() -> None:
                     for one in filters if isinstance(filters, list) else [filters]:
                         assert one.get("integration") == DOMAIN, f"{name}/{field}"
     assert pickers == len(SERVICES)  # one target per action
+
+
+def test_components_used_are_dependencies() -> None:
+    assert rules.dependency_problems(PACKAGE, MANIFEST) == []
+    assert rules.dependency_problems(PACKAGE, {}) == []  # we only use platforms we provide
+
+
+def test_dependency_rule_catches_an_undeclared_component(tmp_path: Path) -> None:
+    (tmp_path / "x.py").write_text("from homeassistant.components.mqtt import publish\n")
+    assert rules.dependency_problems(tmp_path, {}) != []
+    assert rules.dependency_problems(tmp_path, {"dependencies": ["mqtt"]}) == []
