@@ -218,3 +218,19 @@ def test_dependency_rule_catches_an_undeclared_component(tmp_path: Path) -> None
     (tmp_path / "x.py").write_text("from homeassistant.components.mqtt import publish\n")
     assert rules.dependency_problems(tmp_path, {}) != []
     assert rules.dependency_problems(tmp_path, {"dependencies": ["mqtt"]}) == []
+
+
+HACS_KEYS = {
+    "name", "content_in_root", "zip_release", "filename", "hide_default_branch", "country",
+    "homeassistant", "persistent_directory", "render_readme", "hacs",
+}  # fmt: skip
+
+
+def test_hacs_json_is_valid_and_its_minimum_is_what_we_test() -> None:
+    """HACS's own check reads hacs.json; its minimum version must be one we test on."""
+    from awesomeversion import AwesomeVersion
+    from homeassistant.const import __version__ as tested
+
+    hacs = rules.load_json(PACKAGE.parents[1] / "hacs.json")
+    assert hacs.get("name") and set(hacs) <= HACS_KEYS
+    assert AwesomeVersion(hacs["homeassistant"]) <= AwesomeVersion(tested)
