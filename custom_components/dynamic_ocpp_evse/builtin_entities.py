@@ -356,6 +356,7 @@ def _adapter(
     if sub is None:
         return None
     adapter = coordinator.adapters.get(sub.subentry_id)
+    adapter = getattr(adapter, "inner", adapter)  # under a phase-switch entity wrapper
     return adapter if isinstance(adapter, BuiltinServerAdapter) else None
 
 

@@ -38,6 +38,9 @@ CONF_TIMING: Final = "timing"  # optional, not in the UI: controller timing keys
 CONF_OCPP_SERVER_ENABLED: Final = "ocpp_server_enabled"
 CONF_OCPP_SERVER_HOST: Final = "ocpp_server_host"
 CONF_OCPP_SERVER_PORT: Final = "ocpp_server_port"
+# optional TLS (OCPP security profile 2, wss://): PEM files on the Home Assistant host
+CONF_OCPP_SERVER_CERTFILE: Final = "ocpp_server_certfile"
+CONF_OCPP_SERVER_KEYFILE: Final = "ocpp_server_keyfile"
 
 DEFAULT_VOLTAGE: Final = 230.0
 DEFAULT_MAIN_BREAKER_A: Final = 25.0
@@ -52,10 +55,15 @@ DEFAULT_OCPP_SERVER_PORT: Final = 9016  # "OCPP 1.6"; 9000 is the ocpp integrati
 
 DISTRIBUTION_MODES: Final = ("shared", "priority", "optimized", "strict")
 
+CONF_EXCESS_THRESHOLD_MODE: Final = "excess_threshold_mode"  # "offset" | "gate"
+EXCESS_THRESHOLD_MODES: Final = ("offset", "gate")
+
 # --- subentries ----------------------------------------------------------------
 SUBENTRY_CHARGER: Final = "charger"
 SUBENTRY_PLUG: Final = "plug"
 SUBENTRY_CIRCUIT: Final = "circuit"
+SUBENTRY_LOAD: Final = "load"  # a generic load described in watts
+SUBENTRY_THERMAL: Final = "thermal"  # a hot water tank, a heat pump / HVAC
 
 # common to loads (charger connector, plug)
 CONF_PRIORITY: Final = "priority"
@@ -99,6 +107,36 @@ CONF_SWITCH_ENTITY: Final = "switch_entity"
 CONF_POWER_W: Final = "power_w"
 CONF_POWER_ENTITY: Final = "power_entity"  # optional measured power (W)
 
+CONF_IDLE_W: Final = "idle_w"  # plug idle: below this power while on ...
+CONF_IDLE_S: Final = "idle_s"  # ... for this long: it stops reserving its rated power
+
+# generic load (and the switch of a thermal load)
+CONF_CONTROL: Final = "control"  # "switch" | "setpoint" (number / input_number)
+CONTROL_SWITCH: Final = "switch"
+CONTROL_SETPOINT: Final = "setpoint"
+CONTROL_THERMOSTAT: Final = "thermostat"  # water_heater / climate (thermal only)
+CONF_CONTROL_ENTITY: Final = "control_entity"
+CONF_SETPOINT_UNIT: Final = "setpoint_unit"  # "w" | "a"
+SETPOINT_UNITS: Final = ("w", "a")
+CONF_SETPOINT_STEP: Final = "setpoint_step"  # in the setpoint's unit
+CONF_MIN_POWER_W: Final = "min_power_w"
+CONF_MAX_POWER_W: Final = "max_power_w"
+CONF_MIN_ON_S: Final = "min_on_s"
+CONF_MIN_OFF_S: Final = "min_off_s"
+
+# thermal load
+CONF_THERMAL_KIND: Final = "thermal_kind"  # "water" | "room"
+THERMAL_KINDS: Final = ("water", "room")
+CONF_TEMPERATURE_ENTITY: Final = "temperature_entity"
+CONF_OUTDOOR_ENTITY: Final = "outdoor_entity"
+CONF_TARGET_C: Final = "target_c"
+CONF_HYSTERESIS_C: Final = "hysteresis_c"
+CONF_BOOST_C: Final = "boost_c"  # water: boost temperature; room: pre-heat/cool offset
+CONF_LIMIT_C: Final = "limit_c"  # water: max temperature; room: max (heat) / min (cool)
+CONF_MIN_C: Final = "min_c"  # room: min temperature (cooling never goes below)
+CONF_COOLING: Final = "cooling"  # room: "auto" (from the climate's HVAC mode) | "heat" | "cool"
+COOLING_CHOICES: Final = ("auto", "heat", "cool")
+
 # circuit
 CONF_LIMIT_A: Final = "limit_a"
 CONF_PARENT: Final = "parent"  # subentry id of the parent circuit, or None
@@ -106,6 +144,7 @@ CONF_MEMBERS: Final = "members"  # subentry ids of loads and circuits
 
 LOAD_MODES_CHARGER: Final = ("standard", "eco", "solar", "excess", "off")
 LOAD_MODES_PLUG: Final = ("continuous", "solar", "excess", "off")
+LOAD_MODES_GENERIC: Final = ("continuous", "eco", "solar", "excess", "off")
 
 # --- added by the config flow (choices and defaults of the forms) ---------------
 CONF_TRANSACTION_ENTITY: Final = "transaction_entity"  # transaction_id (for tx profiles)
@@ -122,3 +161,24 @@ DEFAULT_MODE_CHARGER: Final = "standard"
 DEFAULT_MODE_PLUG: Final = "continuous"
 DEFAULT_CIRCUIT_LIMIT_A: Final = 16.0
 DEFAULT_PLUG_POWER_W: Final = 2000.0
+DEFAULT_MODE_GENERIC: Final = "solar"
+DEFAULT_MODE_THERMAL: Final = "eco"
+DEFAULT_LOAD_MAX_W: Final = 3000.0
+DEFAULT_ROOM_MIN_C: Final = 17.0
+THERMAL_DEFAULTS: Final = {  # kind -> target, hysteresis, boost, limit (C)
+    "water": (45.0, 3.0, 70.0, 75.0),
+    "room": (21.0, 0.5, 2.0, 25.0),
+}
+
+# --- phase switching (chargers that can run on one phase or three) ----------------
+CONF_PHASE_SWITCHING: Final = "phase_switching"  # how: none | ocpp | entity
+PHASE_SWITCHING_METHODS: Final = ("none", "ocpp", "entity")
+CONF_PHASE_SWITCH_ENTITY: Final = "phase_switch_entity"  # switch/select of a vendor integration
+CONF_PHASE_MIN_INTERVAL_S: Final = "phase_min_interval_s"
+CONF_PHASE_UP_DELAY_S: Final = "phase_up_delay_s"  # 1 -> 3 advice must hold this long
+CONF_PHASE_DOWN_DELAY_S: Final = "phase_down_delay_s"  # 3 -> 1 advice must hold this long
+CONF_PHASE_MODE: Final = "phase_mode"
+PHASE_MODES: Final = ("auto", "1", "3")
+DEFAULT_PHASE_MIN_INTERVAL_S: Final = 300.0
+DEFAULT_PHASE_UP_DELAY_S: Final = 60.0
+DEFAULT_PHASE_DOWN_DELAY_S: Final = 180.0

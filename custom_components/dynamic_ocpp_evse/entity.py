@@ -28,7 +28,15 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import ExtraStoredData, RestoreEntity
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .const import DOMAIN, MANUFACTURER, SUBENTRY_CHARGER, SUBENTRY_CIRCUIT, SUBENTRY_PLUG
+from .const import (
+    DOMAIN,
+    MANUFACTURER,
+    SUBENTRY_CHARGER,
+    SUBENTRY_CIRCUIT,
+    SUBENTRY_LOAD,
+    SUBENTRY_PLUG,
+    SUBENTRY_THERMAL,
+)
 from .coordinator import DynamicOcppEvseConfigEntry, HubCoordinator
 from .devices import ocpp_device_link
 from .settings import HubSettings, LoadSettings
@@ -40,6 +48,8 @@ HUB = "hub"
 MODELS = {
     SUBENTRY_CHARGER: "OCPP charger connector",
     SUBENTRY_PLUG: "Smart plug",
+    SUBENTRY_LOAD: "Load",
+    SUBENTRY_THERMAL: "Thermal load",
     SUBENTRY_CIRCUIT: "Circuit",
 }
 
@@ -86,14 +96,19 @@ class DynamicEntity(CoordinatorEntity[HubCoordinator]):
         self._attr_device_info = link or device_info(entry, subentry)
         self._failed_once = False
 
-    def guarded(self, compute: Callable[[], _T]) -> _T | None:
-        """``compute()``, or None when it raises or gives a number that cannot be shown."""
+    def guarded(self, compute: Callable[[], _T], *, numeric: bool = False) -> _T | None:
+        """``compute()``, or None when it raises or gives a number that cannot be shown.
+
+        ``numeric``: anything but an int or float (text where a number belongs) is None.
+        """
         try:
             value = compute()
         except Exception:  # a value that cannot be computed is unknown, never a traceback
             self._failed(exc_info=True)
             return None
         if isinstance(value, float) and not math.isfinite(value):
+            return None
+        if numeric and value is not None and not isinstance(value, int | float):
             return None
         return value
 

@@ -143,14 +143,20 @@ def build_measurements(site: SiteReading, loads: Mapping[str, LoadReading]) -> d
             "solar_w": site.solar_w,
             "battery": {"soc": site.battery_soc, "power_w": site.battery_power_w},
         },
-        "loads": {
-            load_id: {
-                "draw_a": None if reading.draw_a is None else list(reading.draw_a),
-                "active": reading.active,
-            }
-            for load_id, reading in loads.items()
-        },
+        "loads": {load_id: _load_measurement(reading) for load_id, reading in loads.items()},
     }
+
+
+def _load_measurement(reading: LoadReading) -> dict[str, Any]:
+    measured: dict[str, Any] = {
+        "draw_a": None if reading.draw_a is None else list(reading.draw_a),
+        "active": reading.active,
+    }
+    if reading.thermal:  # an unknown temperature is sent as None: the load rests
+        measured["temperature_c"] = reading.temperature_c
+        if reading.ambient_c is not None:
+            measured["ambient_c"] = reading.ambient_c
+    return measured
 
 
 def as_screened(
@@ -182,5 +188,8 @@ def as_screened(
             draw = reading.draw_a
         else:
             draw = None
-        readings[load_id] = LoadReading(draw_a=draw, active=reading.active)
+        temperature = reading.temperature_c
+        if load_id in clean_loads and "temperature_c" in clean_loads[load_id]:
+            temperature = clean_loads[load_id]["temperature_c"]
+        readings[load_id] = replace(reading, draw_a=draw, temperature_c=temperature)
     return shown, readings

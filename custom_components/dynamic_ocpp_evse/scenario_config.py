@@ -20,6 +20,7 @@ from .const import (
     CONF_BATTERY_MAX_DISCHARGE_W,
     CONF_BATTERY_SOC_ENTITY,
     CONF_CHARGE_POINT_ID,
+    CONF_EXCESS_THRESHOLD_MODE,
     CONF_EXCESS_THRESHOLD_W,
     CONF_GRID_SENSOR_A,
     CONF_GRID_SENSOR_B,
@@ -32,6 +33,10 @@ from .const import (
     CONF_LIMIT_A,
     CONF_MEMBERS,
     CONF_PARENT,
+    CONF_PHASE_DOWN_DELAY_S,
+    CONF_PHASE_MIN_INTERVAL_S,
+    CONF_PHASE_SWITCHING,
+    CONF_PHASE_UP_DELAY_S,
     CONF_PHASES,
     CONF_POWER_W,
     CONF_TIMING,
@@ -42,13 +47,17 @@ from .const import (
     DEFAULT_EXCESS_THRESHOLD_W,
     DEFAULT_MAIN_BREAKER_A,
     DEFAULT_VOLTAGE,
+    PHASE_MODES,
     SUBENTRY_CHARGER,
     SUBENTRY_CIRCUIT,
+    SUBENTRY_LOAD,
     SUBENTRY_PLUG,
+    SUBENTRY_THERMAL,
 )
 from .const import CONF_MAIN_BREAKER_A as CONF_BREAKER
 from .engine.timing import LOAD_DEFAULTS, SITE_DEFAULTS
-from .settings import Settings, configured_max_current
+from .load_config import generic_load, thermal_block
+from .settings import LOAD_SUBENTRY_TYPES, Settings, configured_max_current
 
 GRID_SENSOR_KEYS: dict[str, str] = {
     "A": CONF_GRID_SENSOR_A,
@@ -111,6 +120,9 @@ def _site(
         "main_breaker_a": _num(data.get(CONF_BREAKER), DEFAULT_MAIN_BREAKER_A),
         "grid_current_a": dict.fromkeys(phases, 0.0),
         "excess_threshold_w": _num(data.get(CONF_EXCESS_THRESHOLD_W), DEFAULT_EXCESS_THRESHOLD_W),
+        "excess_threshold_mode": "gate"
+        if data.get(CONF_EXCESS_THRESHOLD_MODE) == "gate"
+        else "offset",
         "distribution": settings.hub.distribution,
         "allow_grid_charging": settings.hub.allow_grid_charging,
     }
@@ -142,7 +154,7 @@ def managed_load_ids(entry: ConfigEntry, settings: Settings) -> list[str]:
     return [
         sub_id
         for sub_id, sub in entry.subentries.items()
-        if sub.subentry_type in (SUBENTRY_CHARGER, SUBENTRY_PLUG)
+        if sub.subentry_type in LOAD_SUBENTRY_TYPES
         and (load := settings.get_load(sub_id)) is not None
         and load.dynamic_control
     ]
@@ -168,7 +180,11 @@ def _units(entry: ConfigEntry, managed: list[str]) -> dict[str, dict[str, Any]]:
 
 
 def _load(
-    sub: ConfigSubentry, settings: Settings, phases: list[str], units: Mapping[str, Any]
+    sub: ConfigSubentry,
+    settings: Settings,
+    phases: list[str],
+    units: Mapping[str, Any],
+    cooling: Mapping[str, bool],
 ) -> dict[str, Any]:
     user = settings.loads[sub.subentry_id]
     load: dict[str, Any] = {
@@ -181,6 +197,13 @@ def _load(
     if sub.subentry_type == SUBENTRY_PLUG:
         load["kind"] = "plug"
         load["power_w"] = max(1.0, _num(sub.data.get(CONF_POWER_W), 1.0) or 1.0)
+    elif sub.subentry_type == SUBENTRY_LOAD:
+        load["kind"] = "load"
+        load.update(generic_load(sub.data))
+    elif sub.subentry_type == SUBENTRY_THERMAL:
+        load["kind"] = "thermal"
+        load.update(generic_load(sub.data))
+        load["thermal"] = thermal_block(sub.data, cooling.get(sub.subentry_id, False))
     else:
         load["kind"] = "evse"
         max_a = max(0.0, user.max_current_a)
@@ -191,7 +214,33 @@ def _load(
         cpid = sub.data.get(CONF_CHARGE_POINT_ID)
         if cpid and str(cpid) in units:
             load["charger"] = str(cpid)
+        switching = phase_switching(sub, load["phases"], user.phase_mode)
+        if switching is not None:
+            load["phase_switching"] = switching
     return load
+
+
+def phase_switching(
+    sub: ConfigSubentry, phases: list[str], phase_mode: str
+) -> dict[str, Any] | None:
+    """The engine's ``phase_switching`` block of a charger that can switch (None if not):
+    on one phase it uses its L1 leg."""
+    method = sub.data.get(CONF_PHASE_SWITCHING, "none")
+    if method not in ("ocpp", "entity") or len(phases) != 3:
+        return None
+    block: dict[str, Any] = {
+        "one_phase": phases[0],
+        "mode": phase_mode if phase_mode in PHASE_MODES else "auto",
+    }
+    for conf, key in (
+        (CONF_PHASE_MIN_INTERVAL_S, "min_interval_s"),
+        (CONF_PHASE_UP_DELAY_S, "up_delay_s"),
+        (CONF_PHASE_DOWN_DELAY_S, "down_delay_s"),
+    ):
+        value = _num(sub.data.get(conf))
+        if value is not None and math.isfinite(value) and value >= 0:
+            block[key] = value
+    return block
 
 
 def _circuits(entry: ConfigEntry, phases: list[str], managed: list[str]) -> list[dict[str, Any]]:
@@ -250,8 +299,12 @@ def build_config(
     settings: Settings,
     import_limit_w: float | None = None,
     timing: Mapping[str, Any] | None = None,
+    cooling: Mapping[str, bool] | None = None,
 ) -> dict[str, Any]:
     """The controller configuration for this hub as it is set up now.
+
+    ``cooling`` says, per thermal room, whether it is cooled now (summer) rather
+    than heated (read by its adapter from the climate entity or the season).
 
     ``import_limit_w`` is the value read from the import limit entity (when the
     limit is an entity). Timing keys come from the hub's ``timing`` (site keys
@@ -264,7 +317,7 @@ def build_config(
     managed = managed_load_ids(entry, settings)
     units = _units(entry, managed)
     site = _site(data, settings, import_limit_w)
-    loads = [_load(entry.subentries[i], settings, phases, units) for i in managed]
+    loads = [_load(entry.subentries[i], settings, phases, units, cooling or {}) for i in managed]
     hub_timing = timing_keys(data.get(CONF_TIMING))
     extra = timing_keys(timing)
     for key, value in hub_timing.items():

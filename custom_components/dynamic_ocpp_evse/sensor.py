@@ -24,6 +24,7 @@ from .builtin_entities import builtin_sensors
 from .const import CONF_SOLAR_ENTITY, SUBENTRY_CIRCUIT
 from .coordinator import DynamicOcppEvseConfigEntry, HubCoordinator
 from .entity import DynamicEntity, add_entities
+from .phase_entities import phase_sensors
 from .scenario_config import site_phases
 from .settings import LOAD_SUBENTRY_TYPES
 from .views import HUB_STATUSES, LOAD_STATUSES, REASON_WORDS, HubResult
@@ -279,7 +280,9 @@ class DynamicSensor(DynamicEntity, SensorEntity):
         data = self.coordinator.data
         if data is None:
             return None
-        return self.guarded(lambda: self.entity_description.value_fn(data, self.scope))
+        description = self.entity_description
+        numeric = description.native_unit_of_measurement is not None
+        return self.guarded(lambda: description.value_fn(data, self.scope), numeric=numeric)
 
     @property
     def extra_state_attributes(self) -> Mapping[str, Any] | None:
@@ -309,6 +312,7 @@ async def async_setup_entry(
         else:
             descriptions = ()
         own: list[SensorEntity] = [DynamicSensor(coordinator, d, sub) for d in descriptions]
+        own += phase_sensors(coordinator, sub)  # chargers that switch phases
         return own + builtin_sensors(coordinator, sub)  # built-in OCPP server connectors
 
     add_entities(entry, async_add_entities, build)

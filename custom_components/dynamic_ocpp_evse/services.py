@@ -16,8 +16,9 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 
-from .const import DISTRIBUTION_MODES, DOMAIN, SUBENTRY_CHARGER
+from .const import DISTRIBUTION_MODES, DOMAIN, PHASE_MODES, SUBENTRY_CHARGER
 from .coordinator import DynamicOcppEvseConfigEntry, HubCoordinator
+from .phase_entities import switches_phases
 from .settings import (
     LOAD_SUBENTRY_TYPES,
     current_gap,
@@ -38,6 +39,8 @@ SERVICE_SET_DISTRIBUTION_MODE = "set_distribution_mode"
 SERVICE_SET_CURRENT_LIMITS = "set_current_limits"
 SERVICE_SET_PRIORITY = "set_priority"
 SERVICE_RESET_CHARGER = "reset_charger"
+SERVICE_SET_PHASE_MODE = "set_phase_mode"
+ATTR_PHASE_MODE = "phase_mode"
 
 _DEVICE = {vol.Required(ATTR_DEVICE_ID): cv.string}
 
@@ -150,6 +153,14 @@ async def _reset_charger(hass: HomeAssistant, call: ServiceCall) -> None:
         ) from err
 
 
+async def _set_phase_mode(hass: HomeAssistant, call: ServiceCall) -> None:
+    coordinator, load_id, _kind, name = _load(hass, call)
+    if not switches_phases(coordinator.config_entry.subentries.get(load_id)):
+        raise _error("not_phase_switching", device=name)
+    coordinator.settings.set_value(load_id, "phase_mode", call.data[ATTR_PHASE_MODE])
+    coordinator.async_settings_changed()
+
+
 _SERVICES: dict[str, tuple[Any, vol.Schema]] = {
     SERVICE_SET_OPERATING_MODE: (
         _set_operating_mode,
@@ -177,6 +188,10 @@ _SERVICES: dict[str, tuple[Any, vol.Schema]] = {
         vol.Schema({**_DEVICE, vol.Required(ATTR_PRIORITY): vol.Coerce(int)}),
     ),
     SERVICE_RESET_CHARGER: (_reset_charger, vol.Schema(_DEVICE)),
+    SERVICE_SET_PHASE_MODE: (
+        _set_phase_mode,
+        vol.Schema({**_DEVICE, vol.Required(ATTR_PHASE_MODE): vol.In(PHASE_MODES)}),
+    ),
 }
 
 

@@ -37,6 +37,7 @@ from .const import (
     CONF_MAX_CURRENT_A,
     CONF_MIN_CURRENT_A,
     CONF_MODE,
+    CONF_PHASE_MODE,
     CONF_PRIORITY,
     CONF_VOLTAGE,
     DEFAULT_BATTERY_MIN_SOC,
@@ -50,17 +51,23 @@ from .const import (
     DISTRIBUTION_MODES,
     DOMAIN,
     LOAD_MODES_CHARGER,
+    LOAD_MODES_GENERIC,
     LOAD_MODES_PLUG,
+    PHASE_MODES,
     SUBENTRY_CHARGER,
+    SUBENTRY_LOAD,
     SUBENTRY_PLUG,
+    SUBENTRY_THERMAL,
 )
 
-LOAD_SUBENTRY_TYPES = (SUBENTRY_CHARGER, SUBENTRY_PLUG)
+LOAD_SUBENTRY_TYPES = (SUBENTRY_CHARGER, SUBENTRY_PLUG, SUBENTRY_LOAD, SUBENTRY_THERMAL)
 _DATA_KEY = f"{DOMAIN}_user_settings"
 
 
 def load_modes(subentry_type: str) -> tuple[str, ...]:
     """The operating modes a load of this subentry type may use."""
+    if subentry_type in (SUBENTRY_LOAD, SUBENTRY_THERMAL):
+        return LOAD_MODES_GENERIC
     return LOAD_MODES_CHARGER if subentry_type == SUBENTRY_CHARGER else LOAD_MODES_PLUG
 
 
@@ -84,6 +91,8 @@ class LoadSettings:
     max_current_a: float
     priority: int
     dynamic_control: bool = True
+    phase_mode: str = "auto"
+    """Switching chargers: auto (the engine chooses), or 1 / 3 phases fixed."""
 
 
 def _float(value: Any, default: float) -> float:
@@ -117,6 +126,9 @@ def load_defaults(subentry: ConfigSubentry) -> LoadSettings:
         min_current_a=_float(data.get(CONF_MIN_CURRENT_A), DEFAULT_MIN_CURRENT_A),
         max_current_a=_float(data.get(CONF_MAX_CURRENT_A), DEFAULT_MAX_CURRENT_A),
         priority=int(_float(priority, DEFAULT_PRIORITY)),
+        phase_mode=str(data.get(CONF_PHASE_MODE, "auto"))
+        if str(data.get(CONF_PHASE_MODE, "auto")) in PHASE_MODES
+        else "auto",
     )
 
 

@@ -88,7 +88,22 @@ RANGES: dict[str, tuple[float, float]] = {
     "min_send_interval_s": (1, 3600),
     "compliance_cycles": (1, 100),
     "power_w": (1, 50_000),
+    "min_power_w": (0, 50_000),
+    "max_power_w": (1, 50_000),
+    "setpoint_step": (0, 10_000),
+    "min_on_s": (0, 86_400),
+    "min_off_s": (0, 86_400),
+    "idle_w": (0, 10_000),
+    "idle_s": (0, 86_400),
+    "target_c": (-30, 95),
+    "hysteresis_c": (0, 20),
+    "boost_c": (-30, 95),
+    "limit_c": (-30, 99),
+    "min_c": (-30, 40),
     "limit_a": (1, 1000),
+    "phase_min_interval_s": (60, 86_400),
+    "phase_up_delay_s": (0, 3600),
+    "phase_down_delay_s": (0, 3600),
 }
 
 _UNKNOWN = (STATE_UNKNOWN, STATE_UNAVAILABLE)

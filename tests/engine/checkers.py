@@ -17,6 +17,7 @@ TOL_A = 1e-6
 TOL_W = 1e-6
 STANDARD_LIKE = {"standard", "continuous"}
 TIER = {"standard": 0, "continuous": 0, "eco": 1, "solar": 2, "excess": 3, "off": 4}
+THERMAL_REST = {"safety_limit", "comfort_kept", "boost_reached", "temperature_unknown"}
 Limit = tuple[str, str | None]  # (reason name, phase or None)
 BINDING_PREFIXES = (
     "breaker_phase_",
@@ -43,6 +44,9 @@ class LoadView:
     charger: str | None
     priority: int
     index: int
+    step_a: float = 0.0
+    rank: int = 0
+    """Urgency rank of a thermal load (its result's report)."""
 
     @property
     def legs(self) -> int:
@@ -111,7 +115,8 @@ def _effective_phases(
 
 def site_view(scenario: Mapping[str, Any], result: Mapping[str, Any] | None = None) -> SiteView:
     """Re-derive every limit of ``scenario`` from the issue's rules (with ``result``:
-    phase-switching loads on the phase count the result chose)."""
+    phase-switching loads on the phase count the result chose, thermal loads in the
+    mode their temperature serves them in now: see the result's ``thermal`` report)."""
     site = scenario["site"]
     volts = float(site["voltage"])
     grid = {p: float(a) for p, a in site["grid_current_a"].items()}
@@ -124,6 +129,10 @@ def site_view(scenario: Mapping[str, Any], result: Mapping[str, Any] | None = No
         binary = raw.get("kind", "evse") == "plug" or raw.get("power_w") is not None
         if binary:
             min_a = max_a = float(raw["power_w"]) / (volts * len(lphases))
+        elif "max_w" in raw:
+            max_a = float(raw["max_w"]) / (volts * len(lphases))
+            min_w = float(raw.get("min_w", 0))
+            min_a = math.ceil(round(min_w / (volts * len(lphases)) * 10, 6)) / 10
         else:
             max_a = float(raw["max_a"])
             min_a = math.ceil(round(float(raw.get("min_a", min(6.0, max_a))) * 10, 6)) / 10
@@ -132,19 +141,28 @@ def site_view(scenario: Mapping[str, Any], result: Mapping[str, Any] | None = No
         draw = [draw] if isinstance(draw, int | float) else draw
         for p, a in zip(lphases, draw, strict=True):
             house[p] -= float(a)
+        mode, active, rank = raw.get("mode", default_mode), raw.get("active", True), 0
+        step_a = float(raw.get("step_a", 0.0))
+        if raw.get("step_w") is not None:
+            step_a = float(raw["step_w"]) / (volts * len(lphases))
+        report = (result or {}).get("loads", {}).get(str(raw["id"]), {}).get("thermal")
+        if report is not None:
+            mode, active, rank = report["served_as"], report["state"] != "rest", report["rank"]
         lphases = _effective_phases(raw, lphases, result)
         loads.append(
             LoadView(
                 id=str(raw["id"]),
-                mode=raw.get("mode", default_mode),
+                mode=mode,
                 binary=binary,
                 min_a=min_a,
                 max_a=max_a,
                 phases=lphases,
-                active=raw.get("active", True),
+                active=active,
                 charger=raw.get("charger"),
                 priority=int(raw.get("priority", 1)),
                 index=index,
+                step_a=step_a,
+                rank=rank,
             )
         )
     breaker = float(site["main_breaker_a"])
@@ -204,11 +222,19 @@ def site_view(scenario: Mapping[str, Any], result: Mapping[str, Any] | None = No
         import_cap_w=None if cap is None else float(cap),
         boost_w=boost_w,
         surplus_w=max(0.0, export_w + battery_surplus_w),
-        excess_w=max(0.0, export_w - float(site.get("excess_threshold_w", 13000))),
+        excess_w=_excess(export_w, site),
         circuit_limits=limits,
         circuit_loads=_circuit_members(circuits, load_ids),
         units=units,
     )
+
+
+def _excess(export_w: float, site: Mapping[str, Any]) -> float:
+    """Offset: the export above the threshold; gate: all of it once past the threshold."""
+    threshold = float(site.get("excess_threshold_w", 13000))
+    if site.get("excess_threshold_mode", "offset") == "gate":
+        return export_w if export_w > threshold else 0.0
+    return max(0.0, export_w - threshold)
 
 
 def phase_sums(
@@ -243,7 +269,12 @@ def assert_hard_limits(scenario: Mapping[str, Any], result: Mapping[str, Any]) -
             assert x == 0 or abs(x - lv.max_a) < 1e-9, f"{lv.id}: plug must be 0 or {lv.max_a}"
         else:
             assert x == 0 or lv.min_a - 1e-9 <= x <= lv.max_a + 1e-9, f"{lv.id}: {x} A"
-            assert abs(x * 10 - round(x * 10)) < 1e-6, f"{lv.id}: {x} A is not a 0.1 A step"
+            if lv.step_a > 0:  # a setpoint: min + k x step, or its max
+                k = (x - lv.min_a) / lv.step_a
+                on_grid = x == 0 or abs(k - round(k)) < 1e-6 or abs(x - lv.max_a) < 1e-9
+                assert on_grid, f"{lv.id}: {x} A is not on its setpoint steps"
+            else:
+                assert abs(x * 10 - round(x * 10)) < 1e-6, f"{lv.id}: {x} A is not a 0.1 A step"
     # Main breaker, per phase.
     for p, used in phase_sums(view, amps).items():
         room = view.headroom_a[p]
@@ -291,7 +322,7 @@ def assert_hard_limits(scenario: Mapping[str, Any], result: Mapping[str, Any]) -
 
 def assert_mode_rules(scenario: Mapping[str, Any], result: Mapping[str, Any]) -> None:
     """Mode rules that need no solver: inactive loads say so; solar waits for the battery."""
-    view = site_view(scenario)
+    view = site_view(scenario, result)
     battery = scenario["site"].get("battery")
     below_target = bool(battery) and battery["soc"] < battery.get("target_soc", 80)
     for lv in view.loads:
@@ -302,7 +333,8 @@ def assert_mode_rules(scenario: Mapping[str, Any], result: Mapping[str, Any]) ->
             assert got["available_a"] == 0, f"{lv.id}: off but may take {got['available_a']} A"
             assert got["reason"] == "off", f"{lv.id}: off, reason {got['reason']!r}"
         elif not lv.active:
-            assert got["reason"] == "inactive", f"{lv.id}: inactive, reason {got['reason']!r}"
+            resting = {"inactive"} | (THERMAL_REST if "thermal" in got else set())
+            assert got["reason"] in resting, f"{lv.id}: inactive, reason {got['reason']!r}"
         elif lv.mode == "solar" and below_target:
             assert got["current_a"] == 0, f"{lv.id}: solar runs while the battery is below target"
             assert got["reason"] == "battery_below_target", f"{lv.id}: {got['reason']!r}"

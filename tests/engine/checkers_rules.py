@@ -25,13 +25,17 @@ from .checkers import (
 
 
 def _running_coeff(view: SiteView, amps: Mapping[str, float], members: set[str]) -> float:
-    """Sum of the coefficients of running members (for the 0.1 A rounding slack)."""
-    return sum(1.0 for lv in view.loads if lv.id in members and amps[lv.id] > 0)
+    """Sum of the coefficients of running members (for the 0.1 A rounding slack; a
+    setpoint load rounds down by up to one of its steps)."""
+    return sum(
+        max(0.1, lv.step_a) / 0.1 for lv in view.loads if lv.id in members and amps[lv.id] > 0
+    )
 
 
 def _need(lv: LoadView, x: float) -> float:
-    """How much more load ``lv`` needed: its minimum from 0, else one 0.1 A step."""
-    return lv.min_a if x == 0 else 0.1
+    """How much more load ``lv`` needed: its minimum from 0, else one step (0.1 A or
+    its setpoint step)."""
+    return lv.min_a if x == 0 else max(0.1, lv.step_a)
 
 
 def _phase_slack(
@@ -80,13 +84,13 @@ def tight_resources(view: SiteView, amps: Mapping[str, float], lv: LoadView) -> 
     return tight
 
 
-def _order_key(lv: LoadView) -> tuple[int, int, int]:
-    return (TIER[lv.mode], lv.priority, lv.index)
+def _order_key(lv: LoadView) -> tuple[int, int, int, int]:
+    return (TIER[lv.mode], lv.priority, lv.rank, lv.index)
 
 
 def assert_standard_reasons(scenario: Mapping[str, Any], result: Mapping[str, Any]) -> None:
     """An active standard load below its max names a constraint that really binds it."""
-    view = site_view(scenario)
+    view = site_view(scenario, result)
     amps = {i: r["current_a"] for i, r in result["loads"].items()}
     by_id = {lv.id: lv for lv in view.loads}
     for lv in view.loads:
@@ -133,7 +137,7 @@ def assert_shared_fair(scenario: Mapping[str, Any], result: Mapping[str, Any]) -
     raised above its minimum (a reserved minimum may legitimately exceed the fair
     level), i must be at its max or held by a hard limit that j does not share.
     """
-    view = site_view(scenario)
+    view = site_view(scenario, result)
     amps = {i: r["current_a"] for i, r in result["loads"].items()}
     tier0 = [
         lv
@@ -174,12 +178,12 @@ def assert_served_in_order(scenario: Mapping[str, Any], result: Mapping[str, Any
     i is at its max or held by a hard limit that j does not share. In ``strict``,
     once a running tier-0 load is held below its max, every later load gets 0.
     """
-    view = site_view(scenario)
+    view = site_view(scenario, result)
     amps = {i: r["current_a"] for i, r in result["loads"].items()}
     distribution = scenario["site"]["distribution"]
     running = _running_tier0(view, amps)
     for k, i in enumerate(running):
-        if amps[i.id] >= i.max_a - 0.1 - 1e-9:
+        if amps[i.id] >= i.max_a - max(0.1, i.step_a) - 1e-9:
             continue
         if distribution == "strict":
             later = [lv.id for lv in view.loads if _order_key(lv) > _order_key(i) and amps[lv.id]]
@@ -190,7 +194,7 @@ def assert_served_in_order(scenario: Mapping[str, Any], result: Mapping[str, Any
         for j in running[k + 1 :]:
             # i cannot use less than one 0.1 A step on each of its legs: that rounding
             # remainder (< 0.1 A x legs of i) rightly stays for later loads.
-            remainder = 0.1 * len(i.phases) / len(j.phases)
+            remainder = max(0.1, i.step_a) * len(i.phases) / len(j.phases)
             if amps[j.id] > floor(j) + remainder + 1e-9:
                 assert _own_tight(view, tight, j), (
                     f"{i.id} (first) at {amps[i.id]} A below max, {j.id} (later) at"
@@ -199,5 +203,5 @@ def assert_served_in_order(scenario: Mapping[str, Any], result: Mapping[str, Any
 
 
 def _total_w(scenario: Mapping[str, Any], result: Mapping[str, Any]) -> float:
-    view = site_view(scenario)
+    view = site_view(scenario, result)
     return watts(view, {i: r["current_a"] for i, r in result["loads"].items()})

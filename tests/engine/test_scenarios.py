@@ -2,9 +2,10 @@
 
 Each file states, in its leading comments, the arithmetic behind its ``expect``
 values. ``expect`` (and the optional ``expect_available``) are amps with a
-tolerance of 0.1 A; ``expect_reason`` must match exactly. Every result must also
-respect all hard limits. Files under ``tests/scenarios/pending/`` are cases where
-the engine and the issue disagree; they are not run.
+tolerance of 0.1 A; ``expect_w`` watts (current x volts x legs) and
+``expect_site`` site report values within 1 W; ``expect_reason`` must match
+exactly. Every result must also respect all hard limits. Files under
+``tests/scenarios/pending/`` are cases where the engine and the issue disagree; they are not run.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ SCENARIO_DIR = Path(__file__).resolve().parents[1] / "scenarios"
 FILES = sorted(SCENARIO_DIR.glob("*.yaml"))
 MIN_FILES = 80
 TOLERANCE_A = 0.1
+TOLERANCE_W = 1.0
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -52,6 +54,14 @@ def test_scenario(path: Path) -> None:
     for load_id, amps in (scenario.get("expect_available") or {}).items():
         got = loads[str(load_id)]["available_a"]
         assert got == pytest.approx(amps, abs=TOLERANCE_A), f"{load_id}: available {got} A"
+    volts = float(scenario["site"]["voltage"])
+    for load_id, watts in (scenario.get("expect_w") or {}).items():
+        raw = next(x for x in scenario["loads"] if str(x["id"]) == str(load_id))
+        legs = len(raw.get("phases") or scenario["site"]["grid_current_a"])
+        got_w = loads[str(load_id)]["current_a"] * volts * legs
+        assert got_w == pytest.approx(watts, abs=TOLERANCE_W), f"{load_id}: {got_w} W"
+    for key, value in (scenario.get("expect_site") or {}).items():
+        assert result["site"][key] == pytest.approx(value, abs=TOLERANCE_W), f"site.{key}"
     for load_id, count in (scenario.get("expect_phases") or {}).items():
         assert loads[str(load_id)]["phases"] == count, f"{load_id}: phases"
     for load_id, reason in (scenario.get("expect_phase_reason") or {}).items():

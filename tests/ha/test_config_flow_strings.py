@@ -28,6 +28,8 @@ FLOW_FILES = {
     "flows/charger.py": ("config_subentries", "charger"),
     "flows/plug.py": ("config_subentries", "plug"),
     "flows/circuit.py": ("config_subentries", "circuit"),
+    "flows/load.py": ("config_subentries", "load"),
+    "flows/thermal.py": ("config_subentries", "thermal"),
 }
 
 

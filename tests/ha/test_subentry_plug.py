@@ -59,7 +59,8 @@ async def test_add_plug(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     result = await start(hass, entry)
     assert result["step_id"] == "user"
     phase_selector = result["data_schema"].schema["phase"]
-    assert phase_selector.config["options"] == ["A", "C"]  # only the site's phases
+    options = [o["value"] for o in phase_selector.config["options"]]
+    assert options == ["A", "C", "A,C"]  # only the site's phases: each alone, then both
     assert suggested(result, "phase") == "A"
     assert suggested(result, "mode") == "continuous"
     result = await hass.config_entries.subentries.async_configure(result["flow_id"], PLUG)
@@ -192,3 +193,21 @@ async def test_plug_timing_out_of_range_is_shown_on_its_section(
         result["flow_id"], {**PLUG, "advanced": {"grace_s": 99999}}
     )
     assert result["errors"] == {"advanced": "out_of_range"}
+
+
+async def test_plug_on_two_phases_with_idle_detection(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    """A 2-phase plug (a 3.7 kW heater on A and C) with an idle threshold for its sensor."""
+    result = await start(hass, entry)
+    answers = {**PLUG, "phase": "A,C", "power_w": 3700, "idle_w": 5, "idle_s": 300}
+    result = await hass.config_entries.subentries.async_configure(result["flow_id"], answers)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    plug = next(s for s in entry.subentries.values() if s.title == "Water heater")
+    assert plug.data["phases"] == ["A", "C"]
+    assert (plug.data["idle_w"], plug.data["idle_s"]) == (5, 300)
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "plug"),
+        context={"source": "reconfigure", "subentry_id": plug.subentry_id},
+    )
+    assert suggested(result, "phase") == "A,C"

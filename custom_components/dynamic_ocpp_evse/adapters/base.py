@@ -11,11 +11,15 @@ class LoadReading:
     """What an adapter measured for its load this cycle.
 
     ``draw_a`` holds one current per leg (L1 first) or None when unknown;
-    ``active`` is None when the state cannot be read.
+    ``active`` is None when the state cannot be read. A thermal load also reports
+    its temperature (None: unknown) and, when configured, the outdoor temperature.
     """
 
     draw_a: list[float | None] | None
     active: bool | None
+    thermal: bool = False
+    temperature_c: float | None = None
+    ambient_c: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +32,10 @@ class LoadCommand:
     reason: str
     pause_s: float = 0.0
     grace_s: float = 0.0
+    phases: int | None = None
+    """Switching chargers: the phase count every profile must carry (numberPhases)."""
+    phase_command: int | None = None
+    """Switching chargers: switch to this phase count now (the load was offered 0 A)."""
 
 
 class LoadAdapter(Protocol):

@@ -6,6 +6,13 @@ only when the wanted state changes (or a failed call must be retried, or the
 controller's periodic refresh finds the switch out of step). The controller
 already encodes its pause in ``current_a``: the adapter just follows
 ``current_a > 0``. A failing call is logged once and surfaced via ``status``.
+
+Idle detection (plugs with a power sensor and an idle threshold): while the
+switch is on and the measured power stays below ``idle_w`` for ``idle_s``,
+the appliance has finished (a washing machine at the end of its programme).
+The plug then reads as inactive, so it no longer reserves its rated power for
+others, and the adapter leaves it on (it was not switched off for power). As
+soon as it draws above the threshold again it is active and counts again.
 """
 
 from __future__ import annotations
@@ -18,8 +25,9 @@ from typing import Any
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
 
-from ..const import CONF_POWER_ENTITY, CONF_POWER_W, CONF_SWITCH_ENTITY
+from ..const import CONF_IDLE_S, CONF_IDLE_W, CONF_POWER_ENTITY, CONF_POWER_W, CONF_SWITCH_ENTITY
 from ..measurements import power_w
 from ..scenario_config import load_phases, site_phases, voltage
 from .base import LoadCommand, LoadReading
@@ -32,20 +40,28 @@ class SwitchPlugAdapter:
     """Controls one plug through its switch entity."""
 
     def __init__(
-        self, hass: HomeAssistant, hub_data: Mapping[str, Any], subentry: ConfigSubentry
+        self,
+        hass: HomeAssistant,
+        hub_data: Mapping[str, Any],
+        subentry: ConfigSubentry,
+        *,
+        switch_entity: str | None = None,
+        rated_w: float | None = None,
     ) -> None:
         self._hass = hass
-        self._switch: str = str(subentry.data.get(CONF_SWITCH_ENTITY, ""))
+        self._switch: str = switch_entity or str(subentry.data.get(CONF_SWITCH_ENTITY, ""))
         # switch.* or input_boolean.*: both offer turn_on / turn_off.
         self._domain = self._switch.partition(".")[0] or "switch"
         power_entity = subentry.data.get(CONF_POWER_ENTITY)
         self._power_entity: str | None = str(power_entity) if power_entity else None
         self._legs = len(load_phases(subentry, site_phases(hub_data)))
         self._volts = voltage(hub_data)
-        try:
-            self._rated_w = max(0.0, float(subentry.data.get(CONF_POWER_W) or 0.0))
-        except (TypeError, ValueError):
-            self._rated_w = 0.0
+        self._rated_w = _watts(subentry.data.get(CONF_POWER_W)) if rated_w is None else rated_w
+        self._idle_w = _watts(subentry.data.get(CONF_IDLE_W))
+        self._idle_s = _watts(subentry.data.get(CONF_IDLE_S))
+        self._below_since: float | None = None
+        self.idle = False
+        """The appliance has finished: on, but below the idle threshold long enough."""
         self._commanded: bool | None = None
         self._failed = False
         self._busy = False
@@ -83,10 +99,22 @@ class SwitchPlugAdapter:
         watts: float | None = None
         if self._power_entity:
             watts = power_w(self._hass.states.get(self._power_entity))
+        self._track_idle(on, watts)
         if watts is None:
             watts = self._rated_w if on else 0.0
         amps = max(0.0, watts) / (self._volts * self._legs)
-        return LoadReading(draw_a=[amps] * self._legs, active=True)
+        return LoadReading(draw_a=[amps] * self._legs, active=not self.idle)
+
+    def _track_idle(self, on: bool, watts: float | None) -> None:
+        """Idle once on and below the threshold for ``idle_s``; active again when it draws."""
+        if self._idle_w <= 0 or not on or watts is None or watts >= self._idle_w:
+            self._below_since = None
+            self.idle = False
+            return
+        now = dt_util.utcnow().timestamp()
+        if self._below_since is None:
+            self._below_since = now
+        self.idle = now - self._below_since >= self._idle_s
 
     async def async_setup(self) -> None:
         """Nothing to prepare: a switch has no failsafe to install."""
@@ -97,6 +125,8 @@ class SwitchPlugAdapter:
         actual = self._switch_on()
         if self._busy or actual is None:
             return
+        if self.idle and not desired:
+            return  # finished, not stopped for power: leave it on
         if self._commanded is None and actual == desired:
             self._commanded = desired  # already as wanted at start-up
             return
@@ -136,3 +166,12 @@ class SwitchPlugAdapter:
 
     async def async_unload(self) -> None:
         """Leave the plug as it is."""
+
+
+def _watts(value: Any) -> float:
+    """A non-negative number from stored data (0 when missing or not a number)."""
+    try:
+        number = float(value or 0.0)
+    except (TypeError, ValueError):
+        return 0.0
+    return number if number > 0 and number != float("inf") else 0.0

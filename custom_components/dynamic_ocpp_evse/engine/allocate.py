@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from .constraints import Problem, build_problem
@@ -15,7 +16,9 @@ from .distribute import EPS, Solver, floor_tenth, solve
 from .headroom import SiteBudget, site_budget
 from .models import Load, Scenario
 from .phases import allocate_switching
+from .power_load import on_step
 from .scenario import parse_scenario
+from .thermal import serve_all, thermal_report
 from .what_if import what_if_active
 
 
@@ -94,7 +97,12 @@ def allocate_scenario(scenario: Scenario) -> dict[str, Any]:
 
 
 def allocate_fixed(scenario: Scenario) -> dict[str, Any]:
-    """Allocate with every load on the phases it is given."""
+    """Allocate with every load on the phases it is given (thermal loads as their
+    temperature serves them now, see ``thermal.py``)."""
+    configured = scenario.loads
+    served, resting = serve_all(configured)
+    if served is not configured:
+        scenario = replace(scenario, loads=served)
     budget = site_budget(scenario.site, scenario.loads)
     problem: Problem = build_problem(scenario, budget)
     solution = solve(problem, scenario.site.distribution)
@@ -106,12 +114,22 @@ def allocate_fixed(scenario: Scenario) -> dict[str, Any]:
         reason, available, limit = _explain(solver, i)
         if not load.active:
             available = what_if[i]
+        amps = _current(load, solution.current_a[i])
+        available = _current(load, available)
+        if load.step_a > 0:
+            # A setpoint moves in steps: round down onto its grid (never past a limit).
+            stepped = on_step(amps, load.min_a, load.max_a, load.step_a)
+            if stepped < amps and reason == "at_max":
+                reason = "setpoint_step"
+            amps, available = stepped, on_step(available, load.min_a, load.max_a, load.step_a)
         loads[load.id] = {
-            "current_a": _current(load, solution.current_a[i]),
-            "reason": reason,
-            "available_a": _current(load, available),
+            "current_a": amps,
+            "reason": resting.get(load.id, reason),
+            "available_a": available,
             "limit_a": limit,
         }
+        if load.thermal is not None:
+            loads[load.id]["thermal"] = thermal_report(configured[i], load)
     return {"loads": loads, "site": _site_report(scenario, budget, solution.current_a)}
 
 

@@ -76,7 +76,8 @@ class Problem:
     pooled: list[list[tuple[int, float, Pool]]] = field(default_factory=list)
     """Per load: (resource, coefficient, pool) of the surplus pools it shares."""
     order: list[int] = field(default_factory=list)
-    """Load positions in serving order: tier, then priority, then input order."""
+    """Load positions in serving order: tier, then priority, then urgency (thermal
+    loads), then input order."""
 
     def __post_init__(self) -> None:
         if self.order or not self.loads:
@@ -97,7 +98,8 @@ class Problem:
         ]
         loads = self.loads
         self.order = sorted(
-            range(len(loads)), key=lambda i: (loads[i].tier, loads[i].priority, loads[i].index)
+            range(len(loads)),
+            key=lambda i: (loads[i].tier, loads[i].priority, loads[i].rank, loads[i].index),
         )
 
 
@@ -153,7 +155,9 @@ def _topology_key(scenario: Scenario, budget: SiteBudget) -> tuple[object, ...]:
     eco_unbounded = not budget.battery_below_target and scenario.site.battery is not None
     return (
         scenario.site.phases,
-        tuple((x.id, x.phases, x.mode, x.priority, x.index, x.charger) for x in scenario.loads),
+        tuple(
+            (x.id, x.phases, x.mode, x.priority, x.rank, x.index, x.charger) for x in scenario.loads
+        ),
         tuple(
             (c.id, tuple(c.limit_a), scenario.circuit_loads.get(c.id, ()))
             for c in scenario.circuits

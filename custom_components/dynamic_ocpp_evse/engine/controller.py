@@ -23,8 +23,11 @@ from .inputs import InputTracker
 from .models import Load, Mode, Scenario
 from .phase_control import PhaseControl
 from .plausibility import Bounds, Screened, bounds_for, screen
+from .power_load import on_step
 from .scenario import parse_scenario
 from .sequencing import admit_raises
+from .thermal import REST_REASONS
+from .thermal_state import in_min_off, in_min_on, learn, note_switch, thermal_now
 from .timing import LoadMemory, LoadTiming, SiteTiming, load_timings, site_timing
 
 # Reasons that mean "the load's own surplus ceiling", not a hard limit.
@@ -35,6 +38,8 @@ SURPLUS_LOSS_REASONS = frozenset(
     {"no_solar_surplus", "no_excess", "solar_surplus", "excess_export", "battery_below_target"}
 )
 GRACE_MODES = frozenset({Mode.SOLAR, Mode.EXCESS})
+NEVER_KEPT_ON = frozenset({"inactive", "off", "safety_limit", "temperature_unknown"})
+"""Reasons a minimum on time does not override (the user, a safety limit)."""
 
 
 class Controller:
@@ -46,6 +51,8 @@ class Controller:
         self._last_now: float | None = None
         self._started = False
         self._config_changed = False
+        self._kept: set[str] = set()
+        """Loads kept on for their minimum on time in this step."""
         self._phases = PhaseControl()
         self.screened = Screened({})
         """The latest measurements as the gate let them in, and what it refused."""
@@ -108,6 +115,11 @@ class Controller:
         )
         dt = 0.0 if self._last_now is None else max(0.0, now - self._last_now)
         self._last_now = now
+        for load in self._scenario.loads:
+            if load.thermal is not None:
+                memory = self._memory[load.id]
+                share = memory.commanded_a / load.max_a if load.max_a > 0 else 0.0
+                learn(load, memory.thermal, share, now)
         result = self._stale_step(now, stale) if stale else self._control_step(now, dt)
         result["site"]["implausible"] = dict(self.screened.rejected)
         self._started = True
@@ -130,6 +142,10 @@ class Controller:
             cached = memory.measured
             if cached is None or cached.draw_a != draw or cached.active != bool(memory.active):
                 cached = memory.measured = load.measured(draw, bool(memory.active))
+            if load.thermal is not None:
+                thermal = thermal_now(load, memory.thermal, memory.commanded_a > 0)
+                if thermal != cached.thermal:
+                    cached = memory.measured = replace(cached, thermal=thermal)
             loads.append(cached)
         return tuple(loads)
 
@@ -166,8 +182,13 @@ class Controller:
             and now >= self._memory[load.id].pause_until
         }
         for load in loads:
-            if load.active and now < self._memory[load.id].pause_until:
+            memory = self._memory[load.id]
+            if (load.active and now < memory.pause_until) or (
+                memory.commanded_a <= 0
+                and in_min_off(memory.switch, self._timing[load.id].min_off_s, now)
+            ):
                 held.add(load.id)
+        self._kept = set()
         first = allocate_scenario(self._variant(base, held, graced, set()))
         # A restart must also fit with a margin, against the worst house current of
         # the last pause window (so a cycling hob does not toggle it). Judged only
@@ -185,6 +206,9 @@ class Controller:
             got = first["loads"][load.id]
             if self._wants_grace(load, self._memory[load.id], got, now):
                 graced.add(load.id)
+            elif self._kept_on(load, got, now):
+                graced.add(load.id)
+                self._kept.add(load.id)
         # Only graced loads change the picture; without them the first split stands.
         final = allocate_scenario(self._variant(base, held, graced, set())) if graced else first
         return self._commands(base, final, held, graced, now, dt)
@@ -219,6 +243,20 @@ class Controller:
             memory.grace_until = now + self._timing[load.id].grace_s
         return now < memory.grace_until
 
+    def _kept_on(self, load: Load, got: Mapping[str, Any], now: float) -> bool:
+        """Whether a running load stays at its minimum for its minimum on time.
+
+        It is then served as a standard load at its minimum, so a hard limit still
+        switches it off; the user (mode, inactive) and a safety limit do too."""
+        memory = self._memory[load.id]
+        return (
+            load.active
+            and memory.commanded_a > 0
+            and got["current_a"] <= 0
+            and got["reason"] not in NEVER_KEPT_ON
+            and in_min_on(memory.switch, self._timing[load.id].min_on_s, now)
+        )
+
     def _variant(
         self, base: Scenario, held: set[str], graced: set[str], restarting: set[str]
     ) -> Scenario:
@@ -236,7 +274,7 @@ class Controller:
         if load.id in held:
             return replace(load, active=False)
         if load.id in graced:
-            return replace(load, mode=Mode.STANDARD, max_a=load.min_a)
+            return replace(load, mode=Mode.STANDARD, max_a=load.min_a, thermal=None)
         if load.id in restarting:
             need = load.min_a + self._timing[load.id].restart_margin_a
             if load.binary:
@@ -265,11 +303,14 @@ class Controller:
                 reason = "phase_switch"
             elif load.id in held and load.active:
                 reason = "paused" if now < memory.pause_until else "restart_margin"
+                if memory.commanded_a <= 0 and in_min_off(memory.switch, timing.min_off_s, now):
+                    reason = "min_off_time"
             elif load.id in graced and target > 0:
-                reason = "surplus_grace"
+                reason = "min_on_time" if load.id in self._kept else "surplus_grace"
             previous = memory.commanded_a
             stopped = previous > 0 and target <= 0 and load.active and load.id not in held
-            if stopped and load.mode is not Mode.OFF:  # the user's stop is no power stop
+            # Neither the user's stop nor a temperature reached is a stop for power.
+            if stopped and load.mode is not Mode.OFF and reason not in REST_REASONS:
                 memory.pause_until = now + timing.pause_s
                 memory.stopped_for_power = True
             if target > 0 or not load.active:
@@ -278,6 +319,8 @@ class Controller:
                 memory.pause_until = -math.inf
             limit_a = float(got.get("limit_a", target))
             command = self._shape(load, timing, memory, target, reason, limit_a, dt)
+            if load.step_a > 0:  # a setpoint moves in steps: round down onto its grid
+                command = on_step(command, load.min_a, load.max_a, load.step_a)
             if self._inputs.missing_now and command > memory.commanded_a:
                 # A grid reading is missing: no raise on an old value; decreases still go.
                 command, reason = memory.commanded_a, "grid_reading_missing"
@@ -349,6 +392,7 @@ class Controller:
             or memory.last_sent_at is None
             or now - memory.last_sent_at >= refresh
         )
+        note_switch(memory.switch, memory.commanded_a, command, now)
         memory.commanded_a = command
         if send:
             memory.last_sent_a = command

@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .models import Load, Site
+from .models import Load, Site, ThresholdMode
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +30,8 @@ class SiteBudget:
     surplus_w: float
     """Net export plus battery charge and spare discharge when at/above target."""
     excess_w: float
-    """Net export above the excess threshold (never battery)."""
+    """For ``excess`` loads (never battery): the export above the threshold
+    (offset), or all of it once it exceeds the threshold (gate)."""
     export_w: float
     """Net export over all phases with managed draws added back (negative: import)."""
     solar_w: float
@@ -107,6 +108,13 @@ def site_budget(site: Site, loads: tuple[Load, ...]) -> SiteBudget:
             # What the battery delivers now looks like export; it is not surplus.
             withheld_w = discharging_w
 
+    exported_w = export_w - withheld_w
+    if site.excess_threshold_mode is ThresholdMode.GATE:
+        # Gate: past the threshold the whole export (managed draws added back) counts.
+        excess_w = exported_w if exported_w > site.excess_threshold_w else 0.0
+    else:
+        excess_w = max(0.0, exported_w - site.excess_threshold_w)
+
     import_cap: float | None = site.max_import_w
     if not site.allow_grid_charging:
         import_cap = 0.0 if import_cap is None else min(import_cap, 0.0)
@@ -119,7 +127,7 @@ def site_budget(site: Site, loads: tuple[Load, ...]) -> SiteBudget:
         import_headroom_w=import_headroom,
         battery_boost_w=boost_w,
         surplus_w=max(0.0, export_w - withheld_w + battery_parts_w),
-        excess_w=max(0.0, export_w - withheld_w - site.excess_threshold_w),
+        excess_w=excess_w,
         export_w=export_w,
         solar_w=solar_w,
         battery_below_target=below_target,

@@ -16,6 +16,7 @@ from typing import Any
 
 from .headroom import house_from_grid
 from .models import Battery, Load, Scenario
+from .thermal_state import read_thermal
 from .timing import BatteryMemory, LoadMemory, SiteTiming
 
 
@@ -229,6 +230,8 @@ def _read_load(load: Load, memory: LoadMemory, raw: Mapping[str, Any], now: floa
     active = raw.get("active")
     if isinstance(active, bool):
         memory.active = active
+    if load.thermal is not None:
+        read_thermal(memory.thermal, raw)
 
 
 def _with_draws(house: Mapping[str, float], loads: tuple[Load, ...]) -> dict[str, float]:

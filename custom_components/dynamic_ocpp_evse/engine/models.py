@@ -34,6 +34,15 @@ class Mode(StrEnum):
     """Switched off by the user: never allocated anything (floor 0)."""
 
 
+class ThresholdMode(StrEnum):
+    """How the excess threshold is read (see docs/engine.md, "Excess threshold")."""
+
+    OFFSET = "offset"
+    """Only the export above the threshold is shared (upstream's behaviour)."""
+    GATE = "gate"
+    """Once the export exceeds the threshold, all of it is shared."""
+
+
 class Distribution(StrEnum):
     """How the site's headroom is split between loads."""
 
@@ -91,6 +100,7 @@ class Site:
     max_import_w: float | None = None
     solar_w: float | None = None
     excess_threshold_w: float = 13000.0
+    excess_threshold_mode: ThresholdMode = ThresholdMode.OFFSET
     distribution: Distribution = Distribution.PRIORITY
     allow_grid_charging: bool = True
     battery: Battery | None = None
@@ -100,6 +110,36 @@ class Site:
     def phases(self) -> tuple[str, ...]:
         """Phases that exist at this site, in A/B/C order."""
         return tuple(p for p in PHASES if p in self.grid_current_a)
+
+
+@dataclass(frozen=True, slots=True)
+class Thermal:
+    """Temperature state and settings of a thermal load (a tank, a room).
+
+    Temperatures in degrees C. For a cooling load (``cooling``) every "above"
+    reads "below": the band is kept by cooling, the boost pre-cools down to
+    ``boost_c`` and ``limit_c`` is the lowest temperature allowed.
+    """
+
+    temperature_c: float | None
+    """Measured now (None: unknown; the load then does not run)."""
+    target_c: float
+    hysteresis_c: float
+    boost_c: float
+    """How far surplus may push it (water up to 70 C, a room to 23 C)."""
+    limit_c: float
+    """Safety limit, never crossed (max water, min/max room temperature)."""
+    cooling: bool = False
+    heating_now: bool = False
+    """Whether it ran at the last step (hysteresis: it then runs to the band's top)."""
+    ambient_c: float = 15.0
+    """What it loses heat towards (outdoor sensor, or the room a tank stands in)."""
+    time_constant_h: float = 24.0
+    """Loss: with no power, the gap to ambient shrinks by 63 % in this time."""
+    rate_c_per_h: float = 10.0
+    """Temperature change per hour at rated power, losses apart."""
+    horizon_h: float = 0.5
+    """A load predicted to leave its band within this time counts as needing comfort."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +163,11 @@ class Load:
     binary: bool = False
     charger: str | None = None
     index: int = 0
+    thermal: Thermal | None = None
+    step_a: float = 0.0
+    """Setpoint step above the minimum (0: any multiple of 0.1 A)."""
+    rank: int = 0
+    """Urgency rank among thermal loads (0 most urgent); breaks priority ties."""
 
     def measured(self, draw_a: tuple[float, ...], active: bool) -> Load:
         """This load with another reading (a plain constructor call: the controller
@@ -140,6 +185,9 @@ class Load:
             self.binary,
             self.charger,
             self.index,
+            self.thermal,
+            self.step_a,
+            self.rank,
         )
 
     @property

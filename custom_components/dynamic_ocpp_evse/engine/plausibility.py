@@ -14,6 +14,7 @@ Bounds (see ``docs/controller.md``, "Implausible readings"):
 - battery SOC: 0 to 100 %; battery power: +/- (2 x its larger power rating + 1 kW);
 - a load's draw per leg: -1 A to 1.25 x its rated maximum + 2 A (the ``rated_max_a``
   of the load in the controller config, else its ``max_a``);
+- a thermal load's temperature and ambient: -50 to 150 C;
 - an import limit: negative, NaN or not a number is missing; above what the site's
   breakers can carry it is capped there (it cannot allow more anyway).
 """
@@ -37,6 +38,8 @@ BATTERY_MARGIN_W = 1000.0
 DRAW_FACTOR = 1.25
 DRAW_MARGIN_A = 2.0
 DRAW_NOISE_A = 1.0
+TEMPERATURE_RANGE_C = (-50.0, 150.0)
+"""A thermal load's temperature (or its ambient) outside this range is a broken sensor."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +65,8 @@ class Screened:
     """Same shape as the input, rebuilt: every value a finite float, a bool or None."""
     rejected: dict[str, str] = field(default_factory=dict)
     """Input key (``grid.A``, ``solar``, ``battery.soc``, ``battery.power``,
-    ``load.<id>``) -> why its value was not believed."""
+    ``load.<id>``, ``temperature.<id>``, ``ambient.<id>``) -> why its value was not
+    believed."""
 
 
 def _finite(value: Any) -> float | str:
@@ -180,6 +184,11 @@ def screen(measurements: Any, bounds: Bounds) -> Screened:
             "draw_a": keep(f"load.{load_id}", _draw(raw.get("draw_a"), legs, high)),
             "active": active if isinstance(active, bool) else None,
         }
+        for key in ("temperature_c", "ambient_c"):  # thermal loads
+            if key in raw:
+                low, high_c = TEMPERATURE_RANGE_C
+                reading = _check(raw[key], low, high_c, "C")
+                loads[load_id][key] = keep(f"{key.removesuffix('_c')}.{load_id}", reading)
     clean = {
         "site": {
             "grid_current_a": grid,

@@ -22,8 +22,11 @@ from .models import (
     Mode,
     Scenario,
     Site,
+    ThresholdMode,
 )
 from .phases import PhaseSwitchingError, parse_phase_switching
+from .power_load import power_limits
+from .thermal import parse_thermal
 
 DEFAULT_MIN_A = 6.0
 
@@ -62,6 +65,15 @@ def _number(
     return number
 
 
+def whole(value: Any, field: str, *, minimum: int = 0) -> int:
+    """A whole number, also when written with a decimal point (``1.0``)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ScenarioError(field, f"must be a whole number of {minimum} or more, got {value!r}")
+    return value
+
+
 def _opt_number(data: Mapping[str, Any], key: str, field: str, **kw: Any) -> float | None:
     value = data.get(key)
     if value is None:
@@ -75,7 +87,7 @@ def _bool(value: Any, field: str) -> bool:
     return value
 
 
-def _enum[E: (Mode, Kind, Distribution)](kind: type[E], value: Any, field: str) -> E:
+def _enum[E: (Mode, Kind, Distribution, ThresholdMode)](kind: type[E], value: Any, field: str) -> E:
     try:
         return kind(value)
     except ValueError:
@@ -146,6 +158,11 @@ def _site(data: Any) -> Site:
         excess_threshold_w=_number(
             raw.get("excess_threshold_w", 13000), "site.excess_threshold_w", minimum=0
         ),
+        excess_threshold_mode=_enum(
+            ThresholdMode,
+            raw.get("excess_threshold_mode", "offset"),
+            "site.excess_threshold_mode",
+        ),
         distribution=_enum(Distribution, raw.get("distribution", "priority"), "site.distribution"),
         allow_grid_charging=True if allow is None else _bool(allow, "site.allow_grid_charging"),
         battery=battery,
@@ -180,12 +197,13 @@ def _load(data: Any, index: int, site: Site) -> Load:
     kind = _enum(Kind, raw.get("kind", "evse"), f"{field}.kind")
     default_mode = "standard" if kind is Kind.EVSE else "continuous"
     mode = _enum(Mode, raw.get("mode", default_mode), f"{field}.mode")
-    priority_raw = raw.get("priority", 1)
-    if isinstance(priority_raw, bool) or not isinstance(priority_raw, int) or priority_raw < 0:
-        raise ScenarioError(f"{field}.priority", "must be a whole number of 0 or more")
+    priority = whole(raw.get("priority", 1), f"{field}.priority")
     phases = _phases(raw.get("phases"), site, f"{field}.phases")
     binary = kind is Kind.PLUG or raw.get("power_w") is not None
-    if binary:
+    step_a = 0.0
+    if not binary and ("max_w" in raw or "min_w" in raw):
+        min_a, max_a, step_a = power_limits(raw, field, site.voltage * len(phases))
+    elif binary:
         if "power_w" not in raw:
             raise ScenarioError(f"{field}.power_w", "is required for a plug")
         power = _number(raw["power_w"], f"{field}.power_w", strictly_positive=True)
@@ -215,11 +233,14 @@ def _load(data: Any, index: int, site: Site) -> Load:
             )
         draw = tuple(_number(v, f"{field}.draw_a[{i}]", minimum=0) for i, v in enumerate(draw_raw))
     charger = raw.get("charger")
+    thermal = None
+    if kind is Kind.THERMAL or raw.get("thermal") is not None:
+        thermal = parse_thermal(raw.get("thermal"), f"{field}.thermal")
     return Load(
         id=load_id,
         kind=kind,
         mode=mode,
-        priority=priority_raw,
+        priority=priority,
         min_a=min_a,
         max_a=max_a,
         phases=phases,
@@ -228,6 +249,8 @@ def _load(data: Any, index: int, site: Site) -> Load:
         binary=binary,
         charger=None if charger is None else _ident(charger, f"{field}.charger"),
         index=index,
+        thermal=thermal,
+        step_a=step_a,
     )
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .models import Load
 from .scenario import ScenarioError
+from .thermal_state import SwitchMemory, ThermalMemory
 
 SITE_DEFAULTS: dict[str, float] = {
     "stale_after_s": 60.0,
@@ -31,6 +32,8 @@ LOAD_DEFAULTS: dict[str, float] = {
     "ramp_up_a_per_s": 1.0,
     "deadband_a": 0.5,
     "surplus_deadband_a": 0.2,
+    "min_on_s": 0.0,
+    "min_off_s": 0.0,
 }
 
 
@@ -59,6 +62,10 @@ class LoadTiming:
     ramp_up_a_per_s: float
     deadband_a: float
     surplus_deadband_a: float
+    min_on_s: float
+    """Once switched on, keep it on this long (hard limits apart)."""
+    min_off_s: float
+    """Once switched off, keep it off this long."""
     restart_margin_a: float
 
 
@@ -79,6 +86,8 @@ class LoadMemory:
     mode_key: str = ""
     measured: Load | None = None
     """The configured load with the draw and state above (reused while they hold)."""
+    thermal: ThermalMemory = field(default_factory=ThermalMemory)
+    switch: SwitchMemory = field(default_factory=SwitchMemory)
 
 
 @dataclass(slots=True)
@@ -94,7 +103,12 @@ class BatteryMemory:
 
 def _value(raw: Mapping[str, Any], key: str, default: float, field: str) -> float:
     value = raw.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value < 0
+    ):
         raise ScenarioError(f"{field}.{key}", f"must be a number of 0 or more, got {value!r}")
     return float(value)
 

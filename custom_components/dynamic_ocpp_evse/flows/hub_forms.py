@@ -24,6 +24,7 @@ from ..const import (
     CONF_BATTERY_SOC_ENTITY,
     CONF_BATTERY_TARGET_SOC,
     CONF_DISTRIBUTION,
+    CONF_EXCESS_THRESHOLD_MODE,
     CONF_EXCESS_THRESHOLD_W,
     CONF_GRID_INVERT,
     CONF_GRID_SENSOR_A,
@@ -36,8 +37,10 @@ from ..const import (
     CONF_INVERTER_MAX_W_PER_PHASE,
     CONF_MAIN_BREAKER_A,
     CONF_NAME,
+    CONF_OCPP_SERVER_CERTFILE,
     CONF_OCPP_SERVER_ENABLED,
     CONF_OCPP_SERVER_HOST,
+    CONF_OCPP_SERVER_KEYFILE,
     CONF_OCPP_SERVER_PORT,
     CONF_SOLAR_ENTITY,
     CONF_VOLTAGE,
@@ -51,6 +54,7 @@ from ..const import (
     DEFAULT_OCPP_SERVER_PORT,
     DEFAULT_VOLTAGE,
     DISTRIBUTION_MODES,
+    EXCESS_THRESHOLD_MODES,
 )
 from .helpers import boolean, choice, entity_of, number, text
 from .sections import collapsed
@@ -110,6 +114,9 @@ def site_schema() -> vol.Schema:
             vol.Required(CONF_EXCESS_THRESHOLD_W, default=DEFAULT_EXCESS_THRESHOLD_W): number(
                 "W", 100, CONF_EXCESS_THRESHOLD_W
             ),
+            vol.Required(CONF_EXCESS_THRESHOLD_MODE, default="offset"): choice(
+                list(EXCESS_THRESHOLD_MODES), "excess_threshold_mode"
+            ),
         },
     )
     fields |= collapsed(
@@ -134,6 +141,8 @@ def site_schema() -> vol.Schema:
             vol.Required(CONF_OCPP_SERVER_PORT, default=DEFAULT_OCPP_SERVER_PORT): number(
                 None, 1, CONF_OCPP_SERVER_PORT
             ),
+            vol.Optional(CONF_OCPP_SERVER_CERTFILE): text(),  # both set: wss://
+            vol.Optional(CONF_OCPP_SERVER_KEYFILE): text(),
         },
     )
     fields |= collapsed(

@@ -1,9 +1,10 @@
 """Subentry flow of a smart plug (a switched load of known rated power).
 
 One form for adding (``user``) and changing (``reconfigure``): name, switch
-entity, rated power, the site phase it is on, an optional power sensor,
-priority and the initial operating mode; the plug's own pause and grace times
-in a collapsed section (empty: as the hub).
+entity, rated power, the site phase(s) it is on (one, two or three), an optional
+power sensor with its idle threshold and time (an appliance that has finished
+stops reserving its rated power), priority and the initial operating mode;
+the plug's own pause and grace times in a collapsed section (empty: as the hub).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from homeassistant.config_entries import (
 )
 
 from ..const import (
+    CONF_IDLE_S,
+    CONF_IDLE_W,
     CONF_MODE,
     CONF_NAME,
     CONF_PHASES,
@@ -42,11 +45,11 @@ from ..validation import (
     site_phases,
     subentry_name_taken,
 )
-from .helpers import choice, clean_input, entity, number, text
+from .helpers import choice, clean_input, entity, missing_required, number, text
+from .load_common import CONF_PHASE, phase_options, phase_value, store_phases
 from .sections import collapsed, nest, place_errors
 from .timing import LOAD_TIMING_FIELDS, load_timing_fields, store_timing, timing_values
 
-CONF_PHASE = "phase"  # form field; stored as CONF_PHASES = [phase]
 SECTION_ADVANCED = "advanced"  # the plug's own timing (collapsed)
 _SWITCH_DOMAINS = ["switch", "input_boolean"]
 
@@ -66,8 +69,10 @@ class PlugSubentryFlow(ConfigSubentryFlow):
                 vol.Required(CONF_POWER_W, default=DEFAULT_PLUG_POWER_W): number(
                     "W", 10, CONF_POWER_W
                 ),
-                vol.Required(CONF_PHASE, default=phases[0]): choice(phases),
-                vol.Optional(CONF_POWER_ENTITY): entity(["sensor"]),
+                vol.Required(CONF_PHASE, default=phases[0]): choice(phase_options(phases)),
+                vol.Optional(CONF_POWER_ENTITY): entity(["sensor"], ["power"]),
+                vol.Optional(CONF_IDLE_W): number("W", 1, CONF_IDLE_W),
+                vol.Optional(CONF_IDLE_S): number("s", 1, CONF_IDLE_S),
                 vol.Required(CONF_PRIORITY, default=DEFAULT_PRIORITY): number(
                     None, 1, CONF_PRIORITY
                 ),
@@ -121,7 +126,7 @@ class PlugSubentryFlow(ConfigSubentryFlow):
         subentry = self._get_reconfigure_subentry()
         values = dict(subentry.data)
         values[CONF_NAME] = subentry.title
-        values[CONF_PHASE] = (subentry.data.get(CONF_PHASES) or [None])[0]
+        values[CONF_PHASE] = phase_value(subentry.data.get(CONF_PHASES))
         values.update(timing_values(subentry.data))
         in_force = user_values(self.hass, self._get_entry().entry_id, subentry.subentry_id)
         values.update((k, v) for k, v in in_force.items() if k in (CONF_MODE, CONF_PRIORITY))
@@ -133,11 +138,10 @@ class PlugSubentryFlow(ConfigSubentryFlow):
         if user_input is None:
             return self._form(step_id, values)
         answers = clean_input(user_input)
-        errors = self._validate(answers)
+        errors = missing_required(self._schema(), answers) | self._validate(answers)
         if errors:
             return self._form(step_id, answers, errors)
-        data = {k: v for k, v in answers.items() if k != CONF_PHASE}
-        data[CONF_PHASES] = [answers[CONF_PHASE]]
+        data = store_phases(answers, site_phases(self._get_entry().data))
         if CONF_TIMING in values:  # keys of ``timing`` the form does not show stay
             data[CONF_TIMING] = values[CONF_TIMING]
         data = store_timing(data, answers, LOAD_TIMING_FIELDS, drop_defaults=False)

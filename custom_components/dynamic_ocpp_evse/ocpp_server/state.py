@@ -54,6 +54,9 @@ class ChargerState:
     max_stack_level: int | None = None
     configuration: dict[str, str] = field(default_factory=dict)
     connectors: dict[int, ConnectorState] = field(default_factory=dict)
+    # configured connectors the charger says it does not have (NumberOfConnectors, or
+    # a SetChargingProfile refused for the connector id): nothing is sent to them
+    missing_connectors: frozenset[int] = frozenset()
 
     def connector(self, connector_id: int) -> ConnectorState:
         """Return the state of a connector, creating it on first use."""
