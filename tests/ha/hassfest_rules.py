@@ -27,7 +27,8 @@ from homeassistant.helpers import selector
 
 # hassfest's translation key rule: [a-z0-9-_]+, no separator first, last or twice in a row.
 TRANSLATION_KEY = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
-URL = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S", re.IGNORECASE)
+# a scheme followed by a host ("wss://" alone names a protocol, not a URL), or www.
+URL = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://[a-z0-9_]|\bwww\.[a-z0-9])", re.IGNORECASE)
 HTML = re.compile(r"<[a-z].*?>", re.IGNORECASE)
 SINGLE_QUOTED_PLACEHOLDER = re.compile(r"'\{\w+\}'")
 REFERENCE = re.compile(r"\[%key:([^%]+)%\]")

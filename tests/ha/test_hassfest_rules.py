@@ -234,3 +234,10 @@ def test_hacs_json_is_valid_and_its_minimum_is_what_we_test() -> None:
     hacs = rules.load_json(PACKAGE.parents[1] / "hacs.json")
     assert hacs.get("name") and set(hacs) <= HACS_KEYS
     assert AwesomeVersion(hacs["homeassistant"]) <= AwesomeVersion(tested)
+
+
+def test_naming_a_protocol_is_not_a_url() -> None:
+    strings = {"exceptions": {"x": {"message": "The server speaks wss:// (TLS)."}}}
+    assert rules.value_problems(strings) == []
+    strings = {"exceptions": {"x": {"message": "Connect to ws://homeassistant:9000/cp1"}}}
+    assert any("URL" in p for p in rules.value_problems(strings))
