@@ -109,10 +109,18 @@ async def test_a_vendor_switch_entity_is_turned_off_for_one_phase(
     assert [c.data["entity_id"] for c in calls] == ["switch.wallbox_three_phases"]
 
 
+def _load_device(hass: HomeAssistant) -> dr.DeviceEntry:
+    """The device our entities of the charger connector are on."""
+    entity_id = er.async_get(hass).async_get_entity_id("select", DOMAIN, f"{SUB}_operating_mode")
+    entry = er.async_get(hass).async_get(entity_id or "")
+    device = dr.async_get(hass).async_get(entry.device_id or "") if entry else None
+    assert device is not None
+    return device
+
+
 async def test_set_phase_mode_service(hass: HomeAssistant) -> None:
     await _charging_hub(hass, _switching())
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, SUB)})
-    assert device is not None
+    device = _load_device(hass)  # the ocpp integration's device, which our entities joined
     await hass.services.async_call(
         DOMAIN, "set_phase_mode", {"device_id": device.id, "phase_mode": "3"}, blocking=True
     )
@@ -125,8 +133,7 @@ async def test_set_phase_mode_refuses_a_charger_that_does_not_switch(
 ) -> None:
     await _charging_hub(hass, charger())
     assert er.async_get(hass).async_get_entity_id("select", DOMAIN, f"{SUB}_phase_mode") is None
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, SUB)})
-    assert device is not None
+    device = _load_device(hass)
     with pytest.raises(ServiceValidationError) as caught:
         await hass.services.async_call(
             DOMAIN, "set_phase_mode", {"device_id": device.id, "phase_mode": "1"}, blocking=True
