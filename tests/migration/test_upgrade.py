@@ -181,9 +181,14 @@ async def test_unique_ids_devices_and_modes_carry_over(hass: HomeAssistant) -> N
     assert hass.states.get("select.site_load_management_distribution_mode").state == "shared"
     assert float(hass.states.get("number.site_load_management_max_import_power").state) == 16000
 
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, up.LEFT_ID)})
-    assert device is not None and device.config_entries == {up.HUB_ID}
+    # the charger's entities sit on the ocpp integration's device of that charger (one
+    # device per charger), linked to the hub entry and the charger's subentry
+    devices = dr.async_get(hass)
+    device = devices.async_get_device(identifiers={("ocpp", "cpleft")})
+    assert device is not None and up.HUB_ID in device.config_entries
+    assert device.config_entries_subentries[up.HUB_ID] == {up.LEFT_ID}
     assert max_current.device_id == device.id
+    assert devices.async_get_device(identifiers={(DOMAIN, up.LEFT_ID)}) is None
 
 
 async def test_one_repair_issue_lists_what_was_not_carried_over(hass: HomeAssistant) -> None:
