@@ -16,6 +16,7 @@ from .distribute import EPS, Solver, floor_tenth, solve
 from .headroom import SiteBudget, site_budget
 from .models import Load, Scenario
 from .phases import allocate_switching
+from .plan_floor import allocate_with_floors
 from .power_load import on_step
 from .scenario import parse_scenario
 from .thermal import serve_all, thermal_report
@@ -92,7 +93,14 @@ def allocate_scenario(scenario: Scenario) -> dict[str, Any]:
     between one and three phases get the phase count that serves them best
     (``phases.py``), reported as ``phases`` with a ``phase_reason``."""
     if scenario.phase_switching:
-        return allocate_switching(scenario, allocate_fixed)
+        return allocate_switching(scenario, _allocate_planned)
+    return _allocate_planned(scenario)
+
+
+def _allocate_planned(scenario: Scenario) -> dict[str, Any]:
+    """Allocate with every planned load's floor (``plan_floor.py``)."""
+    if scenario.plan_floors:
+        return allocate_with_floors(scenario, allocate_fixed)
     return allocate_fixed(scenario)
 
 

@@ -43,6 +43,7 @@ from ..const import (
     CONF_OCPP_SERVER_PORT,
     CONF_OFFERED_ENTITY,
     CONF_PASSWORD,
+    CONF_PHASE_SWITCHING,
     CONF_PHASES,
     CONF_PRIORITY,
     CONF_PROFILE_KIND,
@@ -394,6 +395,9 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
             return self._form("details", schema, answers, errors)
         answers[CONF_PHASES] = answers[CONF_PHASES].split(",")
         data = merge_step(self._data, schema, answers)
+        if data.get(CONF_PHASE_SWITCHING, "none") == "none":  # nothing to keep of switching
+            for key in phase_switching_fields():
+                data.pop(str(key), None)
         self._data = store_timing(data, answers, LOAD_TIMING_FIELDS, drop_defaults=False)
         if CONF_UNIT_MAX_A not in answers:
             self._data[CONF_UNIT_MAX_A] = self._data[CONF_MAX_CURRENT_A]
