@@ -3,8 +3,10 @@
 For 3, 30, 300 and 3000 loads, 0 %, 10 % and 50 % of them inactive, and every
 distribution mode, prints the microseconds per ``allocate_scenario`` call (the
 solver with its explanation and the what-if of every inactive load; the
-scenario is parsed once, outside the timer), the same site per load, and, when
-upstream's engine is given, its time on the same site and the ratio.
+scenario is parsed once, outside the timer, and the call repeated as a
+controller repeats it), the same per load, the call with the what-if answer
+cache emptied first ("cold"; ``shared``/``priority`` with inactive loads), and,
+when upstream's engine is given, its time on the same site and the ratio.
 
 The sites are those of ``engine_speed.py`` (from 30 loads on: 3-level circuit
 groups and two-connector charger units). Upstream's engine (the ``calculations``
@@ -53,6 +55,11 @@ from custom_components.dynamic_ocpp_evse.engine import (
     allocate_scenario,
     parse_scenario,
 )
+
+try:
+    from custom_components.dynamic_ocpp_evse.engine.locality import forget_answers
+except ImportError:  # an engine without cached what-if answers (for a before/after run)
+    forget_answers = None
 
 UPSTREAM_MODES = {
     "standard": "Standard",
@@ -161,6 +168,13 @@ def measure(fn: Callable[[], object], min_time: float, repeat: int) -> float:
     return statistics.median(samples)
 
 
+def _cold(parsed: Any) -> object:
+    """A call that finds no cached what-if answer (the site's shape stays cached)."""
+    assert forget_answers is not None
+    forget_answers()
+    return allocate_scenario(parsed)
+
+
 def calibration_ms() -> float:
     """A fixed pure-Python loop (1M additions): how fast this VM runs right now."""
     start = time.perf_counter()
@@ -185,28 +199,58 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--upstream-max-n", type=int, default=3000, help="largest site given to upstream"
     )
+    parser.add_argument(
+        "--max-call",
+        type=float,
+        default=60.0,
+        help="skip a cell whose call the previous size projects (quadratically) above this (s)",
+    )
     args = parser.parse_args(argv)
     calc = load_upstream(args.upstream) if args.upstream else None
     print(f"machine: {machine()}; cores: {os.cpu_count()}")
     print(f"load average at start: {os.getloadavg()[0]:.2f}; calibration {calibration_ms():.0f} ms")
     print(f"µs per call, median of {args.repeat} measurements (each the median of 5 batches)")
     head = f"{'loads':>6} {'inactive':>8} {'distribution':<12} {'ours µs':>11} {'µs/load':>8}"
+    head += f" {'cold µs':>11}" if forget_answers is not None else ""
     print(head + (f" {'upstream µs':>12} {'ours/upstream':>13}" if calc else ""))
+    seen: dict[tuple[str, float, str], tuple[int, float]] = {}
+
+    def timed(key: tuple[str, float, str], n: int, fn: Callable[[], object]) -> str:
+        if key in seen:
+            last_n, last_us = seen[key]
+            projected = last_us * (n / last_n) ** 2 / 1e6
+            if projected > args.max_call:
+                return f"skip(~{projected:.0f}s)"
+        us = measure(fn, args.min_time, args.repeat)
+        seen[key] = (n, us)
+        return f"{us:.1f}"
+
     for n in [int(s) for s in args.sizes.split(",")]:
         for share in [float(s) for s in args.shares.split(",")]:
             for distribution in args.modes.split(","):
                 raw = build_site(n, distribution, share)
-                solver = partial(allocate_scenario, parse_scenario(raw))
-                ours = measure(solver, args.min_time, args.repeat)
-                line = f"{n:>6} {share:>8.0%} {distribution:<12} {ours:>11.1f} {ours / n:>8.2f}"
+                parsed = parse_scenario(raw)
+                ours = timed((distribution, share, "ours"), n, partial(allocate_scenario, parsed))
+                per_load = f"{float(ours) / n:.2f}" if ours[0].isdigit() else "-"
+                line = f"{n:>6} {share:>8.0%} {distribution:<12} {ours:>11} {per_load:>8}"
+                if forget_answers is not None:
+                    cold = "-"
+                    if share > 0 and distribution in ("shared", "priority"):
+                        cold = timed((distribution, share, "cold"), n, partial(_cold, parsed))
+                    line += f" {cold:>11}"
                 if calc is not None and n <= args.upstream_max_n:
                     theirs_site = upstream_site(calc, raw)
-                    theirs = measure(
+                    theirs = timed(
+                        (distribution, share, "upstream"),
+                        n,
                         partial(calc.calculate_all_charger_targets, theirs_site),
-                        args.min_time,
-                        args.repeat,
                     )
-                    line += f" {theirs:>12.1f} {ours / theirs:>13.2f}"
+                    ratio = (
+                        f"{float(ours) / float(theirs):.3f}"
+                        if ours[0].isdigit() and theirs[0].isdigit()
+                        else "-"
+                    )
+                    line += f" {theirs:>12} {ratio:>13}"
                 print(line, flush=True)
     print(f"load average at end: {os.getloadavg()[0]:.2f}; calibration {calibration_ms():.0f} ms")
 

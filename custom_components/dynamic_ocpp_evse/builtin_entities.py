@@ -1,8 +1,10 @@
 """Entities of a connector on the built-in OCPP server (sensor, binary_sensor, switch).
 
-Per connector device: the OCPP connector status, current per phase, power, session
-energy, total energy (the meter register: energy-dashboard compatible), last seen,
-connected, and a switch that starts or stops charging (RemoteStart/RemoteStopTransaction).
+Per connector device: the OCPP connector status, error code, current per phase
+(diagnostic, disabled by default), the current the charger reports it offers, power,
+session energy (Wh, shown in kWh), total energy (the meter register: energy-dashboard
+compatible), last seen, connected, plugged in, charging, and a switch that starts or
+stops charging (RemoteStart/RemoteStopTransaction).
 Values are read from the central system's state through the connector's
 ``BuiltinServerAdapter``; the entities refresh with every coordinator cycle, which the
 central system triggers on every change. While the charger is not connected every
@@ -13,6 +15,7 @@ entity but "connected" and "last seen" is unavailable. The platforms add these w
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -61,6 +64,18 @@ _STATUS_WORDS = {
     "Faulted": "faulted",
 }
 CONNECTOR_STATUSES = tuple(_STATUS_WORDS.values())
+PLUGGED_STATUSES = frozenset({"Preparing", "Charging", "SuspendedEV", "SuspendedEVSE", "Finishing"})
+# OCPP 1.6 ChargePointErrorCode -> translation state; anything else is "other_error".
+_ERROR_WORDS = {
+    code: "_".join(w.lower() for w in re.findall(r"EV|[A-Z][a-z]+", code))
+    for code in (
+        "NoError", "ConnectorLockFailure", "EVCommunicationError", "GroundFailure",
+        "HighTemperature", "InternalError", "LocalListConflict", "OtherError",
+        "OverCurrentFailure", "OverVoltage", "PowerMeterFailure", "PowerSwitchFailure",
+        "ReaderFailure", "ResetFailure", "UnderVoltage", "WeakSignal",
+    )
+}  # fmt: skip
+ERROR_CODES = tuple(_ERROR_WORDS.values())
 
 type ValueFn = Callable[[BuiltinServerAdapter, ChargerState, ConnectorState | None], Any]
 
@@ -68,6 +83,18 @@ type ValueFn = Callable[[BuiltinServerAdapter, ChargerState, ConnectorState | No
 def status_word(status: str | None) -> str | None:
     """OCPP status -> translation state ("SuspendedEVSE" -> "suspended_evse")."""
     return None if status is None else _STATUS_WORDS.get(status)
+
+
+def error_word(code: str | None) -> str | None:
+    """OCPP error code -> translation state ("EVCommunicationError" -> "ev_communication_error")."""
+    return None if code is None else _ERROR_WORDS.get(code, "other_error")
+
+
+def plugged_in(status: str | None) -> bool | None:
+    """Whether a car is plugged in, from the OCPP connector status (None: not known)."""
+    if status is None or status not in _STATUS_WORDS:
+        return None
+    return status in PLUGGED_STATUSES
 
 
 def _current(leg: int) -> ValueFn:
@@ -82,6 +109,11 @@ def _current(leg: int) -> ValueFn:
 
 def _kwh(wh: float | None) -> float | None:
     return None if wh is None else round(wh / 1000, 3)
+
+
+def _charging(_a: BuiltinServerAdapter, _s: ChargerState, conn: ConnectorState | None) -> Any:
+    status = None if conn is None else conn.status
+    return None if status not in _STATUS_WORDS else status == "Charging"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -103,6 +135,8 @@ def sensor_descriptions(legs: int) -> tuple[BuiltinSensorDescription, ...]:
             state_class=SensorStateClass.MEASUREMENT,
             native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
             suggested_display_precision=1,
+            entity_category=EntityCategory.DIAGNOSTIC,
+            entity_registry_enabled_default=False,  # per phase: for diagnosis
             value_fn=_current(leg),
         )
         for leg in range(legs)
@@ -126,12 +160,31 @@ def sensor_descriptions(legs: int) -> tuple[BuiltinSensorDescription, ...]:
             value_fn=lambda _a, _s, conn: measured_power_w(conn),
         ),
         BuiltinSensorDescription(
+            key="offered_current",
+            translation_key="offered_current",
+            device_class=SensorDeviceClass.CURRENT,
+            state_class=SensorStateClass.MEASUREMENT,
+            native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
+            suggested_display_precision=1,
+            value_fn=lambda _a, _s, conn: conn.reported_offered_a if conn else None,
+        ),
+        BuiltinSensorDescription(
+            key="error_code",
+            translation_key="error_code",
+            device_class=SensorDeviceClass.ENUM,
+            entity_category=EntityCategory.DIAGNOSTIC,
+            options=list(ERROR_CODES),
+            value_fn=lambda _a, _s, conn: error_word(conn.error_code if conn else None),
+        ),
+        BuiltinSensorDescription(
             key="session_energy",
             translation_key="session_energy",
             device_class=SensorDeviceClass.ENERGY,
-            native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+            state_class=SensorStateClass.TOTAL_INCREASING,  # restarts at 0 each session
+            native_unit_of_measurement=UnitOfEnergy.WATT_HOUR,
+            suggested_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
             suggested_display_precision=2,
-            value_fn=lambda _a, _s, conn: _kwh(conn.session_energy_wh if conn else None),
+            value_fn=lambda _a, _s, conn: conn.session_energy_wh if conn else None,
         ),
         BuiltinSensorDescription(
             key="total_energy",
@@ -160,6 +213,29 @@ CONNECTED = BinarySensorEntityDescription(
     entity_category=EntityCategory.DIAGNOSTIC,
 )
 CHARGING = SwitchEntityDescription(key="charging", translation_key="charging")
+
+
+@dataclass(frozen=True, kw_only=True)
+class BuiltinBinaryDescription(BinarySensorEntityDescription):
+    """A connector binary sensor read from the connector's OCPP status."""
+
+    value_fn: ValueFn
+
+
+STATE_SENSORS = (
+    BuiltinBinaryDescription(
+        key="plugged_in",
+        translation_key="plugged_in",
+        device_class=BinarySensorDeviceClass.PLUG,
+        value_fn=lambda _a, _s, conn: plugged_in(conn.status if conn else None),
+    ),
+    BuiltinBinaryDescription(
+        key="charging_state",
+        translation_key="charging_state",
+        device_class=BinarySensorDeviceClass.BATTERY_CHARGING,
+        value_fn=_charging,
+    ),
+)
 
 
 class BuiltinEntity(DynamicEntity):
@@ -218,6 +294,21 @@ class ConnectedSensor(BuiltinEntity, BinarySensorEntity):
         return self.adapter.connected
 
 
+class StateSensor(BuiltinEntity, BinarySensorEntity):
+    """Plugged in / charging, from the connector's last OCPP status."""
+
+    entity_description: BuiltinBinaryDescription
+
+    @property
+    def is_on(self) -> bool | None:
+        """On, off, or unknown while the charger has not told."""
+        values = self._values()
+        if values is None:
+            return None
+        value: bool | None = self.entity_description.value_fn(self.adapter, *values)
+        return value
+
+
 class ChargingSwitch(BuiltinEntity, SwitchEntity):
     """Start (RemoteStartTransaction) or stop (RemoteStopTransaction) charging."""
 
@@ -265,6 +356,7 @@ def _adapter(
     if sub is None:
         return None
     adapter = coordinator.adapters.get(sub.subentry_id)
+    adapter = getattr(adapter, "inner", adapter)  # under a phase-switch entity wrapper
     return adapter if isinstance(adapter, BuiltinServerAdapter) else None
 
 
@@ -281,12 +373,13 @@ def builtin_sensors(coordinator: HubCoordinator, sub: ConfigSubentry | None) -> 
 
 def builtin_binary_sensors(
     coordinator: HubCoordinator, sub: ConfigSubentry | None
-) -> list[ConnectedSensor]:
-    """The connected sensor of a built-in charger connector."""
+) -> list[BinarySensorEntity]:
+    """Connected, plugged in and charging of a built-in charger connector."""
     adapter = _adapter(coordinator, sub)
     if adapter is None or sub is None:
         return []
-    return [ConnectedSensor(coordinator, CONNECTED, sub, adapter, always_available=True)]
+    state = [StateSensor(coordinator, d, sub, adapter) for d in STATE_SENSORS]
+    return [ConnectedSensor(coordinator, CONNECTED, sub, adapter, always_available=True), *state]
 
 
 def builtin_switches(

@@ -1,4 +1,5 @@
-"""Buttons: reset a charger (its adapter clears and reinstalls what it set up)."""
+"""Buttons: reinstall a charger's charging profiles (its adapter clears and reinstalls
+what it set up). The key stays ``reset`` so existing entities keep their unique id."""
 
 from __future__ import annotations
 
@@ -16,12 +17,12 @@ from .entity import DynamicEntity, add_entities
 PARALLEL_UPDATES = 1
 
 RESET = ButtonEntityDescription(
-    key="reset", translation_key="reset", entity_category=EntityCategory.CONFIG
+    key="reset", translation_key="reinstall_profiles", entity_category=EntityCategory.CONFIG
 )
 
 
 class ResetButton(DynamicEntity, ButtonEntity):
-    """Resets one charger connector."""
+    """Reinstalls the charging profiles of one charger connector."""
 
     async def async_press(self) -> None:
         """Ask the adapter to bring the charger back to a known state."""

@@ -116,6 +116,8 @@ class CommandRunner:
                 reason=str(raw.get("reason")),
                 pause_s=float(raw.get("pause_s") or 0.0),
                 grace_s=float(raw.get("grace_s") or 0.0),
+                phases=_phase_count(raw.get("phase_setting")),
+                phase_command=_phase_count(raw.get("phase_command")),
             )
             if command.send:
                 self.log.append(
@@ -129,6 +131,8 @@ class CommandRunner:
             earlier = self._pending.get(lid)
             if earlier is not None and earlier.send and not command.send:
                 command = replace(command, send=True)
+            if earlier is not None and earlier.phase_command and command.phase_command is None:
+                command = replace(command, phase_command=earlier.phase_command)
             self._pending[lid] = command
             if not self._may_apply(lid, command):
                 continue  # backing off: kept pending for a later cycle
@@ -175,3 +179,8 @@ class CommandRunner:
         """Seconds until a failing load is tried again (0 when it is not backing off)."""
         retry_at = self._retry_at.get(lid)
         return 0.0 if retry_at is None else max(0.0, retry_at - self._now())
+
+
+def _phase_count(value: Any) -> int | None:
+    """1 or 3 from the controller's output; anything else is no phase information."""
+    return value if value in (1, 3) and not isinstance(value, bool) else None

@@ -39,8 +39,10 @@ from .const import (
     CONF_INVERTER_MAX_W,
     CONF_INVERTER_MAX_W_PER_PHASE,
     CONF_NAME,
+    CONF_OCPP_SERVER_CERTFILE,
     CONF_OCPP_SERVER_ENABLED,
     CONF_OCPP_SERVER_HOST,
+    CONF_OCPP_SERVER_KEYFILE,
     CONF_OCPP_SERVER_PORT,
     CONF_PHASES,
     CONF_SOLAR_ENTITY,
@@ -54,13 +56,14 @@ from .const import (
 from .flows.charger import ChargerSubentryFlow
 from .flows.circuit import CircuitSubentryFlow
 from .flows.discovery import ChargerDiscoveryFlow
-from .flows.helpers import clean_input, merge_step
+from .flows.helpers import clean_input, merge_step, missing_required
 from .flows.hub_forms import GRID_KEYS, battery_schema, site_schema
 from .flows.load import LoadSubentryFlow
 from .flows.plug import PlugSubentryFlow
 from .flows.sections import nest, place_errors
 from .flows.thermal import ThermalSubentryFlow
 from .flows.timing import HUB_TIMING_FIELDS, store_timing, timing_values
+from .ocpp_server.tls import TlsSetupError, server_ssl_context, tls_wanted
 from .settings import user_values
 from .validation import (
     CURRENT_OR_POWER_UNITS,
@@ -195,7 +198,8 @@ class DynamicOcppEvseConfigFlow(ChargerDiscoveryFlow, domain=DOMAIN):
         if user_input is None:
             return self._form(step_id, schema, values)
         answers = clean_input(user_input)
-        errors = self._validate_site(answers)
+        errors = missing_required(schema, answers) | self._validate_site(answers)
+        await self._check_tls(answers, errors)
         if errors:
             return self._form(step_id, schema, answers, errors)
         data = merge_step(self._data, schema, answers)
@@ -258,6 +262,19 @@ class DynamicOcppEvseConfigFlow(ChargerDiscoveryFlow, domain=DOMAIN):
         ):
             errors[CONF_OCPP_SERVER_PORT] = "port_in_use"
 
+    async def _check_tls(self, answers: dict[str, Any], errors: dict[str, str]) -> None:
+        """The certificate and key files (both or neither) load as a TLS server."""
+        certfile = answers.get(CONF_OCPP_SERVER_CERTFILE) or None
+        keyfile = answers.get(CONF_OCPP_SERVER_KEYFILE) or None
+        if not answers.get(CONF_OCPP_SERVER_ENABLED) or (certfile is None and keyfile is None):
+            return
+        try:
+            if tls_wanted(certfile, keyfile) and certfile and keyfile:
+                await self.hass.async_add_executor_job(server_ssl_context, certfile, keyfile)
+        except TlsSetupError as err:
+            field = CONF_OCPP_SERVER_KEYFILE if keyfile is None else CONF_OCPP_SERVER_CERTFILE
+            errors.setdefault(field, err.reason)
+
     def _check_phases_in_use(self, answers: dict[str, Any], errors: dict[str, str]) -> None:
         """Refuse to drop a phase that a load of this hub is wired to."""
         remaining = set(site_phases(answers))
@@ -276,7 +293,7 @@ class DynamicOcppEvseConfigFlow(ChargerDiscoveryFlow, domain=DOMAIN):
         if user_input is None:
             return self._form("battery", schema, {**self._data, **self._in_force})
         answers = clean_input(user_input)
-        errors: dict[str, str] = {}
+        errors = missing_required(schema, answers)
         check_entities(self.hass, answers, {CONF_BATTERY_POWER_ENTITY: (POWER_UNITS, True)}, errors)
         check_ranges(answers, errors)
         check_min_max(answers, CONF_BATTERY_MIN_SOC, CONF_BATTERY_TARGET_SOC, errors)

@@ -38,6 +38,9 @@ CONF_TIMING: Final = "timing"  # optional, not in the UI: controller timing keys
 CONF_OCPP_SERVER_ENABLED: Final = "ocpp_server_enabled"
 CONF_OCPP_SERVER_HOST: Final = "ocpp_server_host"
 CONF_OCPP_SERVER_PORT: Final = "ocpp_server_port"
+# optional TLS (OCPP security profile 2, wss://): PEM files on the Home Assistant host
+CONF_OCPP_SERVER_CERTFILE: Final = "ocpp_server_certfile"
+CONF_OCPP_SERVER_KEYFILE: Final = "ocpp_server_keyfile"
 
 DEFAULT_VOLTAGE: Final = 230.0
 DEFAULT_MAIN_BREAKER_A: Final = 25.0
@@ -166,3 +169,16 @@ THERMAL_DEFAULTS: Final = {  # kind -> target, hysteresis, boost, limit (C)
     "water": (45.0, 3.0, 70.0, 75.0),
     "room": (21.0, 0.5, 2.0, 25.0),
 }
+
+# --- phase switching (chargers that can run on one phase or three) ----------------
+CONF_PHASE_SWITCHING: Final = "phase_switching"  # how: none | ocpp | entity
+PHASE_SWITCHING_METHODS: Final = ("none", "ocpp", "entity")
+CONF_PHASE_SWITCH_ENTITY: Final = "phase_switch_entity"  # switch/select of a vendor integration
+CONF_PHASE_MIN_INTERVAL_S: Final = "phase_min_interval_s"
+CONF_PHASE_UP_DELAY_S: Final = "phase_up_delay_s"  # 1 -> 3 advice must hold this long
+CONF_PHASE_DOWN_DELAY_S: Final = "phase_down_delay_s"  # 3 -> 1 advice must hold this long
+CONF_PHASE_MODE: Final = "phase_mode"
+PHASE_MODES: Final = ("auto", "1", "3")
+DEFAULT_PHASE_MIN_INTERVAL_S: Final = 300.0
+DEFAULT_PHASE_UP_DELAY_S: Final = 60.0
+DEFAULT_PHASE_DOWN_DELAY_S: Final = 180.0

@@ -98,6 +98,7 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
         self.config_error: str | None = None
         self._controller: Controller | None = None
         self._controller_config: dict[str, Any] | None = None
+        self._restored_phases: dict[str, int] = {}
         self._started = False
         self._import_limit_w: float | None = None
         self._import_limit_why: str | None = None
@@ -199,6 +200,13 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
             return
         self.async_set_updated_data(self._cycle())
 
+    @callback
+    def restore_phases(self, load_id: str, count: int) -> None:
+        """The phase count a switching charger was left on before a restart."""
+        self._restored_phases[load_id] = count
+        if self._controller is not None:
+            self._controller.restore_phases(load_id, count)
+
     # -- the cycle ----------------------------------------------------------------------
     def _ensure_controller(self, site: SiteReading) -> Controller | None:
         bounds = None if self._controller is None else self._controller.bounds
@@ -219,6 +227,8 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
         try:
             if self._controller is None:
                 self._controller = Controller(config)
+                for load_id, count in self._restored_phases.items():
+                    self._controller.restore_phases(load_id, count)
             else:
                 self._controller.update_config(config)
         except (ScenarioError, KeyError, TypeError, ValueError) as err:

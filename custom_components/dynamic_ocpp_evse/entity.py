@@ -1,6 +1,7 @@
 """Base entities: device and unique id per hub/subentry, and restorable user settings.
 
-One device per hub and one per load or circuit subentry; unique ids are built
+One device per hub and one per load or circuit subentry (a charger through the
+``ocpp`` integration joins that integration's device instead); unique ids are built
 from the entry or subentry id and the description key, never from names.
 ``SettingEntity`` owns the link between an entity and one value in
 :mod:`.settings`: it writes the value, asks the coordinator to recompute, and
@@ -37,6 +38,7 @@ from .const import (
     SUBENTRY_THERMAL,
 )
 from .coordinator import DynamicOcppEvseConfigEntry, HubCoordinator
+from .devices import ocpp_device_link
 from .settings import HubSettings, LoadSettings
 
 _LOGGER = logging.getLogger(__name__)
@@ -89,17 +91,24 @@ class DynamicEntity(CoordinatorEntity[HubCoordinator]):
         self.scope = HUB if subentry is None else subentry.subentry_id
         owner = entry.entry_id if subentry is None else subentry.subentry_id
         self._attr_unique_id = f"{owner}_{description.key}"
-        self._attr_device_info = device_info(entry, subentry)
+        # a charger through the ocpp integration joins that integration's device
+        link = ocpp_device_link(coordinator.hass, subentry)
+        self._attr_device_info = link or device_info(entry, subentry)
         self._failed_once = False
 
-    def guarded(self, compute: Callable[[], _T]) -> _T | None:
-        """``compute()``, or None when it raises or gives a number that cannot be shown."""
+    def guarded(self, compute: Callable[[], _T], *, numeric: bool = False) -> _T | None:
+        """``compute()``, or None when it raises or gives a number that cannot be shown.
+
+        ``numeric``: anything but an int or float (text where a number belongs) is None.
+        """
         try:
             value = compute()
         except Exception:  # a value that cannot be computed is unknown, never a traceback
             self._failed(exc_info=True)
             return None
         if isinstance(value, float) and not math.isfinite(value):
+            return None
+        if numeric and value is not None and not isinstance(value, int | float):
             return None
         return value
 

@@ -17,6 +17,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
 from .coordinator import DynamicOcppEvseConfigEntry, HubCoordinator, RuntimeData
+from .devices import remove_replaced_devices
 from .entity import device_info
 from .migration import async_migrate_entry
 from .ocpp_runtime import async_start_ocpp_server
@@ -62,6 +63,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: DynamicOcppEvseConfigEnt
         config_entry_id=entry.entry_id, **device_info(entry, None)
     )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    remove_replaced_devices(hass, entry.entry_id, list(entry.subentries.values()))
     await coordinator.async_start()
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     return True

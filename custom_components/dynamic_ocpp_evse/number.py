@@ -22,9 +22,15 @@ from .const import SUBENTRY_CHARGER
 from .coordinator import DynamicOcppEvseConfigEntry, HubCoordinator
 from .entity import SettingEntity, add_entities
 from .scenario_config import has_battery, has_fixed_import_limit
-from .settings import LOAD_SUBENTRY_TYPES, value_range
+from .settings import (
+    CURRENT_KEYS,
+    LOAD_SUBENTRY_TYPES,
+    current_gap,
+    current_gap_error,
+    value_range,
+)
 
-PARALLEL_UPDATES = 0
+PARALLEL_UPDATES = 1  # a change is applied to chargers at once
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -131,10 +137,20 @@ class DynamicNumber(SettingEntity, NumberEntity):
             return None
         if not self.native_min_value <= value <= self.native_max_value:
             return None
+        if self.setting_key in CURRENT_KEYS and current_gap(
+            self.coordinator.config_entry, self.scope, value
+        ):
+            return None
         return self._coerce(value)
 
     async def async_set_native_value(self, value: float) -> None:
-        """Set the value; min/max current keep min <= max by moving the other one."""
+        """Set the value; min/max current keep min <= max by moving the other one.
+
+        A current is 0 or within the charger's configured minimum..maximum."""
+        if self.setting_key in CURRENT_KEYS:
+            gap = current_gap(self.coordinator.config_entry, self.scope, value)
+            if gap is not None:
+                raise current_gap_error(value, *gap)
         settings = self.coordinator.settings
         load = settings.get_load(self.scope)
         if load is not None and self.setting_key == "min_current_a" and value > load.max_current_a:

@@ -2,8 +2,10 @@
 
 Owns reading the ``ocpp`` integration's devices and entities from the device and
 entity registries (by identifier and unique id, never by entity id text, so
-renamed entities still work) and asking a charger for its allowed charging rate
-unit through the ``ocpp.get_configuration`` service. Nothing here writes.
+renamed entities still work), asking a charger for its allowed charging rate
+unit through the ``ocpp.get_configuration`` service, and telling what the installed
+``ocpp`` release and a charger's OCPP version allow (``ocpp_support``,
+``async_probe_charger``; the table is in docs/ocpp-integration.md). Nothing here writes.
 
 Naming used by the ``ocpp`` integration:
 
@@ -13,7 +15,15 @@ Naming used by the ``ocpp`` integration:
 * sensor unique ids ``ocpp.<cpid>[.conn<N>].<key>.sensor`` where ``<key>`` is the
   lower-cased metric name, e.g. ``current.import`` (older releases used
   ``Current.Import``). Keys are compared after lower-casing and turning dots into
-  underscores, so ``current_import`` matches all spellings.
+  underscores, so ``current_import`` matches all spellings. v0.10.10 turned the dots
+  of the key into underscores without moving the old registry entries, so a stale
+  ``current.import`` entity can sit next to the live ``current_import``: the live one
+  (a state that is not Home Assistant's ``restored`` placeholder) wins.
+
+What the releases allow: before v0.6 ``set_charge_rate`` takes no ``custom_profile``/
+``conn_id`` (unusable for us); v0.6-0.7 ``get_configuration`` gives no response;
+up to v0.9 there are no per-connector entities. A charger on OCPP 2.0.1 answers a
+1.6 configuration key with the ``invalid_ocpp_key`` error.
 """
 
 from __future__ import annotations
@@ -22,8 +32,11 @@ import asyncio
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
-from homeassistant.core import HomeAssistant
+import voluptuous as vol
+from homeassistant.core import HomeAssistant, SupportsResponse
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 
@@ -34,6 +47,9 @@ SERVICE_GET_CONFIGURATION = "get_configuration"
 RATE_UNIT_KEY = "ChargingScheduleAllowedChargingRateUnit"
 CENTRAL_SYSTEM_MODEL = "OCPP Central System"
 RATE_UNIT_TIMEOUT_S = 10.0
+SERVICE_SET_CHARGE_RATE = "set_charge_rate"
+PROTOCOL_16 = "1.6"
+PROTOCOL_2 = "2.0.1"
 
 KEY_CURRENT_IMPORT = "current_import"
 KEY_CURRENT_OFFERED = "current_offered"
@@ -103,7 +119,11 @@ def _split(middle: str, cpid: str) -> tuple[int | None, str] | None:
 
 
 def _ocpp_sensor_ids(hass: HomeAssistant) -> dict[str, str]:
-    """Unique id without ``ocpp.`` and ``.sensor`` -> entity id, for ocpp sensors."""
+    """Unique id without ``ocpp.`` and ``.sensor`` -> entity id, for ocpp sensors.
+
+    Of two spellings of one key (``current.import`` and ``current_import``), only the
+    live one is kept (the current spelling when neither has a live state).
+    """
     result: dict[str, str] = {}
     for entry in er.async_get(hass).entities.values():
         uid = entry.unique_id
@@ -114,7 +134,26 @@ def _ocpp_sensor_ids(hass: HomeAssistant) -> dict[str, str]:
             and uid.endswith(".sensor")
         ):
             result[uid[len(OCPP_DOMAIN) + 1 : -len(".sensor")]] = entry.entity_id
+    for middle in [m for m in result if "_" in m]:
+        for old in _dotted_spellings(middle):
+            if old in result and _live(hass, result[old]) and not _live(hass, result[middle]):
+                del result[middle]
+            elif old in result:
+                del result[old]
     return result
+
+
+def _dotted_spellings(middle: str) -> list[str]:
+    """The pre-v0.10.10 spellings of ``<cpid>[.conn<N>].<key_with_underscores>``."""
+    head, _, key = middle.rpartition(".")
+    if not head or "_" not in key:
+        return []
+    return [f"{head}.{key.replace('_', '.')}"]
+
+
+def _live(hass: HomeAssistant, entity_id: str) -> bool:
+    state = hass.states.get(entity_id)
+    return state is not None and not state.attributes.get("restored")
 
 
 def _charger_entities(
@@ -191,10 +230,85 @@ def parse_rate_unit(value: object) -> str | None:
     return None
 
 
-async def async_get_rate_unit(hass: HomeAssistant, cpid: str) -> str | None:
-    """Ask the charger which rate unit it accepts; None when it cannot be known."""
-    if not hass.services.has_service(OCPP_DOMAIN, SERVICE_GET_CONFIGURATION):
+@dataclass(frozen=True, slots=True)
+class OcppSupport:
+    """What the installed ``ocpp`` release offers us."""
+
+    custom_profiles: bool  # set_charge_rate takes custom_profile and conn_id (v0.6+)
+    config_responses: bool  # get_configuration returns the value (v0.8+)
+
+
+def ocpp_support(hass: HomeAssistant) -> OcppSupport | None:
+    """Read the ``ocpp`` services' schemas; None when the services are not there."""
+    services = hass.services.async_services_for_domain(OCPP_DOMAIN)
+    rate = services.get(SERVICE_SET_CHARGE_RATE)
+    if rate is None:
         return None
+    custom = True
+    if rate.schema is not None:
+        try:
+            rate.schema({"devid": "probe", "conn_id": 1, "custom_profile": "{}"})
+        except vol.Invalid:
+            custom = False
+    responses = (
+        SERVICE_GET_CONFIGURATION in services
+        and hass.services.supports_response(OCPP_DOMAIN, SERVICE_GET_CONFIGURATION)
+        is not SupportsResponse.NONE
+    )
+    return OcppSupport(custom_profiles=custom, config_responses=responses)
+
+
+def runtime_protocol(hass: HomeAssistant, cpid: str) -> str | None:
+    """The OCPP version the ``ocpp`` integration speaks with a connected charger, if known.
+
+    Best effort: reads the integration's central system object, which is not a public
+    API; any surprise there means "unknown".
+    """
+    try:
+        for entry in hass.config_entries.async_loaded_entries(OCPP_DOMAIN):
+            central: Any = hass.data.get(OCPP_DOMAIN, {}).get(entry.entry_id)
+            points = getattr(central, "charge_points", None)
+            if not isinstance(points, dict):
+                continue
+            ids = getattr(central, "cpids", None)
+            cp_id = ids.get(cpid, cpid) if isinstance(ids, dict) else cpid
+            version = getattr(points.get(cp_id), "_ocpp_version", None)
+            if isinstance(version, str) and version:
+                return version
+    except Exception:  # another integration's internals: never fatal
+        return None
+    return None
+
+
+def wrong_protocol(err: Exception) -> bool:
+    """True when the ``ocpp`` integration refused a 1.6 key: the charger speaks 2.x."""
+    return isinstance(err, HomeAssistantError) and err.translation_key == "invalid_ocpp_key"
+
+
+def supported_protocol(protocol: str | None) -> bool:
+    """1.6 (or unknown) is supported; 2.0.1 and 2.1 are not."""
+    return protocol is None or protocol.startswith("1.")
+
+
+@dataclass(frozen=True, slots=True)
+class ChargerProbe:
+    """What one question to the charger told us."""
+
+    rate_unit: str | None = None
+    protocol: str | None = None
+
+
+async def async_probe_charger(hass: HomeAssistant, cpid: str) -> ChargerProbe:
+    """Ask the charger its allowed rate unit; learn its OCPP version on the way."""
+    protocol = runtime_protocol(hass, cpid)
+    services = hass.services
+    if (
+        not services.has_service(OCPP_DOMAIN, SERVICE_GET_CONFIGURATION)
+        or services.supports_response(OCPP_DOMAIN, SERVICE_GET_CONFIGURATION)
+        is SupportsResponse.NONE
+        or not supported_protocol(protocol)
+    ):
+        return ChargerProbe(None, protocol)
     try:
         async with asyncio.timeout(RATE_UNIT_TIMEOUT_S):
             response = await hass.services.async_call(
@@ -205,8 +319,15 @@ async def async_get_rate_unit(hass: HomeAssistant, cpid: str) -> str | None:
                 return_response=True,
             )
     except Exception as err:
+        if wrong_protocol(err):
+            return ChargerProbe(None, PROTOCOL_2)
         _LOGGER.debug("Could not read %s from %s: %s", RATE_UNIT_KEY, cpid, err)
-        return None
+        return ChargerProbe(None, protocol)
     if not isinstance(response, dict):
-        return None
-    return parse_rate_unit(response.get("value"))
+        return ChargerProbe(None, protocol or PROTOCOL_16)
+    return ChargerProbe(parse_rate_unit(response.get("value")), protocol or PROTOCOL_16)
+
+
+async def async_get_rate_unit(hass: HomeAssistant, cpid: str) -> str | None:
+    """Ask the charger which rate unit it accepts; None when it cannot be known."""
+    return (await async_probe_charger(hass, cpid)).rate_unit

@@ -91,7 +91,7 @@ class InputWatch:
             state = self._hass.states.get(entity_id)
             if state is not None and state.state not in (STATE_UNAVAILABLE, STATE_UNKNOWN):
                 self._since.pop(entity_id, None)
-                if entity_id in self._raised:
+                if entity_id in self._raised and entity_id not in self._implausible_since:
                     self._raised.discard(entity_id)
                     ir.async_delete_issue(self._hass, DOMAIN, issue_id(self._entry_id, entity_id))
                 continue

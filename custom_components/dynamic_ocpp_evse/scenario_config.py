@@ -33,6 +33,10 @@ from .const import (
     CONF_LIMIT_A,
     CONF_MEMBERS,
     CONF_PARENT,
+    CONF_PHASE_DOWN_DELAY_S,
+    CONF_PHASE_MIN_INTERVAL_S,
+    CONF_PHASE_SWITCHING,
+    CONF_PHASE_UP_DELAY_S,
     CONF_PHASES,
     CONF_POWER_W,
     CONF_TIMING,
@@ -43,6 +47,7 @@ from .const import (
     DEFAULT_EXCESS_THRESHOLD_W,
     DEFAULT_MAIN_BREAKER_A,
     DEFAULT_VOLTAGE,
+    PHASE_MODES,
     SUBENTRY_CHARGER,
     SUBENTRY_CIRCUIT,
     SUBENTRY_LOAD,
@@ -209,7 +214,33 @@ def _load(
         cpid = sub.data.get(CONF_CHARGE_POINT_ID)
         if cpid and str(cpid) in units:
             load["charger"] = str(cpid)
+        switching = phase_switching(sub, load["phases"], user.phase_mode)
+        if switching is not None:
+            load["phase_switching"] = switching
     return load
+
+
+def phase_switching(
+    sub: ConfigSubentry, phases: list[str], phase_mode: str
+) -> dict[str, Any] | None:
+    """The engine's ``phase_switching`` block of a charger that can switch (None if not):
+    on one phase it uses its L1 leg."""
+    method = sub.data.get(CONF_PHASE_SWITCHING, "none")
+    if method not in ("ocpp", "entity") or len(phases) != 3:
+        return None
+    block: dict[str, Any] = {
+        "one_phase": phases[0],
+        "mode": phase_mode if phase_mode in PHASE_MODES else "auto",
+    }
+    for conf, key in (
+        (CONF_PHASE_MIN_INTERVAL_S, "min_interval_s"),
+        (CONF_PHASE_UP_DELAY_S, "up_delay_s"),
+        (CONF_PHASE_DOWN_DELAY_S, "down_delay_s"),
+    ):
+        value = _num(sub.data.get(conf))
+        if value is not None and math.isfinite(value) and value >= 0:
+            block[key] = value
+    return block
 
 
 def _circuits(entry: ConfigEntry, phases: list[str], managed: list[str]) -> list[dict[str, Any]]:

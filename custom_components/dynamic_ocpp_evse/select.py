@@ -12,12 +12,13 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import DISTRIBUTION_MODES
+from .const import DISTRIBUTION_MODES, PHASE_MODES
 from .coordinator import DynamicOcppEvseConfigEntry, HubCoordinator
 from .entity import SettingEntity, add_entities
+from .phase_entities import switches_phases
 from .settings import LOAD_SUBENTRY_TYPES, load_modes
 
-PARALLEL_UPDATES = 0
+PARALLEL_UPDATES = 1  # changes are applied to the loads at once
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -34,6 +35,12 @@ DISTRIBUTION = DynamicSelectDescription(
     entity_category=EntityCategory.CONFIG,
     setting_key="distribution",
     options_fn=lambda _kind: list(DISTRIBUTION_MODES),
+)
+PHASE_MODE = DynamicSelectDescription(
+    key="phase_mode",
+    translation_key="phase_mode",
+    setting_key="phase_mode",
+    options_fn=lambda _kind: list(PHASE_MODES),
 )
 OPERATING_MODE = DynamicSelectDescription(
     key="operating_mode",
@@ -86,7 +93,10 @@ async def async_setup_entry(
         if sub is None:
             return [DynamicSelect(coordinator, DISTRIBUTION, None)]
         if sub.subentry_type in LOAD_SUBENTRY_TYPES:
-            return [DynamicSelect(coordinator, OPERATING_MODE, sub)]
+            selects = [DynamicSelect(coordinator, OPERATING_MODE, sub)]
+            if switches_phases(sub):
+                selects.append(DynamicSelect(coordinator, PHASE_MODE, sub))
+            return selects
         return []
 
     add_entities(entry, async_add_entities, build)

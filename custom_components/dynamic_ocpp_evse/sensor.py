@@ -24,6 +24,7 @@ from .builtin_entities import builtin_sensors
 from .const import CONF_SOLAR_ENTITY, SUBENTRY_CIRCUIT
 from .coordinator import DynamicOcppEvseConfigEntry, HubCoordinator
 from .entity import DynamicEntity, add_entities
+from .phase_entities import phase_sensors
 from .scenario_config import site_phases
 from .settings import LOAD_SUBENTRY_TYPES
 from .views import HUB_STATUSES, LOAD_STATUSES, REASON_WORDS, HubResult
@@ -41,6 +42,8 @@ class DynamicSensorDescription(SensorEntityDescription):
     value_fn: ValueFn
     attr_fn: AttrFn | None = None
     exists_fn: Callable[[Mapping[str, Any]], bool] = lambda _data: True
+    needs_result: bool = False
+    """Computed by the controller: unavailable while the hub cannot compute."""
 
 
 def _amps(**kw: Any) -> dict[str, Any]:
@@ -119,6 +122,7 @@ def _hub_sensors() -> tuple[DynamicSensorDescription, ...]:
             translation_placeholders={"phase": p},
             value_fn=_site_phase("remaining_a", p),
             exists_fn=_has_phase(p),
+            needs_result=True,
             **_amps(),
         )
         for p in ("A", "B", "C")
@@ -129,6 +133,7 @@ def _hub_sensors() -> tuple[DynamicSensorDescription, ...]:
             key="available_power",
             translation_key="available_power",
             value_fn=_available_w,
+            needs_result=True,
             **_watts(),
         ),
         DynamicSensorDescription(
@@ -200,12 +205,14 @@ def _load_sensors(coordinator: HubCoordinator) -> tuple[DynamicSensorDescription
             key="allocated_current",
             translation_key="allocated_current",
             value_fn=lambda r, s: _command(r, s, "current_a"),
+            needs_result=True,
             **_amps(),
         ),
         DynamicSensorDescription(
             key="available_current",
             translation_key="available_current",
             value_fn=lambda r, s: _command(r, s, "available_a"),
+            needs_result=True,
             **_amps(),
         ),
         DynamicSensorDescription(
@@ -214,6 +221,7 @@ def _load_sensors(coordinator: HubCoordinator) -> tuple[DynamicSensorDescription
             device_class=SensorDeviceClass.ENUM,
             options=list(LOAD_STATUSES),
             value_fn=lambda r, s: v.status if (v := r.loads.get(s)) else None,
+            needs_result=True,
             attr_fn=_load_attrs,
         ),
         DynamicSensorDescription(
@@ -222,6 +230,7 @@ def _load_sensors(coordinator: HubCoordinator) -> tuple[DynamicSensorDescription
             device_class=SensorDeviceClass.ENUM,
             options=list(REASON_WORDS),
             value_fn=lambda r, s: v.reason if (v := r.loads.get(s)) else None,
+            needs_result=True,
             attr_fn=_reason_attrs(coordinator),
         ),
     )
@@ -255,12 +264,25 @@ class DynamicSensor(DynamicEntity, SensorEntity):
     entity_description: DynamicSensorDescription
 
     @property
+    def available(self) -> bool:
+        """A controller figure is unavailable while the hub cannot compute (config error,
+        failed step, before the first cycle); the hub status says why."""
+        if not super().available:
+            return False
+        if not self.entity_description.needs_result:
+            return True
+        data = self.coordinator.data
+        return data is not None and data.result is not None
+
+    @property
     def native_value(self) -> StateType:
         """The value from the last cycle (unknown before the first)."""
         data = self.coordinator.data
         if data is None:
             return None
-        return self.guarded(lambda: self.entity_description.value_fn(data, self.scope))
+        description = self.entity_description
+        numeric = description.native_unit_of_measurement is not None
+        return self.guarded(lambda: description.value_fn(data, self.scope), numeric=numeric)
 
     @property
     def extra_state_attributes(self) -> Mapping[str, Any] | None:
@@ -290,6 +312,7 @@ async def async_setup_entry(
         else:
             descriptions = ()
         own: list[SensorEntity] = [DynamicSensor(coordinator, d, sub) for d in descriptions]
+        own += phase_sensors(coordinator, sub)  # chargers that switch phases
         return own + builtin_sensors(coordinator, sub)  # built-in OCPP server connectors
 
     add_entities(entry, async_add_entities, build)

@@ -16,9 +16,16 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 
-from .const import DISTRIBUTION_MODES, DOMAIN, SUBENTRY_CHARGER
+from .const import DISTRIBUTION_MODES, DOMAIN, PHASE_MODES, SUBENTRY_CHARGER
 from .coordinator import DynamicOcppEvseConfigEntry, HubCoordinator
-from .settings import LOAD_SUBENTRY_TYPES, load_modes, value_range
+from .phase_entities import switches_phases
+from .settings import (
+    LOAD_SUBENTRY_TYPES,
+    current_gap,
+    current_gap_error,
+    load_modes,
+    value_range,
+)
 
 ATTR_DEVICE_ID = "device_id"
 ATTR_MODE = "mode"
@@ -32,6 +39,8 @@ SERVICE_SET_DISTRIBUTION_MODE = "set_distribution_mode"
 SERVICE_SET_CURRENT_LIMITS = "set_current_limits"
 SERVICE_SET_PRIORITY = "set_priority"
 SERVICE_RESET_CHARGER = "reset_charger"
+SERVICE_SET_PHASE_MODE = "set_phase_mode"
+ATTR_PHASE_MODE = "phase_mode"
 
 _DEVICE = {vol.Required(ATTR_DEVICE_ID): cv.string}
 
@@ -50,7 +59,6 @@ def _resolve(hass: HomeAssistant, device_id: str) -> tuple[HubCoordinator, str |
     if device is None:
         raise _error("device_not_found", device_id=device_id)
     name = device.name_by_user or device.name or device_id
-    ours = [ident for domain, ident in device.identifiers if domain == DOMAIN]
     for entry_id in device.config_entries:
         entry: DynamicOcppEvseConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
         if entry is None or entry.domain != DOMAIN:
@@ -58,11 +66,12 @@ def _resolve(hass: HomeAssistant, device_id: str) -> tuple[HubCoordinator, str |
         if entry.state is not ConfigEntryState.LOADED:
             raise _error("hub_not_loaded", device=name)
         coordinator = entry.runtime_data.coordinator
-        for ident in ours:
-            if ident == entry.entry_id:
-                return coordinator, None, name
-            if ident in entry.subentries:
-                return coordinator, ident, name
+        # our subentries on this device: its own, or a charger that joined an ocpp device
+        subentries = device.config_entries_subentries.get(entry_id, set())
+        for sub_id in sorted(s for s in subentries if s is not None and s in entry.subentries):
+            return coordinator, sub_id, name
+        if (DOMAIN, entry.entry_id) in device.identifiers:
+            return coordinator, None, name
     raise _error("device_not_found", device_id=device_id)
 
 
@@ -110,6 +119,9 @@ async def _set_current_limits(hass: HomeAssistant, call: ServiceCall) -> None:
     high = call.data.get(ATTR_MAX_CURRENT, load.max_current_a)
     _check_range(coordinator, load_id, "min_current_a", low, ATTR_MIN_CURRENT)
     _check_range(coordinator, load_id, "max_current_a", high, ATTR_MAX_CURRENT)
+    for value in (low, high):
+        if gap := current_gap(coordinator.config_entry, load_id, value):
+            raise current_gap_error(value, *gap)
     if low > high:
         raise _error("min_above_max", min=low, max=high)
     if ATTR_MIN_CURRENT in call.data:
@@ -141,6 +153,14 @@ async def _reset_charger(hass: HomeAssistant, call: ServiceCall) -> None:
         ) from err
 
 
+async def _set_phase_mode(hass: HomeAssistant, call: ServiceCall) -> None:
+    coordinator, load_id, _kind, name = _load(hass, call)
+    if not switches_phases(coordinator.config_entry.subentries.get(load_id)):
+        raise _error("not_phase_switching", device=name)
+    coordinator.settings.set_value(load_id, "phase_mode", call.data[ATTR_PHASE_MODE])
+    coordinator.async_settings_changed()
+
+
 _SERVICES: dict[str, tuple[Any, vol.Schema]] = {
     SERVICE_SET_OPERATING_MODE: (
         _set_operating_mode,
@@ -168,6 +188,10 @@ _SERVICES: dict[str, tuple[Any, vol.Schema]] = {
         vol.Schema({**_DEVICE, vol.Required(ATTR_PRIORITY): vol.Coerce(int)}),
     ),
     SERVICE_RESET_CHARGER: (_reset_charger, vol.Schema(_DEVICE)),
+    SERVICE_SET_PHASE_MODE: (
+        _set_phase_mode,
+        vol.Schema({**_DEVICE, vol.Required(ATTR_PHASE_MODE): vol.In(PHASE_MODES)}),
+    ),
 }
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
 
 from .const import (
     CONF_ALLOW_GRID_CHARGING,
@@ -36,6 +37,7 @@ from .const import (
     CONF_MAX_CURRENT_A,
     CONF_MIN_CURRENT_A,
     CONF_MODE,
+    CONF_PHASE_MODE,
     CONF_PRIORITY,
     CONF_VOLTAGE,
     DEFAULT_BATTERY_MIN_SOC,
@@ -51,6 +53,7 @@ from .const import (
     LOAD_MODES_CHARGER,
     LOAD_MODES_GENERIC,
     LOAD_MODES_PLUG,
+    PHASE_MODES,
     SUBENTRY_CHARGER,
     SUBENTRY_LOAD,
     SUBENTRY_PLUG,
@@ -88,6 +91,8 @@ class LoadSettings:
     max_current_a: float
     priority: int
     dynamic_control: bool = True
+    phase_mode: str = "auto"
+    """Switching chargers: auto (the engine chooses), or 1 / 3 phases fixed."""
 
 
 def _float(value: Any, default: float) -> float:
@@ -121,6 +126,9 @@ def load_defaults(subentry: ConfigSubentry) -> LoadSettings:
         min_current_a=_float(data.get(CONF_MIN_CURRENT_A), DEFAULT_MIN_CURRENT_A),
         max_current_a=_float(data.get(CONF_MAX_CURRENT_A), DEFAULT_MAX_CURRENT_A),
         priority=int(_float(priority, DEFAULT_PRIORITY)),
+        phase_mode=str(data.get(CONF_PHASE_MODE, "auto"))
+        if str(data.get(CONF_PHASE_MODE, "auto")) in PHASE_MODES
+        else "auto",
     )
 
 
@@ -252,6 +260,36 @@ SOC_RANGE = (0.0, 100.0)
 def configured_max_current(subentry: ConfigSubentry) -> float:
     """The installation's maximum for a charger connector (upper end of its numbers)."""
     return max(0.0, _float(subentry.data.get(CONF_MAX_CURRENT_A), DEFAULT_MAX_CURRENT_A))
+
+
+def configured_min_current(subentry: ConfigSubentry) -> float:
+    """The installation's minimum for a charger connector (below it the car pauses)."""
+    low = max(0.0, _float(subentry.data.get(CONF_MIN_CURRENT_A), DEFAULT_MIN_CURRENT_A))
+    return min(low, configured_max_current(subentry))
+
+
+CURRENT_KEYS = ("min_current_a", "max_current_a")
+
+
+def current_gap_error(value: float, low: float, high: float) -> ServiceValidationError:
+    """The translated refusal of a current between 0 and the charger's minimum."""
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key="current_below_minimum",
+        translation_placeholders={"value": f"{value:g}", "min": f"{low:g}", "max": f"{high:g}"},
+    )
+
+
+def current_gap(entry: ConfigEntry, scope: str, value: float) -> tuple[float, float] | None:
+    """(min, max) when ``value`` lies in the gap a current setting may not take.
+
+    A charger's current numbers accept 0 (no charging) or its configured
+    minimum..maximum: between 0 and the minimum a car cannot charge."""
+    sub = entry.subentries.get(scope)
+    if sub is None:
+        return None
+    low, high = configured_min_current(sub), configured_max_current(sub)
+    return (low, high) if 0 < value < low else None
 
 
 def import_limit_range(data: Mapping[str, Any]) -> tuple[float, float]:

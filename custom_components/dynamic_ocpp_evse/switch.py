@@ -23,7 +23,7 @@ from .entity import SettingEntity, add_entities
 from .scenario_config import has_battery
 from .settings import LOAD_SUBENTRY_TYPES
 
-PARALLEL_UPDATES = 0
+PARALLEL_UPDATES = 1  # changes are applied to the loads at once
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -101,6 +101,9 @@ RANGES: dict[str, tuple[float, float]] = {
     "limit_c": (-30, 99),
     "min_c": (-30, 40),
     "limit_a": (1, 1000),
+    "phase_min_interval_s": (60, 86_400),
+    "phase_up_delay_s": (0, 3600),
+    "phase_down_delay_s": (0, 3600),
 }
 
 _UNKNOWN = (STATE_UNKNOWN, STATE_UNAVAILABLE)

@@ -46,6 +46,7 @@ REASON_WORDS: tuple[str, ...] = (
     "surplus_grace",
     "raise_held",
     "grid_reading_missing",
+    "phase_switch",
     "stale_inputs",
     "min_on_time",
     "min_off_time",

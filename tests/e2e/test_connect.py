@@ -56,7 +56,7 @@ async def test_an_unknown_charger_is_refused_discovered_and_accepted_once_added(
     hass: HomeAssistant, make_hub: Any, make_sim: Any
 ) -> None:
     hub = await make_hub([])
-    sim = make_sim("NEW1")
+    sim = make_sim("NEW1", connectors=2)
     await sim.start(wait=False)
     await until(lambda: _status_code(sim.last_error) == 404)
     assert not sim.connected.is_set()

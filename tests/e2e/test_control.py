@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from homeassistant.const import STATE_UNAVAILABLE
+import pytest
+from homeassistant.const import STATE_UNAVAILABLE, EntityCategory
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 
 from custom_components.dynamic_ocpp_evse.const import DEFAULT_PROFILE_VALIDITY_S
 from custom_components.dynamic_ocpp_evse.engine.timing import SITE_DEFAULTS
@@ -16,6 +18,11 @@ from tools.cp_simulator import ProfileStore
 from .conftest import BREAKER_A, builtin_charger, charging_car, dynamic_limits, floors, until
 
 LOAD = "sub_cp1_1"
+
+
+def session_current(hub: Any) -> list[float | None]:
+    """The per-phase current the central system holds for the charger's connector 1."""
+    return list(hub.session("CP1").state.connector(1).current_a)
 
 
 class SimClock:
@@ -106,9 +113,17 @@ async def test_the_switch_starts_and_stops_charging_and_the_sensors_follow(
 
     # the car draws the 6 A it is allowed on three phases; the sensors show the meter
     await sim.wait_for(lambda: sim.draw_a(1) == 6.0)
-    for phase in ("l1", "l2", "l3"):
-        await until(lambda p=phase: hub.state("sensor", f"{LOAD}_charger_current_{p}") == "6.0")
     await until(lambda: hub.state("sensor", f"{LOAD}_charger_power") == "4140.0")
+    await until(lambda: hub.state("sensor", f"{LOAD}_offered_current") == "6.0")
+    assert hub.state("binary_sensor", f"{LOAD}_plugged_in") == "on"
+    assert hub.state("binary_sensor", f"{LOAD}_charging_state") == "on"
+    assert hub.state("sensor", f"{LOAD}_error_code") == "no_error"
+    registry = er.async_get(hass)
+    for phase in ("l1", "l2", "l3"):  # per phase: diagnostic, disabled by default
+        entry = registry.async_get(hub.entity_id("sensor", f"{LOAD}_charger_current_{phase}"))
+        assert entry is not None and entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+        assert entry.entity_category is EntityCategory.DIAGNOSTIC
+    assert session_current(hub) == [6.0, 6.0, 6.0]  # what they would show
     await until(lambda: float(hub.state("sensor", f"{LOAD}_total_energy")) > 0)
     energy = hass.states.get(hub.entity_id("sensor", f"{LOAD}_total_energy"))
     assert energy.attributes["state_class"] == "total_increasing"
@@ -119,7 +134,13 @@ async def test_the_switch_starts_and_stops_charging_and_the_sensors_follow(
     await sim.wait_for(lambda: sim.connectors[1].transaction_id is None)
     await until(lambda: hass.states.get(switch_id).state == "off")
     await until(lambda: hub.state("sensor", f"{LOAD}_charger_power") == "0.0")
-    assert float(hub.state("sensor", f"{LOAD}_session_energy")) >= 0
+    await until(lambda: hub.state("binary_sensor", f"{LOAD}_charging_state") == "off")
+    session = hass.states.get(hub.entity_id("sensor", f"{LOAD}_session_energy"))
+    wh = hub.session("CP1").state.connector(1).session_energy_wh
+    assert wh is not None
+    assert float(session.state) == pytest.approx(wh / 1000)  # native Wh, shown in kWh
+    assert session.attributes["unit_of_measurement"] == "kWh"
+    assert session.attributes["state_class"] == "total_increasing"
 
 
 async def test_when_home_assistant_stops_the_charger_falls_back_to_the_floor(

@@ -161,3 +161,49 @@ def test_rules_catch_bad_manifest_services_icons_and_references() -> None:
     assert rules.translation_file_problems(
         "en.json", data, rules.resolve_references(data, "d", COMMON)[0]
     )
+
+
+async def test_every_option_of_a_translated_entity_is_translated_and_no_state_is_unused(
+    hass: HomeAssistant,
+) -> None:
+    """Enum sensors and selects of a hub with plugs, a circuit and a charger: their
+    options are exactly the translated states (built-in charger enums by their lists)."""
+    from homeassistant.helpers import entity_registry as er
+
+    from custom_components.dynamic_ocpp_evse import builtin_entities
+    from tests.ha.hub_fixtures import charger, make_entry, register_switch, set_grid, setup_hub
+
+    await register_switch(hass)
+    set_grid(hass, 2.0, 2.0, 2.0)
+    await setup_hub(hass, make_entry(hass, extra=[charger()]))
+    options: dict[tuple[str, str], set[str]] = {
+        ("sensor", "connector_status"): set(builtin_entities.CONNECTOR_STATUSES),
+        ("sensor", "error_code"): set(builtin_entities.ERROR_CODES),
+    }
+    for entry in er.async_get(hass).entities.values():
+        state = hass.states.get(entry.entity_id)
+        if entry.platform != DOMAIN or state is None or "options" not in state.attributes:
+            continue
+        key = (entry.domain, str(entry.translation_key))
+        options.setdefault(key, set()).update(state.attributes["options"])
+    assert {k[1] for k in options} >= {"hub_status", "load_status", "reason", "operating_mode"}
+    for path in [PACKAGE / "strings.json", *TRANSLATIONS]:
+        entities = rules.load_json(path)["entity"]
+        for (platform, key), values in options.items():
+            states = set(entities[platform][key].get("state") or {})
+            assert values == states, f"{path.name}: {platform}/{key}"
+
+
+def test_action_targets_offer_only_this_integrations_devices() -> None:
+    """Every device or entity picker of an action filters to this integration."""
+    pickers = 0
+    for name, service in SERVICES.items():
+        for field, spec in (service or {}).get("fields", {}).items():
+            sel = (spec or {}).get("selector") or {}
+            for kind in ("device", "entity"):
+                if kind in sel:
+                    pickers += 1
+                    filters = sel[kind].get("filter") or [sel[kind]]
+                    for one in filters if isinstance(filters, list) else [filters]:
+                        assert one.get("integration") == DOMAIN, f"{name}/{field}"
+    assert pickers == len(SERVICES)  # one target per action

@@ -57,4 +57,8 @@ async def test_an_impossible_circuit_tree_is_reported_not_raised(hass: HomeAssis
     status = hass.states.get("sensor.home_status")
     assert status.state == "config_error"
     assert "contains itself" in status.attributes["reason"]
-    assert hass.states.get("sensor.heater_allocated_current").state == "unknown"
+    # what the controller would compute cannot be shown: unavailable, not a stale value
+    for entity_id in ("sensor.heater_allocated_current", "sensor.heater_status"):
+        assert hass.states.get(entity_id).state == "unavailable"
+    assert hass.states.get("sensor.home_headroom_phase_a").state == "unavailable"
+    assert hass.states.get("sensor.home_grid_power").state != "unavailable"  # a reading

@@ -9,6 +9,7 @@ import pytest
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
 
 from custom_components.dynamic_ocpp_evse.const import DOMAIN
 from tests.ha.hub_fixtures import (
@@ -156,15 +157,57 @@ async def test_reset_charger(hass: HomeAssistant, hub: dict[str, Any]) -> None:
     assert err.value.translation_key == "reset_failed"
 
 
-async def test_reset_button(hass: HomeAssistant, hub: dict[str, Any]) -> None:
-    """The charger's reset button does the same as the service."""
+async def test_reinstall_profiles_button(hass: HomeAssistant, hub: dict[str, Any]) -> None:
+    """The charger's button is named for what it does and does the same as the action;
+    its unique id is the one the former "Reset charger" button had."""
     adapter = hub["entry"].runtime_data.coordinator.adapters[CHARGER]
+    entity_id = "button.wallbox_reinstall_charging_profiles"
+    assert hass.states.get(entity_id).attributes["friendly_name"] == (
+        "Wallbox Reinstall charging profiles"
+    )
+    assert er.async_get(hass).async_get(entity_id).unique_id == f"{CHARGER}_reset"
     with patch.object(adapter, "async_reset", AsyncMock()) as reset:
-        await hass.services.async_call(
-            "button", "press", {"entity_id": "button.wallbox_reset_charger"}, blocking=True
-        )
+        await hass.services.async_call("button", "press", {"entity_id": entity_id}, blocking=True)
     reset.assert_awaited_once()
-    assert hass.states.get("button.heater_reset_charger") is None
+    assert hass.states.get("button.heater_reinstall_charging_profiles") is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "accepted"),
+    [
+        ("max_current", 0.0, True),  # 0: no charging
+        ("max_current", 3.0, False),  # between 0 and the 6 A minimum
+        ("max_current", 5.9, False),
+        ("max_current", 6.0, True),
+        ("min_current", 0.1, False),
+        ("min_current", 8.0, True),
+    ],
+)
+async def test_current_numbers_take_zero_or_min_to_max(
+    hass: HomeAssistant, hub: dict[str, Any], field: str, value: float, accepted: bool
+) -> None:
+    """A charger current is 0 or within its configured 6..16 A, by number and by action."""
+    entity_id = f"number.wallbox_{field.replace('_current', '')}imum_current"
+    before = hass.states.get(entity_id).state
+    call = hass.services.async_call(
+        "number", "set_value", {"entity_id": entity_id, "value": value}, blocking=True
+    )
+    if accepted:
+        await call
+        assert float(hass.states.get(entity_id).state) == value
+        return
+    with pytest.raises(ServiceValidationError) as err:
+        await call
+    assert err.value.translation_key == "current_below_minimum"
+    assert err.value.translation_placeholders == {"value": f"{value:g}", "min": "6", "max": "16"}
+    assert hass.states.get(entity_id).state == before
+    await _refused(
+        hass,
+        "current_below_minimum",
+        "set_current_limits",
+        device_id=hub["charger"],
+        **{field: value},
+    )
 
 
 async def test_services_refuse_an_unloaded_hub(hass: HomeAssistant, hub: dict[str, Any]) -> None:

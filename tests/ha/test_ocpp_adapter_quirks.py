@@ -85,7 +85,7 @@ async def test_a_failed_call_means_the_charger_may_hold_nothing(
     fake.disconnect("CP1")
     clock.advance(5)
     await adapter.async_apply(command(8.0))  # a decrease: sent at once, and it fails
-    assert adapter.status == "unavailable"  # not a service fault: the charger is gone
+    assert adapter.status == "offline"  # not a service fault: the charger is gone
 
     fake.reconnect("CP1", reboot=True)
     assert fake.holds("CP1", 1) == {}
@@ -95,7 +95,7 @@ async def test_a_failed_call_means_the_charger_may_hold_nothing(
 
     assert _ids(fake.profiles()[sent:]) == [FLOOR_ID, DYNAMIC_ID]
     assert set(fake.holds("CP1", 1)) == {FLOOR_ID, DYNAMIC_ID}
-    assert adapter.status != "unavailable"
+    assert adapter.status != "offline"
 
 
 async def test_a_reboot_seen_only_in_the_reconnect_counter_restores_the_floor_first(

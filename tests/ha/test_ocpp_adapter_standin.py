@@ -24,6 +24,8 @@ It reproduces what the real integration (lbbrhzn/ocpp) does, quirks included:
   per-connector entities; before (0, 10, 10) unique ids keep their dots.
 * ``protocol`` "2.0.1": ``get_configuration`` refuses a 1.6 key (no "Component/Variable"),
   and a 1.6 profile fails the 2.0.1 schema (the call raises).
+* ``runtime``: like the real one, the central system object sits in
+  ``hass.data["ocpp"][entry_id]`` with ``charge_points[cpid]._ocpp_version``.
 """
 
 from __future__ import annotations
@@ -32,11 +34,13 @@ import json
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import homeassistant.helpers.config_validation as cv
 import voluptuous as vol
 from homeassistant.components import persistent_notification
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
@@ -253,6 +257,9 @@ class OcppStandIn:
                 out[conn][key] = entry.entity_id
                 self.keys[entry.entity_id] = key
         self.entities[cpid] = out
+        central = self.hass.data.get("ocpp", {}).get(self.entry.entry_id)
+        if central is not None:
+            central.charge_points[cpid] = SimpleNamespace(_ocpp_version=self.protocol)
         self.connected[cpid] = True
         self.reconnects[cpid] = 0
         self.set_state(self.charger_entities[cpid]["reconnects"], 0)
@@ -345,11 +352,20 @@ class OcppStandIn:
 
 
 async def stand_in(
-    hass: HomeAssistant, *, version: tuple[int, ...] = LATEST, protocol: str = "1.6"
+    hass: HomeAssistant,
+    *,
+    version: tuple[int, ...] = LATEST,
+    protocol: str = "1.6",
+    runtime: bool = True,
 ) -> OcppStandIn:
-    """Set up the fake ocpp integration (no charger yet)."""
-    entry = MockConfigEntry(domain="ocpp", title="OCPP central system")
+    """Set up the fake ocpp integration, loaded (no charger yet)."""
+    entry = MockConfigEntry(
+        domain="ocpp", title="OCPP central system", state=ConfigEntryState.LOADED
+    )
     entry.add_to_hass(hass)
+    if runtime:
+        central = SimpleNamespace(charge_points={}, cpids={})
+        hass.data.setdefault("ocpp", {})[entry.entry_id] = central
     fake = OcppStandIn(hass, entry, version=version, protocol=protocol)
     fake.register_services()
     return fake

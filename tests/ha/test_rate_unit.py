@@ -7,9 +7,9 @@ from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant
 
 from custom_components.dynamic_ocpp_evse.adapters.charger_settings import profile_settings
-from tests.ha.test_config_flow import suggested
+from tests.ha.flow_helpers import selector_of, suggested
 from tests.ha.test_ocpp_discovery import fake_ocpp
-from tests.ha.test_subentry_charger import DETAILS, PROFILE, configure, hub, with_states
+from tests.ha.test_subentry_charger import DETAILS, PROFILE, configure, details, hub, with_states
 
 HUB_DATA = {"voltage": 230.0}
 
@@ -57,11 +57,9 @@ async def test_reconfigure_of_an_old_entry_shows_its_unit_and_stores_the_option(
             "status_entity": entities["status.connector"],
         },
     )
-    result = await configure(hass, result, {**DETAILS, "name": "G"})
-    assert result["step_id"] == "profile"
+    assert result["step_id"] == "details"
     assert suggested(result, "rate_unit") == "w"  # the old "W", as the option shown
-    options = result["data_schema"].schema["rate_unit"].config["options"]
-    assert options == ["a", "w"]
-    result = await configure(hass, result, {**PROFILE, "rate_unit": "w"})
+    assert selector_of(result, "rate_unit").config["options"] == ["a", "w"]
+    result = await configure(hass, result, details(name="G", profile={"rate_unit": "w"}))
     assert entry.subentries[subentry_id].data["rate_unit"] == "w"
     assert profile_settings(HUB_DATA, entry.subentries[subentry_id].data).unit == "W"

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import voluptuous as vol
 from homeassistant.config_entries import SOURCE_USER, ConfigSubentryData
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -228,7 +227,7 @@ async def test_manual_entry_errors_then_success(hass: HomeAssistant) -> None:
     result = await start(hass, entry, "ocpp_integration")
     result = await configure(hass, result, {"target": "manual"})
     assert result["step_id"] == "connection"
-    assert suggested(result, "charge_point_id") is vol.UNDEFINED  # nothing pre-filled
+    assert suggested(result, "charge_point_id") is None  # nothing pre-filled
     good = {
         "charge_point_id": "CP_GARAGE",
         "connector_id": 1,

@@ -12,6 +12,7 @@ from custom_components.dynamic_ocpp_evse.const import RATE_UNITS
 from custom_components.dynamic_ocpp_evse.migration.entities import our_key
 from custom_components.dynamic_ocpp_evse.migration.hub_settings import hub_timing, map_hub
 from custom_components.dynamic_ocpp_evse.migration.load_settings import (
+    load_timing,
     map_charger,
     map_group,
     map_plug,
@@ -119,17 +120,30 @@ def test_hub_values_are_distrusted() -> None:
 
 
 def test_pause_is_seconds_at_v20_and_minutes_at_v205() -> None:
-    hub20 = _eff(up.hub_v20())
-    loads20 = [_eff(up.charger(1, "l", "L", 1)), {**_eff(up.charger(1, "r", "R", 2))}]
-    assert hub_timing(hub20, loads20, minor=1).data == {}  # 180 s: our default too
-    loads20[1]["charge_pause_duration"] = 600
-    timing = hub_timing(hub20, loads20, minor=1)
-    assert timing.data == {"pause_s": 600}
-    assert "pause_s: loads had 180 s, 600 s" in timing.dropped[0]
-    loads205 = [_eff(up.charger(2, "l", "L", 1))]
-    loads205[0]["charge_pause_duration"] = 5
-    hub205 = {**_eff(up.hub_v205()), "battery_soc_hysteresis": 5}
-    assert hub_timing(hub205, loads205, minor=2).data == {"pause_s": 300, "soc_hysteresis": 5}
+    notes: list[str] = []
+    v20 = _eff(up.charger(1, "l", "L", 1))
+    assert load_timing(v20, minor=1, hub={}, dropped=notes) == {}  # 180 s: our default too
+    assert load_timing({**v20, "charge_pause_duration": 600}, minor=1, hub={}, dropped=notes) == {
+        "pause_s": 600
+    }
+    v205 = {**_eff(up.charger(2, "l", "L", 1)), "charge_pause_duration": 5}
+    assert load_timing(v205, minor=2, hub={}, dropped=notes) == {"pause_s": 300}
+    assert notes == []
+
+
+def test_grace_and_hysteresis_of_the_hub_and_a_load_that_differs() -> None:
+    notes: list[str] = []
+    hub = {**_eff(up.hub_v205()), "solar_grace_period": 10, "battery_soc_hysteresis": 5}
+    timing = hub_timing(hub, notes)
+    assert timing == {"grace_s": 600, "soc_hysteresis": 5}
+    load = _eff(up.charger(2, "l", "L", 1))  # 5 min: back to the default for this load
+    assert load_timing(load, minor=2, hub=timing, dropped=notes) == {"grace_s": 300}
+    assert load_timing({**load, "solar_grace_period": 10}, minor=2, hub=timing, dropped=notes) == {}
+    assert hub_timing(_eff(up.hub_v205()), notes) == {}
+    assert load_timing({**load, "charge_pause_duration": 600}, minor=2, hub={}, dropped=notes) == {
+        "pause_s": 3600
+    }
+    assert notes == ["L: pause_s: 36000 is outside 0..3600, 3600 is used"]
 
 
 def test_a_charger_goes_through_the_ocpp_integration_with_its_settings() -> None:

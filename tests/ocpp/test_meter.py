@@ -127,3 +127,22 @@ def test_garbage_never_yields_a_non_finite_or_absurd_reading(samples: list[dict]
         assert value is None or 0.0 <= value <= MAX_CURRENT_A
     assert conn.power_w is None or 0.0 <= conn.power_w <= 3 * MAX_POWER_W
     assert conn.energy_wh is None or 0.0 <= conn.energy_wh <= 3 * MAX_ENERGY_WH
+
+
+def test_current_offered_is_what_the_charger_reports_it_offers() -> None:
+    conn = _apply(
+        {"value": "16", "measurand": "Current.Offered", "unit": "A"},
+        {"value": "7.5", "measurand": "Current.Import", "phase": "L1", "unit": "A"},
+    )
+    assert conn.reported_offered_a == 16.0
+    assert conn.current_a == [7.5, None, None]  # an offer is no draw
+    per_phase = _apply(
+        *({"value": "10", "measurand": "Current.Offered", "phase": p} for p in ("L1", "L2", "L3"))
+    )
+    assert per_phase.reported_offered_a == 10.0
+
+
+def test_absurd_offers_are_ignored() -> None:
+    for value in ("nan", "inf", "-6", "100000", "ten"):
+        conn = _apply({"value": value, "measurand": "Current.Offered", "unit": "A"})
+        assert conn.reported_offered_a is None, value

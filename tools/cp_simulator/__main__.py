@@ -27,6 +27,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--ramp", type=float, default=2.0, help="car ramp, A per second")
     parser.add_argument("--car-max", type=float, default=32.0, help="car's own limit, A")
     parser.add_argument("--phases", type=int, default=3, help="phases the car draws on")
+    parser.add_argument(
+        "--phase-switching", action="store_true", help="follow numberPhases (1/3-phase switching)"
+    )
     parser.add_argument("--reject-profiles", action="store_true")
     parser.add_argument("--ignore-profiles", action="store_true", help="accept but ignore")
     parser.add_argument("--w-only", action="store_true", help="only W schedules")
@@ -56,6 +59,8 @@ async def main(args: argparse.Namespace) -> None:
             reply_delay_s=args.reply_delay,
         ),
     )
+
+    sim.station.honours_phases = args.phase_switching
 
     def show(item: Received) -> None:
         print(f"<- {item.action} {item.payload}", flush=True)

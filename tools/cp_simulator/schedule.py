@@ -79,15 +79,14 @@ def _schedule_start(
     return start
 
 
-def limit_of(
+def period_of(
     item: Installed,
     now: datetime,
     *,
-    voltage: float,
     tx_started_at: datetime | None = None,
     relative_start: RelativeStart = "install",
-) -> float | None:
-    """The limit (A per phase) this profile imposes at ``now``; None when not in force."""
+) -> dict[str, Any] | None:
+    """The schedule period of this profile in force at ``now``; None when not in force."""
     profile = item.profile
     if "validFrom" in profile and now < parse_time(profile["validFrom"]):
         return None
@@ -104,10 +103,23 @@ def limit_of(
     for period in sorted(schedule["chargingSchedulePeriod"], key=lambda p: p["startPeriod"]):
         if float(period["startPeriod"]) <= elapsed:
             current = period
+    return current
+
+
+def limit_of(
+    item: Installed,
+    now: datetime,
+    *,
+    voltage: float,
+    tx_started_at: datetime | None = None,
+    relative_start: RelativeStart = "install",
+) -> float | None:
+    """The limit (A per phase) this profile imposes at ``now``; None when not in force."""
+    current = period_of(item, now, tx_started_at=tx_started_at, relative_start=relative_start)
     if current is None:
         return None
     limit = float(current["limit"])
-    if schedule["chargingRateUnit"] == "W":
+    if item.profile["chargingSchedule"]["chargingRateUnit"] == "W":
         limit /= voltage * int(current.get("numberPhases", 3))
     return limit
 
@@ -170,14 +182,14 @@ class ProfileStore:
             if not (item.purpose == TX and item.profile.get("transactionId") == transaction_id)
         ]
 
-    def _winner(
+    def _winning(
         self,
         candidates: list[Installed],
         now: datetime,
         voltage: float,
         tx_started_at: datetime | None,
         relative: RelativeStart,
-    ) -> float | None:
+    ) -> tuple[Installed, float] | None:
         # highest stack level first; at a tie the connector's own profile beats connector 0
         ordered = sorted(candidates, key=lambda i: (i.stack_level, i.connector_id), reverse=True)
         for item in ordered:
@@ -189,7 +201,59 @@ class ProfileStore:
                 relative_start=relative,
             )
             if limit is not None:
-                return limit
+                return item, limit
+        return None
+
+    def _winner(
+        self,
+        candidates: list[Installed],
+        now: datetime,
+        voltage: float,
+        tx_started_at: datetime | None,
+        relative: RelativeStart,
+    ) -> float | None:
+        won = self._winning(candidates, now, voltage, tx_started_at, relative)
+        return None if won is None else won[1]
+
+    def _connector_candidates(
+        self, connector_id: int, transaction_id: int | None
+    ) -> tuple[list[Installed], list[Installed]]:
+        """(TxProfiles of the running transaction, TxDefaultProfiles) for a connector."""
+        tx = [
+            i
+            for i in self._items
+            if transaction_id is not None
+            and i.purpose == TX
+            and i.connector_id == connector_id
+            and i.profile.get("transactionId", transaction_id) == transaction_id
+        ]
+        defaults = [
+            i
+            for i in self._items
+            if i.purpose == TX_DEFAULT and i.connector_id in (0, connector_id)
+        ]
+        return tx, defaults
+
+    def phases(
+        self,
+        connector_id: int,
+        now: datetime,
+        *,
+        transaction_id: int | None,
+        tx_started_at: datetime | None = None,
+        voltage: float = 230.0,
+        relative_start: RelativeStart = "install",
+    ) -> int | None:
+        """``numberPhases`` of the profile that governs a connector now (None: none says)."""
+        args = (now, voltage, tx_started_at, relative_start)
+        for candidates in self._connector_candidates(connector_id, transaction_id):
+            won = self._winning(candidates, *args)
+            if won is not None:
+                period = period_of(
+                    won[0], now, tx_started_at=tx_started_at, relative_start=relative_start
+                )
+                value = None if period is None else period.get("numberPhases")
+                return int(value) if value in (1, 2, 3) else None
         return None
 
     def limit_a(
@@ -204,22 +268,9 @@ class ProfileStore:
     ) -> float | None:
         """Composite limit (A per phase) for one connector at ``now``; None = unlimited."""
         args = (now, voltage, tx_started_at, relative_start)
-        limit: float | None = None
-        if transaction_id is not None:
-            tx = [
-                i
-                for i in self._items
-                if i.purpose == TX
-                and i.connector_id == connector_id
-                and i.profile.get("transactionId", transaction_id) == transaction_id
-            ]
-            limit = self._winner(tx, *args)
+        tx, defaults = self._connector_candidates(connector_id, transaction_id)
+        limit = self._winner(tx, *args)
         if limit is None:
-            defaults = [
-                i
-                for i in self._items
-                if i.purpose == TX_DEFAULT and i.connector_id in (0, connector_id)
-            ]
             limit = self._winner(defaults, *args)
         cap = self._winner([i for i in self._items if i.purpose == CP_MAX], *args)
         if cap is not None:

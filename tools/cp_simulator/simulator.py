@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import ssl
 import uuid
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
@@ -68,6 +69,7 @@ class Simulator:
         reconnect_delay_s: float = 0.5,
         relative_start: RelativeStart = "install",
         id_tag: str = "SIMTAG",
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.url = f"{url.rstrip('/')}/{cpid}"
         self.cpid = cpid
@@ -80,6 +82,7 @@ class Simulator:
         self.boot_on_reconnect = boot_on_reconnect
         self.reconnect_delay_s = reconnect_delay_s
         self.id_tag = id_tag
+        self.ssl_context = ssl_context  # for wss:// (e.g. one trusting a self-signed cert)
         self.station = Station(
             connectors=connectors,
             clock=clock,
@@ -180,8 +183,9 @@ class Simulator:
         while True:
             try:
                 protocols: Any = [self.subprotocol] if self.subprotocol else None
+                tls: Any = {"ssl": self.ssl_context} if self.url.startswith("wss:") else {}
                 async with connect(
-                    self.url, subprotocols=protocols, additional_headers=self._headers()
+                    self.url, subprotocols=protocols, additional_headers=self._headers(), **tls
                 ) as ws:
                     await self._serve(ws)
             except asyncio.CancelledError:

@@ -43,6 +43,8 @@ class Station:
             for n in range(1, connectors + 1)
         }
         self.profiles = ProfileStore()
+        self.honours_phases = False
+        """A switching charger: it follows the governing profile's numberPhases."""
         self.config = {
             "MeterValueSampleInterval": "60",
             "MeterValuesSampledData": "Energy.Active.Import.Register",
@@ -122,6 +124,17 @@ class Station:
         """Advance the car to the clock's now and return its draw per phase (A)."""
         conn = self.connectors[connector_id]
         charging = conn.transaction_id is not None
+        if self.honours_phases:
+            wanted = self.profiles.phases(
+                connector_id,
+                self.clock(),
+                transaction_id=conn.transaction_id,
+                tx_started_at=conn.tx_started_at,
+                voltage=self.voltage,
+                relative_start=self.relative_start,
+            )
+            if wanted in (1, 3):
+                conn.car.switch_phases(wanted, self.clock())
         return conn.car.update(self.clock(), self.allowed_a(connector_id), charging)
 
     def status_for(self, connector_id: int) -> str:
@@ -139,18 +152,23 @@ class Station:
         """One MeterValues sample set: current per phase (A), power (kW), register (kWh)."""
         draw = self.draw_a(connector_id)
         car = self.connectors[connector_id].car
+        # Every leg the charger is wired for (3), as real chargers meter: the legs the
+        # car does not draw on (a 1-phase car, or one phase switched) read 0 A.
         samples: list[dict[str, Any]] = [
             {
-                "value": f"{draw:.1f}",
+                "value": f"{draw if i < car.active_phases else 0.0:.1f}",
                 "measurand": "Current.Import",
                 "phase": f"L{i + 1}",
                 "unit": "A",
             }
-            for i in range(car.phases)
+            for i in range(max(car.phases, car.legs))
         ]
         samples.append(
             {"value": f"{car.power_w / 1000:.3f}", "measurand": "Power.Active.Import", "unit": "kW"}
         )
+        offered = self.allowed_a(connector_id)  # its charging profiles' limit (None: none)
+        if offered is not None:
+            samples.append({"value": f"{offered:.1f}", "measurand": "Current.Offered", "unit": "A"})
         samples.append(
             {
                 "value": f"{car.energy_wh / 1000:.4f}",

@@ -32,6 +32,10 @@ class LoadCommand:
     reason: str
     pause_s: float = 0.0
     grace_s: float = 0.0
+    phases: int | None = None
+    """Switching chargers: the phase count every profile must carry (numberPhases)."""
+    phase_command: int | None = None
+    """Switching chargers: switch to this phase count now (the load was offered 0 A)."""
 
 
 class LoadAdapter(Protocol):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Literal, cast
 
@@ -70,6 +71,7 @@ class BuiltinServerAdapter:
         self.connector_id = int(get(CONF_CONNECTOR_ID, 1))
         self.settings = profile_settings(hub_data, subentry_data)
         self.legs = self.settings.phases
+        self._phases_changed = False
         self._min_send = min_send_interval(subentry_data)
         # what the session was handed (queued or answered), and whether it is followed
         self._pacer = SendPacer(float(self.settings.validity_s or 0), self._min_send)
@@ -150,6 +152,10 @@ class BuiltinServerAdapter:
         """Hand the command's limit to the session when due; check compliance."""
         if command.send or self._target_a is None:
             self._target_a = command.current_a
+        if command.phases is not None and command.phases != self.settings.phases:
+            # A phase switch: every profile from now on carries the new numberPhases.
+            self.settings = replace(self.settings, phases=command.phases)
+            self._phases_changed = True
         if self.session is None or not self.session.state.connected:
             return  # the session resends its last limit when the charger is back
         now = self._now()
@@ -190,13 +196,14 @@ class BuiltinServerAdapter:
         amps = offered_limit_a(self._target_a, self.settings.min_a)
         conn = self.connector
         floor_a = self.settings.floor_a if conn is not None and conn.floor_installed else None
-        if not self._pacer.due(amps, now, floor_a=floor_a):
+        switched, self._phases_changed = self._phases_changed, False
+        if not self._pacer.due(amps, now, floor_a=floor_a, force=switched):
             return
         self._send_seq += 1
         seq = self._send_seq
         self._pacer.sent(amps, now)
         self._compliance.expect(amps)
-        fut = await session.set_limit(self.connector_id, amps)
+        fut = await session.set_limit(self.connector_id, amps, self.settings if switched else None)
         fut.add_done_callback(lambda done: self._profile_done(done, seq))
 
     async def _reset(self, session: ChargePointSession, now: datetime) -> asyncio.Future[Any]:

@@ -23,6 +23,8 @@ from ..const import (
     CONF_BACKEND,
     CONF_CONTROL,
     CONF_CONTROL_ENTITY,
+    CONF_PHASE_SWITCH_ENTITY,
+    CONF_PHASE_SWITCHING,
     CONTROL_SETPOINT,
     SUBENTRY_LOAD,
     SUBENTRY_PLUG,
@@ -30,6 +32,7 @@ from ..const import (
 )
 from ..load_config import rated_w
 from .base import LoadAdapter, LoadCommand, LoadReading
+from .phase_switch import PhaseSwitchAdapter
 from .setpoint import SetpointAdapter
 from .switch import SwitchPlugAdapter
 from .thermostat import ThermalSwitchAdapter, ThermostatAdapter
@@ -103,6 +106,22 @@ def _load_adapter(
 
 
 def create_adapter(
+    hass: HomeAssistant,
+    hub_data: Mapping[str, Any],
+    subentry: ConfigSubentry,
+    *,
+    central: CentralSystem | None = None,
+) -> LoadAdapter:
+    """The adapter for one load subentry; a charger that switches its phases
+    through an entity gets that entity wrapped around its own adapter."""
+    adapter = _create_adapter(hass, hub_data, subentry, central=central)
+    entity_id = subentry.data.get(CONF_PHASE_SWITCH_ENTITY)
+    if subentry.data.get(CONF_PHASE_SWITCHING) == "entity" and isinstance(entity_id, str):
+        return PhaseSwitchAdapter(hass, adapter, entity_id)
+    return adapter
+
+
+def _create_adapter(
     hass: HomeAssistant,
     hub_data: Mapping[str, Any],
     subentry: ConfigSubentry,

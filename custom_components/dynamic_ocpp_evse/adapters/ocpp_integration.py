@@ -75,6 +75,7 @@ class OcppIntegrationAdapter:
         self._connectors = max(1, int(get(CONF_CONNECTOR_COUNT, 1)))
         settings = profile_settings(hub_data, subentry_data)
         self._legs = settings.phases
+        self._profile_phases = settings.phases  # numberPhases of dynamic profiles
         self._voltage = settings.voltage
         self._min_a = settings.min_a
         self._unit_cfg: RateUnit = settings.unit
@@ -123,10 +124,13 @@ class OcppIntegrationAdapter:
 
     @property
     def status(self) -> str:
-        """ok, charger_missing, service_failed, non_compliant, offline (not
-        connected) or unconfirmed (the floor was sent, its effect not seen yet)."""
+        """ok, charger_missing, unsupported (ocpp release or OCPP version), service_failed,
+        non_compliant, offline (not connected) or unconfirmed (the floor was sent,
+        its effect not seen yet)."""
         if self._missing:
             return "charger_missing"
+        if self._unit.unsupported:
+            return "unsupported"
         if self._failing:
             return "service_failed"
         if self._compliance.non_compliant:
@@ -157,13 +161,16 @@ class OcppIntegrationAdapter:
         """Send the command's profile when due; refresh it; check compliance."""
         if command.send or self._target_a is None:
             self._target_a = command.current_a
+        switched = command.phases is not None and command.phases != self._profile_phases
+        if command.phases is not None:
+            self._profile_phases = command.phases  # a phase switch goes out at once
         now = self._now()
         async with self._unit.lock:
             if not self._charger_reachable():
                 return
             if self._floor.due(now) and not await self._install_floor():
                 return
-            await self._send_dynamic(now, force=False)
+            await self._send_dynamic(now, force=switched)
             self._check_floor()
             if self._check_compliance() and self._unit.may_auto_reset(now):
                 _LOGGER.warning("%s: clearing and re-installing its profiles", self.cpid)
@@ -214,6 +221,8 @@ class OcppIntegrationAdapter:
     def _charger_reachable(self) -> bool:
         """Device known and connected; after a reconnect, floor and profile are re-sent."""
         self._missing = not self._unit.device_present()
+        if self._missing or not self._unit.check_support():
+            return False
         offline = self._reader.offline
         reconnects = self._reader.reconnects()
         if (self._offline and not offline) or (
@@ -226,11 +235,13 @@ class OcppIntegrationAdapter:
         if reconnects is not None:
             self._reconnects = reconnects
         self._offline = offline
-        return not self._missing and not offline
+        return not offline
 
     async def _install_floor(self) -> bool:
         if self._unit.capabilities is None:
             await self._unit.async_probe()
+            if self._unit.unsupported:
+                return False
         level = floor_stack_level(self._stack)
         slots = self._unit.capabilities.max_profiles if self._unit.capabilities else None
         if level is None or (slots is not None and slots < 2 * self._connectors):
@@ -282,7 +293,7 @@ class OcppIntegrationAdapter:
             self._connector,
             amps,
             min_a=self._min_a,
-            phases=self._legs,
+            phases=self._profile_phases,
             voltage=self._voltage,
             unit=self._rate_unit,
             kind=self._kind,

@@ -5,8 +5,11 @@ registry that finds the unit for ``(hass, cpid)``, the lock that serialises ever
 service call to that charger, the reset (``ocpp.clear_profile`` wipes the profiles of
 *every* connector, so each member re-installs its floor and current profile right
 after), the charger's non-compliance repair issue, the probed capabilities (allowed
-rate units, highest stack level) and lookups of the ``ocpp`` integration's devices and
-entities by unique id. Service calls are bounded by a timeout and never block.
+rate units, highest stack level), whether the ``ocpp`` release and the charger's OCPP
+version can be driven at all (with its repair issue) and lookups of the ``ocpp``
+integration's devices and entities by unique id. Service calls are bounded by a
+timeout and never block. Each configuration key is asked at most once per charger
+and run (the ``ocpp`` integration raises a notification for every unknown key).
 """
 
 from __future__ import annotations
@@ -26,6 +29,12 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.util.hass_dict import HassKey
 
 from ..const import DOMAIN
+from ..ocpp_discovery import (
+    ocpp_support,
+    runtime_protocol,
+    supported_protocol,
+    wrong_protocol,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -33,6 +42,9 @@ OCPP_DOMAIN = "ocpp"
 SERVICE_TIMEOUT_S = 10.0
 RESET_MIN_INTERVAL = timedelta(minutes=5)
 ISSUE_NON_COMPLIANT = "charger_non_compliant"
+ISSUE_UNSUPPORTED = "ocpp_unsupported"  # id prefix; translation keys below
+ISSUE_PROTOCOL = "ocpp_protocol_unsupported"
+ISSUE_VERSION = "ocpp_version_unsupported"
 
 KEY_RATE_UNITS = "ChargingScheduleAllowedChargingRateUnit"
 KEY_MAX_STACK_LEVEL = "ChargeProfileMaxStackLevel"
@@ -64,6 +76,29 @@ def raise_non_compliant_issue(
         translation_key=ISSUE_NON_COMPLIANT,
         translation_placeholders={"charger": cpid, "connectors": connectors},
     )
+
+
+def unsupported_issue_id(cpid: str) -> str:
+    """Repair issue id of a charger the ``ocpp`` integration cannot drive for us."""
+    return f"{ISSUE_UNSUPPORTED}_{cpid}"
+
+
+def raise_unsupported_issue(hass: HomeAssistant, cpid: str, protocol: str | None) -> None:
+    """A charger on OCPP 2.x (``protocol``) or an ``ocpp`` release without custom profiles."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        unsupported_issue_id(cpid),
+        is_fixable=False,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key=ISSUE_PROTOCOL if protocol else ISSUE_VERSION,
+        translation_placeholders={"charger": cpid, "protocol": protocol or ""},
+    )
+
+
+def clear_unsupported_issue(hass: HomeAssistant, cpid: str) -> None:
+    """The charger can be driven (again)."""
+    ir.async_delete_issue(hass, DOMAIN, unsupported_issue_id(cpid))
 
 
 class UnitMember(Protocol):
@@ -201,6 +236,8 @@ class OcppUnit:
         self.lock = asyncio.Lock()
         self.members: dict[int, UnitMember] = {}
         self.capabilities: Capabilities | None = None
+        self.protocol: str | None = None  # "1.6", "2.0.1", ... once known
+        self.unsupported = False  # release too old or charger on OCPP 2.x: nothing is sent
         self.last_reset: datetime | None = None
         self._non_compliant: set[int] = set()
 
@@ -214,8 +251,34 @@ class OcppUnit:
         device = dr.async_get(self.hass).async_get_device(identifiers={(OCPP_DOMAIN, self.cpid)})
         return device is not None
 
+    def check_support(self) -> bool:
+        """False (and a repair issue) when this charger cannot be driven; no calls."""
+        support = ocpp_support(self.hass)
+        self.protocol = runtime_protocol(self.hass, self.cpid) or self.protocol
+        too_old = support is not None and not support.custom_profiles
+        unsupported = too_old or not supported_protocol(self.protocol)
+        if unsupported and not self.unsupported:
+            _LOGGER.error(
+                "%s: cannot be driven through the ocpp integration (%s); see the repair issue",
+                self.cpid,
+                f"OCPP {self.protocol}" if not too_old else "ocpp release before 0.6",
+            )
+            raise_unsupported_issue(self.hass, self.cpid, None if too_old else self.protocol)
+        elif not unsupported and self.unsupported:
+            clear_unsupported_issue(self.hass, self.cpid)
+        self.unsupported = unsupported
+        return not unsupported
+
     async def async_probe(self) -> None:
-        """Ask the charger for rate units, stack levels, profile slots (best effort, once)."""
+        """Ask the charger for rate units, stack levels, profile slots (best effort, once).
+
+        Not asked when the ``ocpp`` release gives no answers (before v0.8); a charger
+        that is not connected is asked again later, any other failure is final.
+        """
+        support = ocpp_support(self.hass)
+        if support is not None and not support.config_responses:
+            self.capabilities = Capabilities()
+            return
         values: dict[str, object] = {}
         for key in (KEY_RATE_UNITS, KEY_MAX_STACK_LEVEL, KEY_MAX_PROFILES):
             try:
@@ -227,8 +290,14 @@ class OcppUnit:
                 )
             except Exception as err:
                 _LOGGER.debug("%s: get_configuration %s failed: %s", self.cpid, key, err)
+                if wrong_protocol(err):
+                    self.protocol = "2.0.1"
+                    self.check_support()
+                if not charger_unreachable(err):
+                    self.capabilities = Capabilities()
                 return
             values[key] = _config_value(response)
+        self.protocol = self.protocol or "1.6"
         self.capabilities = Capabilities(
             parse_rate_units(values[KEY_RATE_UNITS]),
             _integer(values[KEY_MAX_STACK_LEVEL]),

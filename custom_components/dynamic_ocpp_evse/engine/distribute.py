@@ -59,6 +59,8 @@ class Solver:
         }
         self.blocked_by: dict[int, str] = {}
         self.order = problem.order
+        self.unit_of = problem.unit_of
+        self.target = problem.target_a
         self.filled: list[float] | None = None
         """``shared`` only: every load's current when water-filling ended, before
         the rounding to 0.1 A (the highest it held during the solve, together with
@@ -92,21 +94,22 @@ class Solver:
     ) -> tuple[float, int, float]:
         """:meth:`headroom` and, from the same pass, the room the physical limits
         alone leave (the third value)."""
-        unit = self.p.unit_of[i]
+        unit = self.unit_of[i]
         if unit is not None:
             holder = self.claimed.get(unit, i)
             if holder != i and (self.x[holder] > 0 or not settled):
                 return 0.0, -2, 0.0
         x = self.x[i]
         cap, used = self.cap, self.used
-        best = self.p.target_a[i]
+        best = self.target[i]
+        limit = best - EPS
         binding = -1
         for r, c in self.hard[i]:
             room = x + (cap[r] - used[r]) / c
-            if room < best - EPS:
-                best, binding = room, r
-        hard_best = max(0.0, best)
-        if not hard_only:
+            if room < limit:
+                best, binding, limit = room, r, room - EPS
+        hard_best = best if best > 0.0 else 0.0
+        if not hard_only and self.pooled[i]:
             own = self.own_pool[i]
             running = self.running
             for r, c, pool in self.pooled[i]:
@@ -114,9 +117,9 @@ class Solver:
                     room = x + (cap[r] - used[r]) / c
                     if pool is Pool.ECO and own is Pool.ECO:
                         room = max(self.p.loads[i].min_a, room)
-                    if room < best - EPS:
-                        best, binding = room, r
-        return max(0.0, best), binding, hard_best
+                    if room < limit:
+                        best, binding, limit = room, r, room - EPS
+        return (best if best > 0.0 else 0.0), binding, hard_best
 
     def reason_of(self, i: int, r: int) -> str:
         """The machine-readable reason naming resource r as seen by load i."""
@@ -149,12 +152,14 @@ class Solver:
         if delta == 0:
             return
         self.x[i] = amps
+        used = self.used
         for r, coefficient in self.p.uses[i]:
-            self.used[r] += coefficient * delta
-        unit = self.p.unit_of[i]
+            used[r] += coefficient * delta
+        unit = self.unit_of[i]
         if unit is not None and amps > 0:
             self.claimed[unit] = i
-        self._track_pool(i)
+        if self.own_pool[i] is not None:
+            self._track_pool(i)
 
     def _track_pool(self, i: int) -> None:
         pool = self.own_pool[i]
@@ -247,14 +252,23 @@ class Solver:
 
     def water_fill(self) -> None:
         """Max-min fair raise, tier by tier, from the reserved minimums."""
-        tiers = sorted({self.p.loads[i].tier for i in self.order})
-        for tier in tiers:
-            members = [i for i in self.order if self.p.loads[i].tier == tier and i in self.reserved]
+        loads = self.p.loads
+        reserved = self.reserved
+        by_tier: dict[int, list[int]] = {}
+        for i in self.order:
+            tier = loads[i].tier
+            if tier not in by_tier:
+                by_tier[tier] = []
+            if i in reserved:
+                by_tier[tier].append(i)
+        for tier in sorted(by_tier):
+            members = by_tier[tier]
             self._fill(members, self.active_pools() | self._own_pools(members))
         self.filled = list(self.x)
+        x = self.x
         for i in self.order:
-            if not self.p.loads[i].binary and self.x[i] > 0:
-                self.assign(i, self.usable(i, self.x[i] + 1e-7))
+            if x[i] > 0 and not loads[i].binary:
+                self.assign(i, self.usable(i, x[i] + 1e-7))
         self._hand_out_leftovers()
 
     def _hand_out_leftovers(self) -> None:

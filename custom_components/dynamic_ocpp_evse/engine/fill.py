@@ -27,12 +27,11 @@ def progressive_fill(solver: Solver, members: list[int], active: set[Pool]) -> N
     as far as the limits enforced on each (hard ones and ``active`` pools) allow;
     then book the new currents on every limit."""
     p = solver.p
-    resources = p.resources
     loads = p.loads
     targets = p.target_a
     x = solver.x
-    count = len(resources)
-    capacity = [res.capacity for res in resources]
+    capacity = solver.cap
+    count = len(capacity)
     frozen: set[int] = set()
     saturated: set[int] = set()
     slope = [0.0] * count
@@ -45,8 +44,16 @@ def progressive_fill(solver: Solver, members: list[int], active: set[Pool]) -> N
     push, pop = heapq.heappush, heapq.heappop
     before = {i: x[i] for i in members}
 
-    uses = {i: solver.enforced_uses(i, active) for i in members}
-    limited_by = {i: {r for r, _ in u} for i, u in uses.items()}
+    uses: dict[int, list[tuple[int, float]]] = {}
+    limits: dict[int, list[int]] = {}  # limit -> the members it is enforced on, in order
+    for i in members:
+        mine = uses[i] = solver.enforced_uses(i, active)
+        for r, _ in mine:
+            on = limits.get(r)
+            if on is None:
+                limits[r] = [i]
+            else:
+                on.append(i)
     level = 0.0
 
     def freeze(i: int, amps: float) -> None:
@@ -76,11 +83,10 @@ def progressive_fill(solver: Solver, members: list[int], active: set[Pool]) -> N
                 if ver != version[ident]:
                     continue
                 saturated.add(ident)
-                for i, _ in resources[ident].members:
+                for i in limits[ident]:
                     if i in rising:
-                        if ident in limited_by[i]:
-                            freeze(i, level)
-                    elif i in uses and ident in limited_by[i]:
+                        freeze(i, level)
+                    else:
                         frozen.add(i)
             elif kind == TARGET:
                 if ident in rising:

@@ -19,12 +19,16 @@ def load_yaml(path: str | Path) -> Mapping[str, Any]:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as err:
         raise LoadError(f"{path}: cannot read file ({err.strerror})") from None
+    except UnicodeDecodeError as err:
+        raise LoadError(f"{path}: not UTF-8 text (byte {err.start})") from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise LoadError(f"{path}: not valid YAML{where}") from None
+    except RecursionError:
+        raise LoadError(f"{path}: nested too deeply") from None
     if not isinstance(data, Mapping):
         raise LoadError(f"{path}: top level must be a mapping with 'site' and 'loads'")
     return data

@@ -14,13 +14,17 @@ The part reachable from i through tight limits is solved as a site of its own
 result is exact when the loose limits stay loose with the part's new currents:
 the loads outside the part then do exactly what they did, and the part does
 exactly what the sub-site did. That is checked after solving, against each
-load's highest current during the solve; when it fails, or when the part is
-most of the site, :meth:`Locality.answer` returns None and the caller re-solves.
+load's highest current during the solve; when it fails, :meth:`Locality.answer`
+returns None and the caller re-solves the whole site. Answers are cached by
+everything they depend on, so a controller asking again with the same parts
+(only loose limits' readings changed) gets them without solving.
 """
 
 from __future__ import annotations
 
 import copy
+import math
+import operator
 
 from .constraints import Pool, Problem, Resource
 from .distribute import Solver, solve
@@ -39,24 +43,21 @@ class Locality:
         self.p = problem
         self.distribution = distribution
         resources = problem.resources
-        count = len(resources)
         x = baseline.x
         filled = baseline.filled
-        peak = x if filled is None else [max(a, b) for a, b in zip(filled, x, strict=True)]
+        peak = x if filled is None else list(map(max, filled, x))
         self.peak = peak
         # Per limit: the most its members together held at any time (a bound), and
         # the most any one member could ask of it (its target, or target if active).
-        held = [0.0] * count
-        demand = [0.0] * count
-        targets, if_active = problem.target_a, problem.active_target_a
-        for j, uses in enumerate(problem.uses):
-            top = peak[j]
-            want = max(targets[j], if_active[j])
-            for r, c in uses:
-                held[r] += c * top
-                demand[r] = max(demand[r], c * want)
+        want = list(map(max, problem.target_a, problem.active_target_a))
+        held: list[float] = []
+        demand: list[float] = []
+        for index, coefficient in _columns(problem):
+            held.append(math.sumprod(coefficient, map(peak.__getitem__, index)))
+            demand.append(max(map(operator.mul, coefficient, map(want.__getitem__, index))))
         self.held = held
         self.demand = demand
+        self.capacity = [res.capacity for res in resources]
         sequential = {f"charger:{unit}" for unit in problem.unit_of if unit is not None}
         kind: list[int] = []
         for r, res in enumerate(resources):
@@ -70,12 +71,21 @@ class Locality:
             else:
                 kind.append(JOIN)
         self.kind = kind
-        self.limit = len(problem.loads) // 2
-        self.templates: dict[tuple[int, ...], Problem] = {}
-        self.parts: dict[int, tuple[int, ...]] = {}
+        # The parts and their limits depend only on the site's shape and which
+        # limits are tight: kept across calls while both stay the same.
+        key = (id(problem.uses), tuple(kind))
+        known = _parts.get(key)
+        if known is None or known[0] is not problem.uses:
+            if len(_parts) >= PART_CACHE_SIZE:
+                _parts.clear()
+            known = _parts[key] = (problem.uses, {}, {})
+        self.parts: dict[int, tuple[int, ...]] = known[1]
+        self.kept: dict[tuple[int, ...], tuple[int, ...]] = known[2]
+        self.sites: dict[tuple[int, ...], Problem] = {}
 
-    def part(self, i: int) -> list[int] | None:
-        """Load positions joined to load i by tight limits (None: most of the site)."""
+    def part(self, i: int) -> list[int]:
+        """Load positions joined to load i by tight limits (a sequential unit's
+        connectors count as joined), in input order."""
         uses, kind, resources = self.p.uses, self.kind, self.p.resources
         seen = {i}
         stack = [i]
@@ -90,69 +100,97 @@ class Locality:
                     if k not in seen:
                         seen.add(k)
                         stack.append(k)
-            if len(seen) > self.limit:
-                return None
         return sorted(seen)
 
     def answer(self, i: int) -> float | None:
         """What load i would get if active, or None when it must be re-solved."""
         part = self.parts.get(i)
         if part is None:
-            found = self.part(i)
-            if found is None:
-                return None
-            part = tuple(found)
+            part = tuple(self.part(i))
             for j in part:  # a part is the same seen from any of its loads
                 self.parts[j] = part
-            self.templates[part] = self._sub_site(found)
-        template = self.templates[part]
+        basis = self._basis(part)
         p = self.p
         kind = self.kind
         k_i = part.index(i)
-        sub = copy.copy(template)
-        sub.target_a = list(template.target_a)
-        sub.target_a[k_i] = p.active_target_a[i]
-        solved = solve(sub, self.distribution).solver
-        assert solved is not None
-        x = solved.x
-        filled = solved.filled
-        peak = x if filled is None else [max(a, b) for a, b in zip(filled, x, strict=True)]
+        key = (basis, k_i, p.active_target_a[i])
+        before = tuple(self.peak[j] for j in part)
+        known = _answers.get(key)
+        if known is not None and known[0] is p.uses:
+            _, amps, peak, seen_before, seen_more = known
+        else:
+            template = self._sub_site(part)
+            sub = copy.copy(template)
+            sub.target_a = list(template.target_a)
+            sub.target_a[k_i] = p.active_target_a[i]
+            solved = solve(sub, self.distribution).solver
+            assert solved is not None
+            x, filled = solved.x, solved.filled
+            peak = x if filled is None else [max(a, b) for a, b in zip(filled, x, strict=True)]
+            amps = x[k_i]
+            seen_before, seen_more = (), {}
+        if before == seen_before:
+            more = seen_more  # the part held the same as when this answer was cached
+        else:
+            # What the part's new currents add to each loose limit it touches.
+            more = {}
+            for k, j in enumerate(part):
+                change = peak[k] - before[k]
+                if change == 0.0:
+                    continue
+                for r, c in p.uses[j]:
+                    if kind[r] == DROP:
+                        more[r] = more.get(r, 0.0) + c * change
+            _remember(key, (p.uses, amps, peak, before, more))
         # The loose limits must stay loose with the part's new currents.
-        more: dict[int, float] = {}
-        for k, j in enumerate(part):
-            change = peak[k] - self.peak[j]
-            if change == 0.0:
-                continue
-            for r, c in p.uses[j]:
-                if kind[r] == DROP:
-                    more[r] = more.get(r, 0.0) + c * change
+        capacity, held, demand = self.capacity, self.held, self.demand
         for r, extra in more.items():
-            room = p.resources[r].capacity - self.held[r] - extra
-            if room < self.demand[r] + MARGIN:
+            if capacity[r] - held[r] - extra < demand[r] + MARGIN:
                 return None
-        return x[k_i]
+        return amps
 
-    def _sub_site(self, part: list[int]) -> Problem:
-        """The part as a site of its own: its loads in the same order, the tight
-        limits with every member (all of them are in the part) and the zero pools
-        with the part's members only; the loose limits left out."""
+    def _limits(self, part: tuple[int, ...]) -> tuple[int, ...]:
+        """The part's limits: the tight ones and the zero pools its loads use."""
+        kept = self.kept.get(part)
+        if kept is None:
+            uses, kind = self.p.uses, self.kind
+            kept = self.kept[part] = tuple(
+                sorted({r for j in part for r, _ in uses[j] if kind[r] != DROP})
+            )
+        return kept
+
+    def _basis(self, part: tuple[int, ...]) -> tuple[object, ...]:
+        """Everything the part's solution depends on besides the site's shape (the
+        shape is checked by identity when a cached answer is used)."""
         p = self.p
-        kind = self.kind
+        kept = self._limits(part)
+        loads, targets, resources = p.loads, p.target_a, p.resources
+        return (
+            self.distribution,
+            part,
+            tuple((loads[j].min_a, loads[j].max_a, loads[j].binary) for j in part),
+            tuple(targets[j] for j in part),
+            kept,
+            tuple(resources[r].capacity for r in kept),
+        )
+
+    def _sub_site(self, part: tuple[int, ...]) -> Problem:
+        """The part as a site of its own: its loads in the same order, the tight
+        limits with every member (all of them are in the part), the zero pools with
+        the part's members only; the loose limits left out."""
+        found = self.sites.get(part)
+        if found is not None:
+            return found
+        p = self.p
         where = {j: k for k, j in enumerate(part)}
-        members: dict[int, list[tuple[int, float]]] = {}
-        for k, j in enumerate(part):
-            for r, c in p.uses[j]:
-                if kind[r] == PIN:
-                    members.setdefault(r, []).append((k, c))
-                elif kind[r] == JOIN and r not in members:
-                    members[r] = [(where[m], cm) for m, cm in p.resources[r].members]
         renumber: dict[int, int] = {}
         resources: list[Resource] = []
-        for r in sorted(members):
+        for r in self._limits(part):
             res = p.resources[r]
             renumber[r] = len(resources)
-            resources.append(Resource(res.name, res.capacity, res.pool, members[r]))
-        return Problem(
+            members = [(where[m], c) for m, c in res.members if m in where]
+            resources.append(Resource(res.name, res.capacity, res.pool, members))
+        sub = Problem(
             tuple(p.loads[j] for j in part),
             [p.target_a[j] for j in part],
             [None] * len(part),
@@ -161,3 +199,66 @@ class Locality:
             [p.unit_of[j] for j in part],
             [p.active_target_a[j] for j in part],
         )
+        self.sites[part] = sub
+        return sub
+
+
+ANSWER_CACHE_SIZE = 4096
+"""At most this many cached answers (a car park of 3000 loads asks fewer)..."""
+ANSWER_CACHE_CURRENTS = 131_072
+"""... holding at most this many currents in all (a few MB)."""
+PART_CACHE_SIZE = 8
+_parts: dict[
+    tuple[int, tuple[int, ...]],
+    tuple[object, dict[int, tuple[int, ...]], dict[tuple[int, ...], tuple[int, ...]]],
+] = {}
+"""Parts and their limits by site shape (identity of its ``uses``) and tight limits."""
+_column_cache: dict[int, tuple[object, list[tuple[tuple[int, ...], tuple[float, ...]]]]] = {}
+
+
+def _columns(problem: Problem) -> list[tuple[tuple[int, ...], tuple[float, ...]]]:
+    """Per limit: its members' positions and coefficients, by site shape."""
+    key = id(problem.uses)
+    known = _column_cache.get(key)
+    if known is not None and known[0] is problem.uses:
+        return known[1]
+    columns = [
+        (tuple(k for k, _ in res.members), tuple(c for _, c in res.members))
+        for res in problem.resources
+    ]
+    if len(_column_cache) >= PART_CACHE_SIZE:
+        _column_cache.clear()
+    _column_cache[key] = (problem.uses, columns)
+    return columns
+
+
+Answer = tuple[object, float, list[float], tuple[float, ...], dict[int, float]]
+"""(site shape, the woken load's current, the part's highest currents, what the
+part held in the solved site then, and what the answer adds to each loose limit)."""
+_answers: dict[tuple[object, ...], Answer] = {}
+"""Sub-site answers by everything they depend on: a controller asks the same
+questions every few seconds, and a car park's parts rarely change between them
+(the breaker and import limit, whose readings do change, are loose limits)."""
+
+
+_held_currents = [0]
+
+
+def _remember(key: tuple[object, ...], answer: Answer) -> None:
+    """Cache one answer; when full, start afresh (bounded memory, no bookkeeping)."""
+    size = len(answer[2])
+    if size > ANSWER_CACHE_CURRENTS // 16:
+        return  # a part this large is most of a large site: not worth the memory
+    if len(_answers) >= ANSWER_CACHE_SIZE or _held_currents[0] + size > ANSWER_CACHE_CURRENTS:
+        _answers.clear()
+        _held_currents[0] = 0
+    _answers[key] = answer
+    _held_currents[0] += size
+
+
+def forget_answers() -> None:
+    """Empty the caches of sub-site answers and parts (the next what-if starts afresh)."""
+    _answers.clear()
+    _held_currents[0] = 0
+    _parts.clear()
+    _column_cache.clear()

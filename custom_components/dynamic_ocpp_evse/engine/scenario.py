@@ -65,6 +65,15 @@ def _number(
     return number
 
 
+def whole(value: Any, field: str, *, minimum: int = 0) -> int:
+    """A whole number, also when written with a decimal point (``1.0``)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ScenarioError(field, f"must be a whole number of {minimum} or more, got {value!r}")
+    return value
+
+
 def _opt_number(data: Mapping[str, Any], key: str, field: str, **kw: Any) -> float | None:
     value = data.get(key)
     if value is None:
@@ -188,9 +197,7 @@ def _load(data: Any, index: int, site: Site) -> Load:
     kind = _enum(Kind, raw.get("kind", "evse"), f"{field}.kind")
     default_mode = "standard" if kind is Kind.EVSE else "continuous"
     mode = _enum(Mode, raw.get("mode", default_mode), f"{field}.mode")
-    priority_raw = raw.get("priority", 1)
-    if isinstance(priority_raw, bool) or not isinstance(priority_raw, int) or priority_raw < 0:
-        raise ScenarioError(f"{field}.priority", "must be a whole number of 0 or more")
+    priority = whole(raw.get("priority", 1), f"{field}.priority")
     phases = _phases(raw.get("phases"), site, f"{field}.phases")
     binary = kind is Kind.PLUG or raw.get("power_w") is not None
     step_a = 0.0
@@ -233,7 +240,7 @@ def _load(data: Any, index: int, site: Site) -> Load:
         id=load_id,
         kind=kind,
         mode=mode,
-        priority=priority_raw,
+        priority=priority,
         min_a=min_a,
         max_a=max_a,
         phases=phases,

@@ -103,7 +103,12 @@ class BatteryMemory:
 
 def _value(raw: Mapping[str, Any], key: str, default: float, field: str) -> float:
     value = raw.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value < 0
+    ):
         raise ScenarioError(f"{field}.{key}", f"must be a number of 0 or more, got {value!r}")
     return float(value)
 

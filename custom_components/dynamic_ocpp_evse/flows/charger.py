@@ -25,6 +25,7 @@ from homeassistant.config_entries import (
 from homeassistant.helpers.selector import SelectOptionDict
 
 from ..adapters.charger_settings import rate_unit_option
+from ..adapters.ocpp_unit import clear_unsupported_issue, raise_unsupported_issue
 from ..const import (
     BACKEND_BUILTIN,
     BACKEND_OCPP_INTEGRATION,
@@ -37,9 +38,11 @@ from ..const import (
     CONF_MIN_CURRENT_A,
     CONF_MODE,
     CONF_NAME,
+    CONF_OCPP_SERVER_CERTFILE,
     CONF_OCPP_SERVER_ENABLED,
     CONF_OCPP_SERVER_PORT,
     CONF_OFFERED_ENTITY,
+    CONF_PASSWORD,
     CONF_PHASES,
     CONF_PRIORITY,
     CONF_PROFILE_KIND,
@@ -58,9 +61,11 @@ from ..const import (
 )
 from ..ocpp_discovery import (
     DiscoveredConnector,
-    async_get_rate_unit,
+    async_probe_charger,
     discover_connectors,
     ocpp_loaded,
+    ocpp_support,
+    supported_protocol,
 )
 from ..settings import user_values
 from ..validation import (
@@ -81,8 +86,11 @@ from .charger_forms import (
     RECONFIGURE_BUILTIN_SCHEMA,
     RECONFIGURE_OCPP_SCHEMA,
     SECTION_ADVANCED,
+    SECTION_PHASES,
     SECTION_PROFILE,
     connection_values,
+    phase_switching_errors,
+    phase_switching_fields,
     profile_fields,
 )
 from .helpers import (
@@ -90,6 +98,8 @@ from .helpers import (
     choice,
     clean_input,
     merge_step,
+    missing_required,
+    new_password,
     number,
     text,
     wiring_options,
@@ -107,6 +117,7 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         self._data: dict[str, Any] = {}
         self._found: dict[str, DiscoveredConnector] = {}
         self._prefill: dict[str, Any] = {}
+        self._new_password = new_password()  # suggested for a new built-in charger
 
     # -- helpers -------------------------------------------------------------
     def _own_id(self) -> str | None:
@@ -149,14 +160,10 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
 
     def _check_connector(self, answers: dict[str, Any], errors: dict[str, str]) -> None:
         check_ranges(answers, errors)
-        count, connector = answers.get(CONF_CONNECTOR_COUNT), answers.get(CONF_CONNECTOR_ID)
-        if (
-            count is not None
-            and connector is not None
-            and CONF_CONNECTOR_ID not in errors
-            and connector > count
-        ):
-            errors[CONF_CONNECTOR_ID] = "connector_above_count"
+        if CONF_CONNECTOR_COUNT not in errors:
+            check_min_max(
+                answers, CONF_CONNECTOR_ID, CONF_CONNECTOR_COUNT, errors, "connector_above_count"
+            )
         cpid = answers.get(CONF_CHARGE_POINT_ID)
         if cpid is not None and (not cpid or any(c in cpid for c in "/ \t#?")):
             errors[CONF_CHARGE_POINT_ID] = "invalid_charge_point_id"
@@ -174,20 +181,32 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         """Pick one of the OCPP integration's connectors, or enter it by hand."""
         if not ocpp_loaded(self.hass):
             return self.async_abort(reason="ocpp_not_installed")
+        support = ocpp_support(self.hass)
+        if support is not None and not support.custom_profiles:
+            return self.async_abort(reason="ocpp_too_old")
         if not self._found:
             self._found = {c.key: c for c in discover_connectors(self.hass)}
             if not self._found:
                 return self.async_abort(reason="ocpp_not_installed")
         self._data[CONF_BACKEND] = BACKEND_OCPP_INTEGRATION
+        errors: dict[str, str] = {}
+        placeholders = {"charger": "", "protocol": ""}
         if user_input is not None:
             target = user_input[CONF_TARGET]
-            if target in self._found:
-                found = self._found[target]
+            if target not in self._found:
+                return await self.async_step_connection()
+            found = self._found[target]
+            probe = await async_probe_charger(self.hass, found.cpid)
+            if supported_protocol(probe.protocol):
+                clear_unsupported_issue(self.hass, found.cpid)
                 self._prefill = connection_values(found)
                 self._prefill[CONF_NAME] = found.title
-                if rate_unit := await async_get_rate_unit(self.hass, found.cpid):
-                    self._prefill[CONF_RATE_UNIT] = rate_unit
-            return await self.async_step_connection()
+                if probe.rate_unit:
+                    self._prefill[CONF_RATE_UNIT] = probe.rate_unit
+                return await self.async_step_connection()
+            raise_unsupported_issue(self.hass, found.cpid, probe.protocol)
+            errors["base"] = "ocpp_protocol_unsupported"
+            placeholders = {"charger": found.cpid, "protocol": str(probe.protocol)}
         configured = self._configured_keys()
         options = [
             SelectOptionDict(
@@ -201,7 +220,12 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         schema = vol.Schema(
             {vol.Required(CONF_TARGET, default=default): choice(options, "charger_target")}
         )
-        return self.async_show_form(step_id="ocpp_integration", data_schema=schema)
+        return self.async_show_form(
+            step_id="ocpp_integration",
+            data_schema=schema,
+            errors=errors,
+            description_placeholders=placeholders,
+        )
 
     async def async_step_connection(
         self, user_input: dict[str, Any] | None = None
@@ -210,7 +234,7 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         if user_input is None:
             return self._form("connection", CONNECTION_SCHEMA, self._prefill)
         answers = clean_input(user_input)
-        errors: dict[str, str] = {}
+        errors = missing_required(CONNECTION_SCHEMA, answers)
         self._check_connector(answers, errors)
         self._check_connection_entities(answers, errors)
         key = f"{answers.get(CONF_CHARGE_POINT_ID)}-{answers.get(CONF_CONNECTOR_ID)}"
@@ -242,11 +266,13 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
             return self.async_abort(reason="builtin_server_disabled")
         self._data[CONF_BACKEND] = BACKEND_BUILTIN
         port = self._get_entry().data.get(CONF_OCPP_SERVER_PORT, DEFAULT_OCPP_SERVER_PORT)
-        url = {"url": f"ws://HOME_ASSISTANT_HOST:{port}/CHARGE_POINT_ID"}  # no URL in strings
+        scheme = "wss" if self._get_entry().data.get(CONF_OCPP_SERVER_CERTFILE) else "ws"
+        url = {"url": f"{scheme}://HOME_ASSISTANT_HOST:{port}/CHARGE_POINT_ID"}  # not in strings
         if user_input is None:
-            return self._form("builtin_server", BUILTIN_SCHEMA, {}, placeholders=url)
+            suggested = {CONF_PASSWORD: self._new_password}  # security profile 1 by default
+            return self._form("builtin_server", BUILTIN_SCHEMA, suggested, placeholders=url)
         answers = clean_input(user_input)
-        errors: dict[str, str] = {}
+        errors = missing_required(BUILTIN_SCHEMA, answers)
         self._check_connector(answers, errors)
         key = f"{answers.get(CONF_CHARGE_POINT_ID)}-{answers.get(CONF_CONNECTOR_ID)}"
         if not errors and key in self._configured_keys():
@@ -254,6 +280,11 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         if errors:
             return self._form("builtin_server", BUILTIN_SCHEMA, answers, errors, url)
         self._data = merge_step(self._data, BUILTIN_SCHEMA, answers)
+        known = next(
+            (s.data[CONF_PASSWORD] for s in self._siblings() if s.data.get(CONF_PASSWORD)), None
+        )
+        if known and answers.get(CONF_PASSWORD) == self._new_password:
+            self._data[CONF_PASSWORD] = known  # another connector of it: one charger, one password
         self._prefill[CONF_NAME] = answers[CONF_CHARGE_POINT_ID]
         if answers[CONF_CONNECTOR_COUNT] > 1:
             self._prefill[CONF_NAME] += f" {answers[CONF_CONNECTOR_ID]}"
@@ -285,7 +316,7 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         if user_input is None:
             return self._form("reconfigure", schema, self._data, placeholders=placeholders)
         answers = clean_input(user_input)
-        errors: dict[str, str] = {}
+        errors = missing_required(schema, answers)
         self._check_connector(
             {**answers, CONF_CONNECTOR_ID: self._data.get(CONF_CONNECTOR_ID)}, errors
         )
@@ -321,6 +352,7 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
             )
             fields[vol.Optional(CONF_UNIT_CONCURRENT, default=True)] = boolean()
         fields |= collapsed(SECTION_PROFILE, profile_fields())
+        fields |= collapsed(SECTION_PHASES, phase_switching_fields())
         fields |= collapsed(SECTION_ADVANCED, load_timing_fields())
         return vol.Schema(fields)
 
@@ -343,7 +375,7 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         if user_input is None:
             return self._form("details", schema, self._details_values())
         answers = clean_input(user_input)
-        errors: dict[str, str] = {}
+        errors = missing_required(schema, answers)
         if not answers.get(CONF_NAME):
             errors[CONF_NAME] = "required"
         elif subentry_name_taken(self._get_entry(), answers[CONF_NAME], self._own_id()):
@@ -351,6 +383,7 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         check_ranges(answers, errors)
         check_min_max(answers, CONF_MIN_CURRENT_A, CONF_MAX_CURRENT_A, errors)
         check_min_max(answers, CONF_MAX_CURRENT_A, CONF_UNIT_MAX_A, errors, "above_unit_max")
+        phase_switching_errors(answers, errors)
         if (
             answers.get(CONF_PROFILE_KIND) == "tx"
             and self._data.get(CONF_BACKEND) == BACKEND_OCPP_INTEGRATION
@@ -381,6 +414,8 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
     def _sync_siblings(self, data: Mapping[str, Any]) -> None:
         """Keep the unit-wide settings equal on every connector of one charger."""
         shared = {k: data[k] for k in (CONF_CONNECTOR_COUNT, CONF_UNIT_MAX_A, CONF_UNIT_CONCURRENT)}
+        if data.get(CONF_BACKEND) == BACKEND_BUILTIN:
+            shared[CONF_PASSWORD] = data.get(CONF_PASSWORD)  # the charge point's, not a connector's
         entry = self._get_entry()
         for sibling in self._siblings():
             if any(sibling.data.get(k) != v for k, v in shared.items()):

@@ -20,6 +20,12 @@ from ..const import (
     CONF_MIN_SEND_INTERVAL_S,
     CONF_OFFERED_ENTITY,
     CONF_PASSWORD,
+    CONF_PHASE_DOWN_DELAY_S,
+    CONF_PHASE_MIN_INTERVAL_S,
+    CONF_PHASE_SWITCH_ENTITY,
+    CONF_PHASE_SWITCHING,
+    CONF_PHASE_UP_DELAY_S,
+    CONF_PHASES,
     CONF_PROFILE_KIND,
     CONF_PROFILE_VALIDITY_S,
     CONF_RATE_UNIT,
@@ -30,12 +36,16 @@ from ..const import (
     DEFAULT_COMPLIANCE_CYCLES,
     DEFAULT_FAILSAFE_FLOOR,
     DEFAULT_MIN_SEND_INTERVAL_S,
+    DEFAULT_PHASE_DOWN_DELAY_S,
+    DEFAULT_PHASE_MIN_INTERVAL_S,
+    DEFAULT_PHASE_UP_DELAY_S,
     DEFAULT_PROFILE_KIND,
     DEFAULT_PROFILE_VALIDITY_S,
     DEFAULT_RATE_UNIT,
     DEFAULT_STACK_LEVEL,
     DEFAULT_VALIDITY,
     FAILSAFE_FLOORS,
+    PHASE_SWITCHING_METHODS,
     PROFILE_KINDS,
     RATE_UNITS,
     VALIDITY_KINDS,
@@ -60,9 +70,9 @@ CONF_TARGET = "target"  # form-only field of the ocpp_integration step
 _SENSOR = ["sensor"]
 
 CONNECTION_ENTITY_FIELDS = {
-    vol.Required(CONF_CURRENT_ENTITY): entity(_SENSOR),
+    vol.Required(CONF_CURRENT_ENTITY): entity(_SENSOR, ["current"]),
     vol.Required(CONF_STATUS_ENTITY): entity(_SENSOR),
-    vol.Optional(CONF_OFFERED_ENTITY): entity(_SENSOR),
+    vol.Optional(CONF_OFFERED_ENTITY): entity(_SENSOR, ["current", "power"]),
     vol.Optional(CONF_TRANSACTION_ENTITY): entity(_SENSOR),
 }
 CONNECTION_SCHEMA = vol.Schema(
@@ -76,7 +86,7 @@ CONNECTION_SCHEMA = vol.Schema(
 BUILTIN_SCHEMA = vol.Schema(
     {
         vol.Required(CONF_CHARGE_POINT_ID): text(),
-        vol.Optional(CONF_PASSWORD): text(password=True),
+        vol.Optional(CONF_PASSWORD): text(),  # shown: the generated one is read from here
         vol.Required(CONF_CONNECTOR_ID, default=1): number(None, 1, CONF_CONNECTOR_ID),
         vol.Required(CONF_CONNECTOR_COUNT, default=1): number(None, 1, CONF_CONNECTOR_COUNT),
     }
@@ -94,6 +104,7 @@ RECONFIGURE_BUILTIN_SCHEMA = vol.Schema(
     }
 )
 SECTION_PROFILE = "profile"  # collapsed section of the details step
+SECTION_PHASES = "phase_switching_section"  # 1-phase / 3-phase switching
 SECTION_ADVANCED = "advanced"  # the load's own timing
 
 
@@ -121,6 +132,36 @@ def profile_fields() -> dict[Any, Any]:
             None, 1, CONF_COMPLIANCE_CYCLES
         ),
     }
+
+
+def phase_switching_fields() -> dict[Any, Any]:
+    """How (and whether) the charger switches between one and three phases."""
+    return {
+        vol.Required(CONF_PHASE_SWITCHING, default="none"): choice(
+            PHASE_SWITCHING_METHODS, "phase_switching"
+        ),
+        vol.Optional(CONF_PHASE_SWITCH_ENTITY): entity(["switch", "select", "input_select"]),
+        vol.Required(CONF_PHASE_MIN_INTERVAL_S, default=DEFAULT_PHASE_MIN_INTERVAL_S): number(
+            "s", 1, CONF_PHASE_MIN_INTERVAL_S
+        ),
+        vol.Required(CONF_PHASE_UP_DELAY_S, default=DEFAULT_PHASE_UP_DELAY_S): number(
+            "s", 1, CONF_PHASE_UP_DELAY_S
+        ),
+        vol.Required(CONF_PHASE_DOWN_DELAY_S, default=DEFAULT_PHASE_DOWN_DELAY_S): number(
+            "s", 1, CONF_PHASE_DOWN_DELAY_S
+        ),
+    }
+
+
+def phase_switching_errors(answers: dict[str, Any], errors: dict[str, str]) -> None:
+    """Switching needs a 3-phase wiring, and an entity when it goes through one."""
+    method = answers.get(CONF_PHASE_SWITCHING, "none")
+    if method == "none":
+        return
+    if len(str(answers.get(CONF_PHASES, "")).split(",")) != 3:
+        errors[CONF_PHASE_SWITCHING] = "phase_switching_needs_three_phases"
+    elif method == "entity" and not answers.get(CONF_PHASE_SWITCH_ENTITY):
+        errors[CONF_PHASE_SWITCH_ENTITY] = "phase_switch_entity_required"
 
 
 def connection_values(found: DiscoveredConnector) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from ..const import (
     SUBENTRY_CIRCUIT,
 )
 from ..validation import ERR_NAME_EXISTS, check_ranges, circuit_errors, subentry_name_taken
-from .helpers import choice, clean_input, number, text
+from .helpers import choice, clean_input, missing_required, number, text
 
 
 class CircuitSubentryFlow(ConfigSubentryFlow):
@@ -88,7 +88,7 @@ class CircuitSubentryFlow(ConfigSubentryFlow):
             return self._form(step_id, values)
         answers = clean_input(user_input)
         entry = self._get_entry()
-        errors: dict[str, str] = {}
+        errors = missing_required(self._schema(), answers)
         if not answers.get(CONF_NAME):
             errors[CONF_NAME] = "required"
         elif subentry_name_taken(entry, answers[CONF_NAME], self._own_id()):

@@ -62,7 +62,7 @@ from ..const import (
 )
 from ..ocpp_runtime import DISCOVERY_HUB, known_chargers
 from ..validation import ERR_NAME_EXISTS, check_ranges, site_phases, subentry_name_taken
-from .helpers import clean_input, number, text
+from .helpers import clean_input, missing_required, new_password, number, text
 
 STEP_DISCOVERED = "discovered_charger"
 
@@ -70,7 +70,7 @@ DISCOVERED_SCHEMA = vol.Schema(
     {
         vol.Required(CONF_NAME): text(),
         vol.Required(CONF_CONNECTOR_COUNT, default=1): number(None, 1, CONF_CONNECTOR_COUNT),
-        vol.Optional(CONF_PASSWORD): text(password=True),
+        vol.Optional(CONF_PASSWORD): text(),  # shown: the generated one is read from here
         vol.Required(CONF_MAX_CURRENT_A, default=DEFAULT_MAX_CURRENT_A): number(
             "A", 0.1, CONF_MAX_CURRENT_A
         ),
@@ -133,6 +133,7 @@ class ChargerDiscoveryFlow(ConfigFlow):
 
     _found_cpid: str
     _found_hub_id: str
+    _new_password: str | None = None
 
     def _found_hub(self) -> ConfigEntry | None:
         entry = self.hass.config_entries.async_get_entry(self._found_hub_id)
@@ -162,10 +163,13 @@ class ChargerDiscoveryFlow(ConfigFlow):
         if hub is None:
             return self.async_abort(reason="hub_not_found")
         placeholders = {"cpid": self._found_cpid, "hub": hub.title}
-        values: dict[str, Any] = {CONF_NAME: self._found_cpid}
+        if self._new_password is None:
+            self._new_password = new_password()  # security profile 1 by default
+        values: dict[str, Any] = {CONF_NAME: self._found_cpid, CONF_PASSWORD: self._new_password}
         errors: dict[str, str] = {}
         if user_input is not None:
             values = clean_input(user_input)
+            errors = missing_required(DISCOVERED_SCHEMA, values)
             check_ranges(values, errors)
             name = values.get(CONF_NAME, "")
             if not name:

@@ -9,6 +9,8 @@ errors instead of untranslated schema errors.
 
 from __future__ import annotations
 
+import secrets
+import string
 from collections.abc import Iterable, Mapping
 from itertools import permutations
 from typing import Any
@@ -21,32 +23,43 @@ from ..validation import INT_FIELDS, RANGES, as_number
 
 
 class _NumberBox(selector.NumberSelector):
-    """A number box that shows its range but leaves range checks to the flow.
+    """A number box that shows its range but leaves every check to the flow.
 
-    The frontend gets min, max, step and unit; a value outside them (typed by an
-    API client, or the browser letting it through) reaches the flow, whose
-    ``validation.check_ranges`` answers with a translated error on the field
-    instead of the selector's untranslated schema error.
+    The frontend gets min, max, step and unit; whatever arrives (a value outside
+    the range, NaN, text from an API client) reaches the flow, whose
+    ``validation.check_ranges`` answers with a translated error on the field (or
+    its section) instead of the selector's untranslated schema error, which Home
+    Assistant cannot even place on a field inside a section.
     """
 
-    def __call__(self, data: Any) -> float:
-        """Accept anything a float can be made of (NaN, too: it fails the range)."""
+    def __call__(self, data: Any) -> Any:
+        """Numbers as floats; other text as it is, for the range check to refuse."""
+        if not isinstance(data, str | int | float):
+            raise vol.Invalid("expected a number")  # a list or mapping is no answer
+        number = as_number(data)
+        if number is not None:
+            return number
         try:
-            return float(data)
-        except (TypeError, ValueError, OverflowError) as err:
-            raise vol.Invalid("expected a number") from err
+            return float(data)  # NaN and infinity: out of every range
+        except (ValueError, OverflowError):
+            return data
 
 
 def number(
     unit: str | None = None, step: float = 1, field: str | None = None
 ) -> selector.NumberSelector:
-    """A number box; with ``field`` its min and max come from ``validation.RANGES``."""
+    """A number box; with ``field`` its min and max come from ``validation.RANGES``.
+
+    Only a box with a ``field`` is checked by the flow (``check_ranges``), so only
+    such a box lets anything through to it; one without is Home Assistant's own.
+    """
     config = selector.NumberSelectorConfig(mode=selector.NumberSelectorMode.BOX, step=step)
-    if field is not None:
-        low, high = RANGES[field]
-        config["min"], config["max"] = low, high
     if unit:
         config["unit_of_measurement"] = unit
+    if field is None:
+        return selector.NumberSelector(config)
+    low, high = RANGES[field]
+    config["min"], config["max"] = low, high
     return _NumberBox(config)
 
 
@@ -90,6 +103,15 @@ def choice(
     if translation_key:
         config["translation_key"] = translation_key
     return selector.SelectSelector(config)
+
+
+PASSWORD_LENGTH = 20  # OCPP 1.6 security profile 1 wants 16 to 40 characters
+
+
+def new_password() -> str:
+    """A random password for a new charger (letters and digits: every charger takes them)."""
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(PASSWORD_LENGTH))
 
 
 def text(*, password: bool = False) -> selector.TextSelector:
@@ -167,6 +189,17 @@ def clean_input(user_input: Mapping[str, Any]) -> dict[str, Any]:
         else:
             cleaned[key] = value
     return cleaned
+
+
+def missing_required(schema: vol.Schema, answers: Mapping[str, Any]) -> dict[str, str]:
+    """``required`` for each required field of ``schema`` left empty in the flat answers."""
+    errors: dict[str, str] = {}
+    for marker, value in schema.schema.items():
+        if isinstance(value, section):
+            errors |= missing_required(value.schema, answers)
+        elif isinstance(marker, vol.Required) and answers.get(str(marker)) in (None, ""):
+            errors[str(marker)] = "required"
+    return errors
 
 
 def _whole(value: Any) -> int | None:

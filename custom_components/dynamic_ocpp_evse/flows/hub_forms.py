@@ -37,8 +37,10 @@ from ..const import (
     CONF_INVERTER_MAX_W_PER_PHASE,
     CONF_MAIN_BREAKER_A,
     CONF_NAME,
+    CONF_OCPP_SERVER_CERTFILE,
     CONF_OCPP_SERVER_ENABLED,
     CONF_OCPP_SERVER_HOST,
+    CONF_OCPP_SERVER_KEYFILE,
     CONF_OCPP_SERVER_PORT,
     CONF_SOLAR_ENTITY,
     CONF_VOLTAGE,
@@ -139,6 +141,8 @@ def site_schema() -> vol.Schema:
             vol.Required(CONF_OCPP_SERVER_PORT, default=DEFAULT_OCPP_SERVER_PORT): number(
                 None, 1, CONF_OCPP_SERVER_PORT
             ),
+            vol.Optional(CONF_OCPP_SERVER_CERTFILE): text(),  # both set: wss://
+            vol.Optional(CONF_OCPP_SERVER_KEYFILE): text(),
         },
     )
     fields |= collapsed(

@@ -45,7 +45,7 @@ from ..validation import (
     site_phases,
     subentry_name_taken,
 )
-from .helpers import choice, clean_input, entity, number, text
+from .helpers import choice, clean_input, entity, missing_required, number, text
 from .load_common import CONF_PHASE, phase_options, phase_value, store_phases
 from .sections import collapsed, nest, place_errors
 from .timing import LOAD_TIMING_FIELDS, load_timing_fields, store_timing, timing_values
@@ -70,7 +70,7 @@ class PlugSubentryFlow(ConfigSubentryFlow):
                     "W", 10, CONF_POWER_W
                 ),
                 vol.Required(CONF_PHASE, default=phases[0]): choice(phase_options(phases)),
-                vol.Optional(CONF_POWER_ENTITY): entity(["sensor"]),
+                vol.Optional(CONF_POWER_ENTITY): entity(["sensor"], ["power"]),
                 vol.Optional(CONF_IDLE_W): number("W", 1, CONF_IDLE_W),
                 vol.Optional(CONF_IDLE_S): number("s", 1, CONF_IDLE_S),
                 vol.Required(CONF_PRIORITY, default=DEFAULT_PRIORITY): number(
@@ -138,7 +138,7 @@ class PlugSubentryFlow(ConfigSubentryFlow):
         if user_input is None:
             return self._form(step_id, values)
         answers = clean_input(user_input)
-        errors = self._validate(answers)
+        errors = missing_required(self._schema(), answers) | self._validate(answers)
         if errors:
             return self._form(step_id, answers, errors)
         data = store_phases(answers, site_phases(self._get_entry().data))

@@ -41,6 +41,7 @@ HUB_ENTITIES: dict[tuple[str, str], tuple[str, Condition]] = {
     ("switch", "allow_grid_charging"): ("allow_grid_charging", _battery),
     ("number", "home_battery_soc_min"): ("battery_min_soc", _battery),
     ("number", "home_battery_soc_target"): ("battery_target_soc", _battery),
+    ("number", "battery_soc_target"): ("battery_target_soc", _battery),  # 1.x
     ("number", "max_import_power"): ("import_limit", _fixed_import),
     ("sensor", "site_info"): ("available_power", _always),
     ("sensor", "net_site_consumption"): ("grid_power", _always),

@@ -8,7 +8,7 @@ times become our hub's ``timing`` (one value for all loads).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from ..const import (
@@ -43,6 +43,7 @@ from ..const import (
 )
 from ..engine.timing import LOAD_DEFAULTS, SITE_DEFAULTS
 from .upstream import (
+    CHARGER_KEYS,
     NO_EQUIVALENT_HUB,
     UP_DISTRIBUTION,
     Mapped,
@@ -140,7 +141,9 @@ def map_hub(up: Mapping[str, Any], *, minor: int, title: str, last: Mapping[str,
             f"hub: charging mode {last['charging_mode']} is now the operating mode of each charger"
         )
     dropped = [d if d.startswith("hub") else f"hub: {d}" for d in dropped]
-    dropped += unlisted(up, _HUB_KEYS, NO_EQUIVALENT_HUB, "hub")
+    # an upstream 1.x entry holds its charger too: that becomes a subentry
+    known = (*_HUB_KEYS, *(CHARGER_KEYS if "evse_current_import_entity_id" in up else ()))
+    dropped += unlisted(up, known, NO_EQUIVALENT_HUB, "hub")
     return Mapped(data=data, dropped=dropped, title=data[CONF_NAME])
 
 
@@ -165,36 +168,15 @@ def _map_import_limit(
 
 
 # --- controller timing (upstream: per load; ours: one value per hub) -------------
-def hub_timing(
-    hub_up: Mapping[str, Any], loads_up: Iterable[Mapping[str, Any]], *, minor: int
-) -> Mapped:
-    """Pause, grace and SOC hysteresis as our hub's ``timing`` (only non-defaults)."""
-    dropped: list[str] = []
-    pauses: list[float] = []
-    graces: list[float] = []
-    for up in loads_up:
-        pause = number(up.get("charge_pause_duration"))
-        if pause is not None and pause >= 0:  # minutes from 2.0.1 on, seconds before
-            pauses.append(pause if minor < 2 else pause * 60)
-        grace = number(up.get("solar_grace_period"))
-        if grace is not None and grace >= 0:
-            graces.append(grace * 60)
-    hub_grace = number(hub_up.get("solar_grace_period"))
-    if hub_grace is not None and hub_grace >= 0:
-        graces.append(hub_grace * 60)
+def hub_timing(hub_up: Mapping[str, Any], dropped: list[str]) -> dict[str, float]:
+    """The hub's grace time and SOC hysteresis as our hub's ``timing`` (non-defaults only)."""
     timing: dict[str, float] = {}
-    for key, values in (("pause_s", pauses), ("grace_s", graces)):
-        distinct = sorted(set(values))
-        if not distinct:
-            continue
-        if len(distinct) > 1:
-            seconds = ", ".join(f"{v:g} s" for v in distinct)
-            dropped.append(
-                f"{key}: loads had {seconds}; one value for all loads: {distinct[-1]:g} s"
-            )
-        if distinct[-1] != LOAD_DEFAULTS[key]:
-            timing[key] = distinct[-1]
-    hysteresis = number(hub_up.get("battery_soc_hysteresis"))
-    if hysteresis is not None and hysteresis >= 0 and hysteresis != SITE_DEFAULTS["soc_hysteresis"]:
+    grace = number(hub_up.get("solar_grace_period"))
+    if grace is not None:
+        seconds = ranged("grace_s", grace * 60, None, dropped)
+        if seconds is not None and seconds != LOAD_DEFAULTS["grace_s"]:
+            timing["grace_s"] = seconds
+    hysteresis = ranged("soc_hysteresis", hub_up.get("battery_soc_hysteresis"), None, dropped)
+    if hysteresis is not None and hysteresis != SITE_DEFAULTS["soc_hysteresis"]:
         timing["soc_hysteresis"] = hysteresis
-    return Mapped(data=timing, dropped=dropped)
+    return timing

@@ -47,7 +47,9 @@ from ..const import (
     LOAD_MODES_PLUG,
     RATE_UNITS,
 )
+from ..engine.timing import LOAD_DEFAULTS
 from .upstream import (
+    CHARGER_KEYS,
     NO_EQUIVALENT_CHARGER,
     NO_EQUIVALENT_PLUG,
     UP_ENTITY_ID,
@@ -59,27 +61,28 @@ from .upstream import (
     unlisted,
 )
 
+
+def load_timing(
+    up: Mapping[str, Any], *, minor: int, hub: Mapping[str, float], dropped: list[str]
+) -> dict[str, float]:
+    """A load's own pause and grace (``timing``) where they differ from the hub's."""
+    label = f"{up.get('name') or 'load'}"
+    notes: list[str] = []
+    pause = number(up.get("charge_pause_duration"))  # minutes from 2.0.1 on, seconds before
+    grace = number(up.get("solar_grace_period"))  # minutes
+    timing: dict[str, float] = {}
+    for key, value in (
+        ("pause_s", None if pause is None else pause if minor < 2 else pause * 60),
+        ("grace_s", None if grace is None else grace * 60),
+    ):
+        seconds = ranged(key, value, None, notes)
+        if seconds is not None and seconds != hub.get(key, LOAD_DEFAULTS[key]):
+            timing[key] = seconds
+    dropped += [f"{label}: {note}" for note in notes]
+    return timing
+
+
 # --- loads ---------------------------------------------------------------------
-_CHARGER_KEYS = (
-    "ocpp_device_id",
-    "evse_current_import_entity_id",
-    "evse_current_offered_entity_id",
-    "evse_power_offered_entity_id",
-    "evse_minimum_charge_current",
-    "evse_maximum_charge_current",
-    "charger_priority",
-    "charger_l1_phase",
-    "charger_l2_phase",
-    "charger_l3_phase",
-    "charge_rate_unit",
-    "profile_validity_mode",
-    "ocpp_profile_timeout",
-    "update_frequency",
-    "stack_level",
-    "charge_pause_duration",
-    "solar_grace_period",
-    "operating_mode",
-)
 
 
 def _rate_unit(up: Mapping[str, Any], unit_of: Callable[[str], str | None]) -> str:
@@ -162,7 +165,7 @@ def map_charger(
     if last.get("dynamic_control") == "off":
         dropped.append(f"{label}: dynamic control was off; it starts on")
     dropped = [d if d.startswith(label) else f"{label}: {d}" for d in dropped]
-    dropped += unlisted(up, _CHARGER_KEYS, NO_EQUIVALENT_CHARGER, label)
+    dropped += unlisted(up, CHARGER_KEYS, NO_EQUIVALENT_CHARGER, label)
     return Mapped(data=data, dropped=dropped, title=name)
 
 

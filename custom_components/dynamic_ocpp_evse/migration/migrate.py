@@ -1,12 +1,13 @@
 """Home Assistant glue of the migration: entries, subentries, registries, repair issue.
 
-Our own version 1 entries only get the new version number. An upstream hub
-(version 2) absorbs its child entries: each charger, smart load and circuit
-group becomes a subentry whose id is the child's entry id (so the child's
-device, which upstream identified by that id, becomes the subentry's device);
-entities with the same meaning keep their entity ids under new unique ids;
-then the child entries are removed and one repair issue lists what could not
-be carried over.
+Our own version 1 entries only get the new version number (an upstream 1.x
+entry, version 1 too, is told apart by its keys and becomes a hub with its one
+charger). An upstream 2.x hub (version 2) absorbs its child entries: each
+charger, smart load and circuit group becomes a subentry whose id is the
+child's entry id (so the child's device, which upstream identified by that id,
+becomes the subentry's device); entities with the same meaning keep their
+entity ids under new unique ids; then the child entries are removed and one
+repair issue lists what could not be carried over.
 
 Home Assistant migrates the entries of a domain concurrently, each under its
 own setup lock, and in no particular order. A child entry therefore never
@@ -30,21 +31,22 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.restore_state import async_get as async_get_restore_data
 
-from ..const import CONF_CHARGE_POINT_ID, CONF_CONNECTOR_ID, DOMAIN, SUBENTRY_CHARGER
+from ..const import CONF_CHARGE_POINT_ID, CONF_CONNECTOR_ID, CONF_TIMING, DOMAIN, SUBENTRY_CHARGER
 from . import entities as ent
 from .hub_settings import hub_timing, map_hub
-from .load_settings import map_charger, map_group, map_plug
+from .load_settings import load_timing, map_charger, map_group, map_plug
 from .upstream import (
+    CHARGER_KEYS,
     KIND_CHARGER,
     KIND_GROUP,
     KIND_HUB,
     KIND_PLUG,
     SUBENTRY_TYPES,
-    TIMING,
     UP_ENTITY_ID,
     UP_HUB_ENTRY_ID,
     Mapped,
     effective,
+    is_upstream_single_entry,
     kind,
     site_phases,
     unique_title,
@@ -63,9 +65,11 @@ def issue_id(hub_entry_id: str) -> str:
 
 async def async_migrate_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
     """Bring an entry to version 3 (False: Home Assistant keeps it, not loaded)."""
-    if entry.version == 1:
+    if entry.version == 1 and not is_upstream_single_entry(entry.data):
         hass.config_entries.async_update_entry(entry, version=VERSION, minor_version=MINOR_VERSION)
         return True
+    if entry.version == 1:  # upstream 1.x: one entry for the site and its one charger
+        return await _async_migrate_hub(hass, entry, effective(entry.data, entry.options))
     if entry.version != UPSTREAM_VERSION:
         return entry.version == VERSION  # a newer minor is fine; a newer major is not
     if hass.config_entries.async_get_entry(entry.entry_id) is None:
@@ -115,27 +119,29 @@ async def _async_migrate_hub(hass: HomeAssistant, entry: ConfigEntry, up: dict[s
         and child.version == UPSTREAM_VERSION
         and child.data.get(UP_HUB_ENTRY_ID) == entry.entry_id
     ]
-    migration = _Migration(hass, entry, minor=entry.minor_version)
+    single = entry.version == 1  # upstream 1.x
+    migration = _Migration(hass, entry, minor=0 if single else entry.minor_version)
     hub = map_hub(up, minor=entry.minor_version, title=entry.title, last=migration.last(entry, up))
-    loads = [effective(c.data, c.options) for c in children]
-    timing = hub_timing(up, (u for u in loads if kind(u) != KIND_GROUP), minor=entry.minor_version)
     data = dict(hub.data)
-    if timing.data:
-        data[TIMING] = timing.data
-    migration.dropped += hub.dropped + timing.dropped
+    notes: list[str] = []
+    if timing := hub_timing(up, notes):
+        data[CONF_TIMING] = timing
+    migration.dropped += hub.dropped + [f"hub: {note}" for note in notes]
     migration.hub_mode = migration.last(entry, up).get("charging_mode")
     hass.config_entries.async_update_entry(
         entry, data=data, options={}, version=VERSION, minor_version=MINOR_VERSION
     )
+    if single and up.get("evse_current_import_entity_id"):
+        migration.add_single_charger(up)  # upstream 1.x kept its charger in the hub
     migration.move_entities(entry, up, KIND_HUB, None)
     migration.absorb(children)
     migration.publish_issue()
     for child in children:  # those that could not be mapped are listed in the issue
         await _async_remove(hass, child.entry_id)
     _LOGGER.info(
-        "Migrated %s from Dynamic OCPP EVSE 2.%s with %d loads and circuits",
+        "Migrated %s from Dynamic OCPP EVSE %s with %d loads and circuits",
         entry.title,
-        entry.minor_version,
+        "1.x" if single else "2.x",
         len(children),
     )
     return True
@@ -150,16 +156,21 @@ class _Migration:
         self.minor = minor
         self.dropped: list[str] = []
         self.hub_mode: str | None = None
+        self.single_charger_id: str | None = None  # the charger of an upstream 1.x entry
         self.entities = er.async_get(hass)
         self.devices = dr.async_get(hass)
 
     # -- reading upstream's entities ---------------------------------------------
     def _upstream_entities(self, entry_id: str, prefix: str | None) -> dict[str, er.RegistryEntry]:
-        """Upstream's entities of one entry by unique id suffix."""
+        """Upstream's entities of one entry by unique id suffix (2.x or 1.x prefix)."""
         found: dict[str, er.RegistryEntry] = {}
         for reg in er.async_entries_for_config_entry(self.entities, entry_id):
-            if reg.platform == DOMAIN and (suffix := ent.suffix_of(reg.unique_id, prefix)):
-                found[suffix] = reg
+            if reg.platform != DOMAIN:
+                continue
+            for candidate in (prefix, entry_id):
+                if suffix := ent.suffix_of(reg.unique_id, candidate):
+                    found[suffix] = reg
+                    break
         return found
 
     def last(self, entry: ConfigEntry, up: Mapping[str, Any]) -> dict[str, str]:
@@ -221,8 +232,16 @@ class _Migration:
                     f"{child.title}: removed, it has no OCPP device id or switch; add it again"
                 )
                 continue
-            if child.entry_id not in self.hub.subentries and not self._add_subentry(
-                child, child_kind, mapped, taken
+            hub_timing_now = self.hub.data.get(CONF_TIMING) or {}
+            if child_kind != KIND_GROUP and (
+                timing := load_timing(
+                    up, minor=self.minor, hub=hub_timing_now, dropped=self.dropped
+                )
+            ):
+                mapped.data[CONF_TIMING] = timing
+            if (
+                child.entry_id not in self.hub.subentries
+                and self._add_subentry(child, child_kind, mapped, taken) is None
             ):
                 continue
             members[child.entry_id] = child.entry_id
@@ -230,27 +249,60 @@ class _Migration:
             self._adopt_device(child)
             self.move_entities(child, up, child_kind, child.entry_id)
 
+    def add_single_charger(self, up: Mapping[str, Any]) -> None:
+        """The charger of an upstream 1.x entry (its device id: the sensors' prefix)."""
+        current = str(up.get("evse_current_import_entity_id") or "")
+        base = current.split(".", 1)[-1].removesuffix("_current_import")
+        own = {k: v for k, v in up.items() if k in CHARGER_KEYS}
+        mapped = map_charger(
+            {"ocpp_device_id": base, "name": base or "Charger", **own},
+            phases=site_phases(self.hub.data),
+            last={},
+            hub_mode=self.hub_mode,
+            known_entity=self._known_entity,
+            unit_of=self._unit_of,
+        )
+        if mapped is None:
+            self.dropped.append("charger: no OCPP device id; add it again")
+            return
+        hub_timing_now = self.hub.data.get(CONF_TIMING) or {}
+        if timing := load_timing(own, minor=0, hub=hub_timing_now, dropped=self.dropped):
+            mapped.data[CONF_TIMING] = timing
+        taken = {sub.title.casefold() for sub in self.hub.subentries.values()}
+        self.single_charger_id = self._add_subentry(
+            self.hub, KIND_CHARGER, mapped, taken, subentry_id=None
+        )
+        self.dropped += mapped.dropped
+
     def _add_subentry(
-        self, child: ConfigEntry, child_kind: str, mapped: Mapped, taken: set[str]
-    ) -> bool:
+        self,
+        child: ConfigEntry,
+        child_kind: str,
+        mapped: Mapped,
+        taken: set[str],
+        subentry_id: str | None = "",
+    ) -> str | None:
+        """Add the subentry; its id, or None when the hub has that charger already."""
         sub_type = SUBENTRY_TYPES[child_kind]
         unique_id = None
         if sub_type == SUBENTRY_CHARGER:
             unique_id = f"{mapped.data[CONF_CHARGE_POINT_ID]}-{mapped.data[CONF_CONNECTOR_ID]}"
             if any(s.unique_id == unique_id for s in self.hub.subentries.values()):
                 self.dropped.append(f"{child.title}: a charger {unique_id} exists already")
-                return False
+                return None
         title = unique_title(mapped.title, taken)
         mapped.data["name"] = title
+        # the child's entry id: upstream's device identifier stays valid
+        ids = {} if subentry_id is None else {"subentry_id": subentry_id or child.entry_id}
         subentry = ConfigSubentry(
             data=MappingProxyType(mapped.data),
-            subentry_id=child.entry_id,  # upstream's device identifier stays valid
             subentry_type=sub_type,
             title=title,
             unique_id=unique_id,
+            **ids,
         )
         self.hass.config_entries.async_add_subentry(self.hub, subentry)
-        return True
+        return subentry.subentry_id
 
     def _adopt_device(self, child: ConfigEntry) -> None:
         """The child's device now belongs to the hub entry and the new subentry."""
@@ -266,21 +318,23 @@ class _Migration:
         self, source: ConfigEntry, up: Mapping[str, Any], up_kind: str, subentry_id: str | None
     ) -> None:
         """Keep entities of the same meaning under our unique ids; remove the rest."""
-        owner = subentry_id or self.hub.entry_id
-        prefix = up.get(UP_ENTITY_ID)
-        regs = er.async_entries_for_config_entry(self.entities, source.entry_id)
-        for reg in regs:
+        # upstream 2.x prefixes unique ids with the entry's entity_id, 1.x with its entry id
+        prefixes = (up.get(UP_ENTITY_ID), source.entry_id)
+        for reg in er.async_entries_for_config_entry(self.entities, source.entry_id):
             if reg.platform != DOMAIN:
                 continue
-            suffix = ent.suffix_of(reg.unique_id, prefix)
-            key = (
-                None if suffix is None else ent.our_key(up_kind, reg.domain, suffix, self.hub.data)
-            )
+            owner, sub_id, key = subentry_id or self.hub.entry_id, subentry_id, None
+            for prefix in prefixes:
+                if (suffix := ent.suffix_of(reg.unique_id, prefix)) is not None:
+                    key = ent.our_key(up_kind, reg.domain, suffix, self.hub.data)
+                    if key is None and self.single_charger_id is not None:
+                        owner = sub_id = self.single_charger_id  # 1.x: the charger's entities
+                        key = ent.our_key(KIND_CHARGER, reg.domain, suffix, self.hub.data)
+                    break
             new_id = f"{owner}_{key}"
-            if key is None or self.entities.async_get_entity_id(reg.domain, DOMAIN, new_id):
-                if source.entry_id == self.hub.entry_id and not reg.unique_id.startswith(
-                    f"{self.hub.entry_id}_"
-                ):
+            taken_by = self.entities.async_get_entity_id(reg.domain, DOMAIN, new_id)
+            if key is None or taken_by not in (None, reg.entity_id):
+                if source.entry_id == self.hub.entry_id:
                     self.entities.async_remove(reg.entity_id)  # a child's go with the child
                 self.dropped.append(f"entity {reg.entity_id} (no equivalent)")
                 continue
@@ -288,7 +342,7 @@ class _Migration:
                 reg.entity_id,
                 new_unique_id=new_id,
                 config_entry_id=self.hub.entry_id,
-                config_subentry_id=subentry_id,
+                config_subentry_id=sub_id,
             )
 
     # -- the repair issue -------------------------------------------------------------

@@ -48,7 +48,6 @@ UP_MODES = {  # upstream mode (v2.0 hub-level or 2.0.5 per load) -> ours
     "excess": "excess",
     "continuous": "continuous",
 }
-TIMING = "timing"  # our hub key of controller timing values (see scenario_config)
 
 # Keys with no meaning of their own: links, generated entity ids, versions.
 _BOOKKEEPING = frozenset(
@@ -69,6 +68,27 @@ _BOOKKEEPING = frozenset(
         "max_current_entity_id",
     }
 )
+CHARGER_KEYS = (  # what a charger entry holds that we carry over
+    "ocpp_device_id",
+    "evse_current_import_entity_id",
+    "evse_current_offered_entity_id",
+    "evse_power_offered_entity_id",
+    "evse_minimum_charge_current",
+    "evse_maximum_charge_current",
+    "charger_priority",
+    "charger_l1_phase",
+    "charger_l2_phase",
+    "charger_l3_phase",
+    "charge_rate_unit",
+    "profile_validity_mode",
+    "ocpp_profile_timeout",
+    "update_frequency",
+    "stack_level",
+    "charge_pause_duration",
+    "solar_grace_period",
+    "operating_mode",
+)
+
 # Settings we have no equivalent for -> upstream's default (None: any value counts).
 NO_EQUIVALENT_HUB: dict[str, Any] = {
     "inverter_output_phase_a_entity_id": None,
@@ -100,6 +120,11 @@ def effective(data: Mapping[str, Any], options: Mapping[str, Any]) -> dict[str, 
     """Upstream's effective settings: options over data, "None"/"" read as unset."""
     merged = {**data, **options}
     return {k: (None if v in ("", "None") else v) for k, v in merged.items()}
+
+
+def is_upstream_single_entry(data: Mapping[str, Any]) -> bool:
+    """An upstream 1.x entry (version 1 like ours, but with upstream's keys)."""
+    return "grid_sensor_a" not in data and "phase_a_current_entity_id" in data
 
 
 def kind(up: Mapping[str, Any]) -> str:

@@ -35,6 +35,18 @@ class ChargerOffline(CommandFailed):
     """The charger is not connected (or disconnected while the command was in flight)."""
 
 
+class ConnectorMissing(CommandFailed):
+    """The charger says it has no such connector: nothing is sent for it."""
+
+
+class CommandRejected(CommandFailed):
+    """The charger answered, but not with Accepted (``status`` says what)."""
+
+    def __init__(self, what: str, status: str) -> None:
+        super().__init__(f"{what}: {status}")
+        self.status = status
+
+
 class SendPacer:
     """Shared by all chargers: at most ``burst`` requests start per event-loop iteration.
 

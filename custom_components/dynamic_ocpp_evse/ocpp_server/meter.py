@@ -23,6 +23,7 @@ from typing import Any
 from .state import ConnectorState
 
 CURRENT = "Current.Import"
+OFFERED = "Current.Offered"  # the limit the charger says it offers the car
 POWER = "Power.Active.Import"
 ENERGY = "Energy.Active.Import.Register"
 
@@ -46,6 +47,7 @@ MAX_POWER_W = 1_000_000.0
 MAX_ENERGY_WH = 1e10
 BOUNDS = {
     CURRENT: Bounds({None: 1.0, "A": 1.0}, MAX_CURRENT_A, 0.5),
+    OFFERED: Bounds({None: 1.0, "A": 1.0}, MAX_CURRENT_A, 0.0),
     POWER: Bounds({None: 1.0, "W": 1.0, "kW": 1000.0}, MAX_POWER_W, 50.0),
     ENERGY: Bounds({None: 1.0, "Wh": 1.0, "kWh": 1000.0}, MAX_ENERGY_WH, 0.0),
 }
@@ -90,6 +92,7 @@ def apply_meter_values(
         total_power: float | None = None
         energy: float | None = None
         phased_energy: list[float] = []
+        offered: list[float] = []
         seen: set[str] = set()  # measurands present, plausible or not
         for sample in samples if isinstance(samples, list) else []:
             if not isinstance(sample, dict) or sample.get("location") in _IGNORED_LOCATIONS:
@@ -115,6 +118,8 @@ def apply_meter_values(
                     total_current = value
                 else:
                     phased_current[index] = value
+            elif measurand == OFFERED:
+                offered.append(value)
             elif measurand == POWER:
                 if index is None:
                     total_power = value
@@ -132,6 +137,9 @@ def apply_meter_values(
             changed = believed = True
         elif CURRENT in seen and conn.current_a != [None, None, None]:
             conn.current_a = [None, None, None]  # metered, but nothing believable
+            changed = True
+        if offered:  # per phase or total: the charger offers the same on every leg
+            conn.reported_offered_a = max(offered)
             changed = True
         if total_power is not None or phased_power:
             conn.power_w = total_power if total_power is not None else sum(phased_power)

@@ -1,8 +1,9 @@
 """The central system: a websocket server that hands each charger to its session.
 
 ``CentralSystem(host, port, known, on_unknown_charger, on_state_change)`` listens on
-``ws://host:port/<cpid>`` with subprotocol ``ocpp1.6`` (chargers that offer no
-subprotocol are accepted too; ones that offer only others are refused). Who may
+``ws://host:port/<cpid>`` (``wss://`` when given an ``ssl_context``: see ``tls``)
+with subprotocol ``ocpp1.6`` (chargers that offer no subprotocol are accepted too;
+ones that offer only others are refused). Who may
 connect is decided by ``security.Authenticator``; what a connected charger does is
 handled by its ``session.ChargePointSession``.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import errno
 import itertools
 import logging
+import ssl
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 
@@ -65,9 +67,11 @@ class CentralSystem:
         on_state_change: Callable[[str, ChargerState], None] | None = None,
         *,
         options: ServerOptions | None = None,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.host = host
         self._port = port
+        self._ssl = ssl_context  # set: wss:// (security profile 2)
         self.options = options or ServerOptions()
         self._on_state_change = on_state_change
         self._auth = Authenticator(
@@ -97,6 +101,11 @@ class CentralSystem:
             for sock in self._server.sockets:
                 return int(sock.getsockname()[1])
         return self._port
+
+    @property
+    def scheme(self) -> str:
+        """``wss`` with TLS, else ``ws``."""
+        return "wss" if self._ssl is not None else "ws"
 
     @property
     def running(self) -> bool:
@@ -138,12 +147,15 @@ class CentralSystem:
                 compression=None,  # OCPP frames are small; deflate only costs CPU
                 max_size=MAX_FRAME_BYTES,  # larger: closed with 1009 (message too big)
                 close_timeout=CLOSE_TIMEOUT_S,  # a peer that ignores our close is dropped
+                ssl=self._ssl,
             )
         except OSError as err:
             if err.errno == errno.EADDRINUSE or "address already in use" in str(err).lower():
                 raise PortInUseError(self.host, self._port) from err
             raise
-        _LOGGER.info("OCPP central system listening on ws://%s:%s/<cpid>", self.host, self.port)
+        _LOGGER.info(
+            "OCPP central system listening on %s://%s:%s/<cpid>", self.scheme, self.host, self.port
+        )
 
     async def stop(self) -> None:
         """Close every connection and stop listening."""

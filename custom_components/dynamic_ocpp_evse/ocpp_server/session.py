@@ -21,7 +21,6 @@ from typing import Any
 
 from ocpp.exceptions import OCPPError
 from ocpp.v16 import call
-from ocpp.v16.enums import ResetType
 from websockets.exceptions import ConnectionClosed
 
 from .capabilities import CONFIG_KEYS, adapt, floor_profile, record_configuration, wanted_changes
@@ -30,14 +29,18 @@ from .command_queue import (
     ChargerOffline,
     CommandFailed,
     CommandQueue,
+    CommandRejected,
     CommandTimeout,
+    ConnectorMissing,
     SendPacer,
 )
+from .commands import ChargerCommands
 from .options import ServerOptions
 from .profiles import ProfileSettings, offered_limit_a
 from .state import ChargerState
 
 _LOGGER = logging.getLogger(__name__)
+__all__ = ["ChargePointSession", "CommandRejected", "ConnectorMissing"]
 
 
 def _address(connection: Any) -> str:
@@ -49,15 +52,19 @@ def _address(connection: Any) -> str:
     return f"{host}:{port}"
 
 
-class CommandRejected(CommandFailed):
-    """The charger answered, but not with Accepted (``status`` says what)."""
+def _names_connector(err: CommandFailed, connector_id: int) -> bool:
+    """A CALLERROR refusing a request because of its connector id."""
+    cause = err.__cause__
+    if not isinstance(cause, OCPPError) or cause.code not in _CONNECTOR_ERRORS:
+        return False
+    text = f"{cause.description} {cause.details}".lower()
+    return "connector" in text
 
-    def __init__(self, what: str, status: str) -> None:
-        super().__init__(f"{what}: {status}")
-        self.status = status
+
+_CONNECTOR_ERRORS = {"PropertyConstraintViolation", "OccurenceConstraintViolation", "NotSupported"}
 
 
-class ChargePointSession:
+class ChargePointSession(ChargerCommands):
     """A known charger: its state, its queue and what we want it to do."""
 
     def __init__(
@@ -218,6 +225,7 @@ class ChargePointSession:
             await self._apply_configuration()
         except CommandFailed as err:
             _LOGGER.warning("%s: configuration on connect failed: %s", self.cpid, err)
+        self._check_connectors()
         for connector_id in sorted(self._floors):
             self._queue_floor(connector_id)
         for connector_id in sorted(self._desired):
@@ -259,6 +267,46 @@ class ChargePointSession:
             else:
                 _LOGGER.warning("%s: ChangeConfiguration %s: %s", self.cpid, key, result.status)
 
+    # ------------------------------------------------------------- connectors
+    @property
+    def configured_connectors(self) -> set[int]:
+        """Connectors Home Assistant wants to control on this charger."""
+        return set(self._settings) | set(self._desired) | self._floors
+
+    def _check_connectors(self) -> None:
+        """After reading the configuration: which configured connectors do not exist."""
+        number = self.state.number_of_connectors
+        missing = (
+            frozenset(c for c in self.configured_connectors if c > number)
+            if number is not None
+            else frozenset()
+        )
+        self._set_missing(missing)
+
+    def _set_missing(self, missing: frozenset[int]) -> None:
+        if missing == self.state.missing_connectors:
+            return
+        new = sorted(missing - self.state.missing_connectors)
+        if new:
+            _LOGGER.warning(
+                "%s: connector(s) %s are configured but the charger says it does not have"
+                " them (NumberOfConnectors %s); nothing is sent to them",
+                self.cpid,
+                ", ".join(map(str, new)),
+                self.state.number_of_connectors,
+            )
+        self.state.missing_connectors = missing
+        self.notify()
+
+    def _missing(self, connector_id: int) -> asyncio.Future[Any] | None:
+        """An already failed future when ``connector_id`` does not exist, else None."""
+        if connector_id not in self.state.missing_connectors:
+            return None
+        fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        fut.add_done_callback(lambda done: done.exception())
+        fut.set_exception(ConnectorMissing(f"{self.cpid} has no connector {connector_id}"))
+        return fut
+
     # --------------------------------------------------------------- profiles
     def configure(self, connector_id: int, settings: ProfileSettings) -> None:
         """Remember how to build this connector's profiles."""
@@ -288,11 +336,15 @@ class ChargePointSession:
         return self._queue_floor(connector_id)
 
     def _queue_profile(self, connector_id: int) -> asyncio.Future[Any]:
+        if (missing := self._missing(connector_id)) is not None:
+            return missing
         return self._queue.submit(
             ("profile", connector_id), lambda: self._send_profile(connector_id)
         )
 
     def _queue_floor(self, connector_id: int) -> asyncio.Future[Any]:
+        if (missing := self._missing(connector_id)) is not None:
+            return missing
         return self._queue.submit(("floor", connector_id), lambda: self._send_floor(connector_id))
 
     async def _send_floor(self, connector_id: int) -> str:
@@ -331,75 +383,15 @@ class ChargePointSession:
         return status
 
     async def _set_profile(self, connector_id: int, profile: dict[str, Any]) -> str:
+        if connector_id in self.state.missing_connectors:  # found out while it waited
+            raise ConnectorMissing(f"{self.cpid} has no connector {connector_id}")
         try:
             result = await self._call(
                 call.SetChargingProfile(connector_id=connector_id, cs_charging_profiles=profile)
             )
-        except CommandFailed:
+        except CommandFailed as err:
             self.state.connector(connector_id).profile_status = "failed"
+            if _names_connector(err, connector_id):
+                self._set_missing(self.state.missing_connectors | {connector_id})
             raise
         return str(result.status)
-
-    # --------------------------------------------------------------- commands
-    async def reset(self, connector_id: int | None = None) -> asyncio.Future[Any]:
-        """Clear the charging profiles, reinstall the floor, resend the current profile."""
-        targets = (
-            [connector_id]
-            if connector_id is not None
-            else sorted(set(self._settings) | set(self._desired) | self._floors)
-        )
-
-        async def clear() -> str:
-            if not targets:
-                await self._call(call.ClearChargingProfile())
-            for target in targets:
-                await self._call(call.ClearChargingProfile(connector_id=target))
-            return "Accepted"
-
-        timeout_s = (len(targets) + 1) * self.options.response_timeout_s + 1
-        fut = self._queue.submit(("reset", connector_id), clear, timeout_s=timeout_s)
-        for target in targets:
-            if target in self._floors:
-                self._queue_floor(target)
-            if target in self._desired:
-                self._queue_profile(target)
-        return fut
-
-    async def remote_start(self, connector_id: int, id_tag: str) -> asyncio.Future[Any]:
-        """Ask the charger to start a transaction on a connector."""
-
-        async def start() -> str:
-            result = await self._call(
-                call.RemoteStartTransaction(id_tag=id_tag, connector_id=connector_id)
-            )
-            if result.status != "Accepted":
-                raise CommandRejected("RemoteStartTransaction", str(result.status))
-            return str(result.status)
-
-        return self._queue.submit(("remote", connector_id), start)
-
-    async def remote_stop(self, connector_id: int) -> asyncio.Future[Any]:
-        """Ask the charger to stop the transaction running on a connector."""
-
-        async def stop() -> str:
-            transaction_id = self.state.connector(connector_id).transaction_id
-            if transaction_id is None:
-                raise CommandFailed(f"no transaction on connector {connector_id}")
-            result = await self._call(call.RemoteStopTransaction(transaction_id=transaction_id))
-            if result.status != "Accepted":
-                raise CommandRejected("RemoteStopTransaction", str(result.status))
-            return str(result.status)
-
-        return self._queue.submit(("remote", connector_id), stop)
-
-    async def reboot(self, hard: bool = False) -> asyncio.Future[Any]:
-        """Send an OCPP Reset (Soft, or Hard) to the charger."""
-
-        async def reboot() -> str:
-            kind = ResetType.hard if hard else ResetType.soft
-            result = await self._call(call.Reset(type=kind))
-            if result.status != "Accepted":
-                raise CommandRejected("Reset", str(result.status))
-            return str(result.status)
-
-        return self._queue.submit(("reboot",), reboot)

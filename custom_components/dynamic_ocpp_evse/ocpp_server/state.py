@@ -25,6 +25,7 @@ class ConnectorState:
     meter_start_wh: float | None = None
     session_energy_wh: float | None = None
     offered_limit_a: float | None = None  # limit of the last profile the charger accepted
+    reported_offered_a: float | None = None  # Current.Offered as the charger reports it
     profile_status: str | None = None  # "Accepted", "Rejected", "NotSupported", "failed"
     profile_sent_at: datetime | None = None
     floor_installed: bool = False
@@ -53,6 +54,9 @@ class ChargerState:
     max_stack_level: int | None = None
     configuration: dict[str, str] = field(default_factory=dict)
     connectors: dict[int, ConnectorState] = field(default_factory=dict)
+    # configured connectors the charger says it does not have (NumberOfConnectors, or
+    # a SetChargingProfile refused for the connector id): nothing is sent to them
+    missing_connectors: frozenset[int] = frozenset()
 
     def connector(self, connector_id: int) -> ConnectorState:
         """Return the state of a connector, creating it on first use."""

@@ -173,6 +173,8 @@ def _options(data: Any) -> Options:
     if unknown:
         raise DayError(f"options.{sorted(unknown)[0]}", "unknown option")
     seed = raw.get("seed", 0)
+    if isinstance(seed, float) and seed.is_integer():
+        seed = int(seed)  # a whole number written as 1.0
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise DayError("options.seed", f"must be a whole number, got {seed!r}")
     noise = _number(raw, "noise_std_a", "options", 0.0)
