@@ -299,15 +299,22 @@ class Solver:
         progressive_fill(self, members, active)
 
 
-def solve(problem: Problem, distribution: Distribution) -> Solution:
-    """Allocate currents to every load of ``problem``."""
+def solve(
+    problem: Problem, distribution: Distribution, probe: dict[int, float] | None = None
+) -> Solution:
+    """Allocate currents to every load of ``problem``.
+
+    With ``probe`` in ``optimized``/``strict``: also answer, in the same pass,
+    what each inactive load would get if it were active (see ``what_if.py``)."""
     solver = Solver(problem)
     if distribution in (Distribution.SHARED, Distribution.PRIORITY):
         solver.reserve_minimums()
     if distribution is Distribution.SHARED:
         solver.water_fill()
+    elif distribution is Distribution.PRIORITY:
+        solver.raise_in_order()
     else:
-        solver.raise_in_order(strict=distribution is Distribution.STRICT)
+        solver.raise_in_order(strict=distribution is Distribution.STRICT, probe=probe)
     solver.release_idle_units()
     solver.blocked_by.pop(-1, None)
     return Solution(solver.x, solver.blocked_by, solver)

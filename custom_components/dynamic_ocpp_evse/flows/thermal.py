@@ -54,7 +54,7 @@ from ..validation import (
     site_phases,
     subentry_name_taken,
 )
-from .helpers import choice, clean_input, entity, number, text
+from .helpers import choice, clean_input, entity, missing_required, number, text
 from .load_common import (
     CONF_PHASE,
     SECTION_ADVANCED,
@@ -134,7 +134,7 @@ class ThermalSubentryFlow(ConfigSubentryFlow):
                     "W", 10, CONF_MAX_POWER_W
                 ),
                 vol.Required(CONF_PHASE, default=phases[0]): choice(phase_options(phases)),
-                vol.Optional(CONF_POWER_ENTITY): entity(["sensor"]),
+                vol.Optional(CONF_POWER_ENTITY): entity(["sensor"], ["power"]),
             }
         )
         defaults = kind_defaults(self._kind())
@@ -248,7 +248,7 @@ class ThermalSubentryFlow(ConfigSubentryFlow):
         if user_input is None:
             return self._form(step_id, schema, values)
         answers = clean_input(user_input)
-        errors = self._validate(answers)
+        errors = missing_required(schema, answers) | self._validate(answers)
         if errors:
             return self._form(step_id, schema, answers, errors)
         data = store_phases(answers, site_phases(self._get_entry().data))
