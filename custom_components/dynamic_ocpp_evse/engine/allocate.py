@@ -129,12 +129,6 @@ def allocate_fixed(scenario: Scenario) -> dict[str, Any]:
             available = what_if[i]
         amps = _current(load, solution.current_a[i])
         available = _current(load, available)
-        if load.step_a > 0:
-            # A setpoint moves in steps: round down onto its grid (never past a limit).
-            stepped = on_step(amps, load.min_a, load.max_a, load.step_a)
-            if stepped < amps and reason == "at_max":
-                reason = "setpoint_step"
-            amps, available = stepped, on_step(available, load.min_a, load.max_a, load.step_a)
         loads[load.id] = {
             "current_a": amps,
             "reason": resting.get(load.id, reason),
@@ -147,6 +141,8 @@ def allocate_fixed(scenario: Scenario) -> dict[str, Any]:
 
 
 def _current(load: Load, amps: float) -> float:
+    if load.step_a > 0:  # a setpoint moves in steps from its minimum, not in 0.1 A
+        return on_step(amps, load.min_a, load.max_a, load.step_a)
     return amps if load.binary else floor_tenth(amps)
 
 

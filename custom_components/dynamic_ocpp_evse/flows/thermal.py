@@ -135,14 +135,18 @@ class ThermalSubentryFlow(ConfigSubentryFlow):
                 ),
                 vol.Required(CONF_PHASE, default=phases[0]): choice(phase_options(phases)),
                 vol.Optional(CONF_POWER_ENTITY): entity(["sensor"], ["power"]),
-                vol.Required(CONF_TARGET_C): number("°C", 0.5, CONF_TARGET_C),
-                vol.Required(CONF_HYSTERESIS_C): number("°C", 0.1, CONF_HYSTERESIS_C),
-                vol.Required(CONF_BOOST_C): number("°C", 0.5, CONF_BOOST_C),
-                vol.Required(CONF_LIMIT_C): number("°C", 0.5, CONF_LIMIT_C),
             }
         )
+        defaults = kind_defaults(self._kind())
+        for key, step in ((CONF_TARGET_C, 0.5), (CONF_HYSTERESIS_C, 0.1), (CONF_BOOST_C, 0.5)):
+            fields[vol.Required(key, default=defaults[key])] = number("°C", step, key)
+        fields[vol.Required(CONF_LIMIT_C, default=defaults[CONF_LIMIT_C])] = number(
+            "°C", 0.5, CONF_LIMIT_C
+        )
         if room:
-            fields[vol.Required(CONF_MIN_C)] = number("°C", 0.5, CONF_MIN_C)
+            fields[vol.Required(CONF_MIN_C, default=defaults[CONF_MIN_C])] = number(
+                "°C", 0.5, CONF_MIN_C
+            )
             fields[vol.Required(CONF_COOLING, default="auto")] = choice(
                 list(COOLING_CHOICES), "thermal_cooling"
             )
