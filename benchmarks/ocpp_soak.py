@@ -71,12 +71,16 @@ async def _run_chargers(port: int, count: int) -> None:
     loop = asyncio.get_running_loop()
     await loop.run_in_executor(None, sys.stdin.readline)  # "go": storm
     await asyncio.gather(*(sim.start(timeout=120) for sim in sims))
-    await asyncio.gather(*(sim.plug_in(n) for sim in sims for n in (1, 2)))
+    await asyncio.gather(*(sim.plug_in(n) for sim in sims for n in (1, 2)), return_exceptions=True)
     await loop.run_in_executor(None, sys.stdin.readline)  # "stop"
     await asyncio.gather(*(sim.stop() for sim in sims))
 
 
 if __name__ == "__main__" and "--worker" in sys.argv:
+    import logging
+
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("tools.cp_simulator").setLevel(logging.DEBUG)  # why a connection ended
     asyncio.run(_run_chargers(int(sys.argv[sys.argv.index("--worker") + 1]), CHARGERS))
     sys.exit(0)
 

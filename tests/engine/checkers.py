@@ -132,7 +132,9 @@ def site_view(scenario: Mapping[str, Any], result: Mapping[str, Any] | None = No
         elif "max_w" in raw:
             max_a = float(raw["max_w"]) / (volts * len(lphases))
             min_w = float(raw.get("min_w", 0))
-            min_a = math.ceil(round(min_w / (volts * len(lphases)) * 10, 6)) / 10
+            min_a = min_w / (volts * len(lphases))
+            if not (raw.get("step_w") or raw.get("step_a")):  # else steps start at min_w
+                min_a = math.ceil(round(min_a * 10, 6)) / 10
         else:
             max_a = float(raw["max_a"])
             min_a = math.ceil(round(float(raw.get("min_a", min(6.0, max_a))) * 10, 6)) / 10

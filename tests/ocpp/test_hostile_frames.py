@@ -21,6 +21,10 @@ from ocpp.v16 import call
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from custom_components.dynamic_ocpp_evse.ocpp_server.command_queue import (
+    CommandFailed,
+    ConnectorMissing,
+)
 from custom_components.dynamic_ocpp_evse.ocpp_server.options import ServerOptions
 from custom_components.dynamic_ocpp_evse.ocpp_server.server import CentralSystem
 from tools.cp_simulator import Simulator
@@ -283,3 +287,48 @@ async def test_fuzz_nothing_crashes_every_call_gets_a_spec_answer(
     assert await bad.alive()
     assert system.charger("GOOD").state.connected and sim.connected.is_set()
     await bad.ws.close()
+
+
+async def test_a_connector_the_charger_refuses_by_name_is_not_tried_again(
+    make_system: Callable[..., CentralSystem], unused_port: int
+) -> None:
+    """A charger that answers profiles for connector 2 with a CALLERROR naming the
+    connector: one attempt, then that connector is missing (no endless resends)."""
+    system = make_system({"CP1": None})
+    await system.start()
+    ws = await connect(f"ws://127.0.0.1:{unused_port}/CP1", subprotocols=["ocpp1.6"])  # type: ignore[list-item]
+    asked: list[int] = []
+
+    async def charger() -> None:
+        boot = {"chargePointVendor": "V", "chargePointModel": "M"}
+        await ws.send(json.dumps([2, "boot", "BootNotification", boot]))
+        async for raw in ws:
+            message = json.loads(raw)
+            if message[0] != 2:
+                continue
+            _, unique_id, action, payload = message
+            if action == "SetChargingProfile" and payload["connectorId"] == 2:
+                asked.append(2)
+                answer: list[Any] = [4, unique_id, "PropertyConstraintViolation",
+                                     "connector 2 does not exist", {}]  # fmt: skip
+            elif action == "GetConfiguration":
+                answer = [3, unique_id, {"configurationKey": []}]
+            else:
+                answer = [3, unique_id, {"status": "Accepted"}]
+            await ws.send(json.dumps(answer))
+
+    task = asyncio.create_task(charger())
+    session = system.charger("CP1")
+    try:
+        await session.wait_ready()
+        assert await (await session.set_limit(1, 10.0)) == "Accepted"
+        with pytest.raises(CommandFailed):
+            await (await session.set_limit(2, 10.0))
+        assert session.state.missing_connectors == {2}
+        with pytest.raises(ConnectorMissing):
+            await (await session.set_limit(2, 12.0))
+        assert asked == [2]  # tried once, never again
+    finally:
+        await ws.close()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)

@@ -142,3 +142,28 @@ async def test_a_duplicate_is_logged_with_its_address_and_the_charger_comes_back
     assert replaced and all("127.0.0.1:" in text for text in replaced)
     assert all(r.levelno == logging.WARNING for r in caplog.records if "replaces" in r.getMessage())
     assert await (await session.set_limit(1, 10.0)) == "Accepted"
+
+
+async def test_passwords_never_reach_the_log(
+    make_system: Any, make_sim: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    secret, guess = "Right1Password2Here3", "Wrong1Password2Here3"
+    system = make_system({"CP1": secret})
+    await system.start()
+    with caplog.at_level(logging.DEBUG):
+        intruder = make_sim("CP1", password=guess)
+        await intruder.start(wait=False)
+        await until(lambda: intruder.last_error is not None)
+        await intruder.stop()
+        owner = make_sim("CP1", password=secret)
+        await owner.start()
+        await system.charger("CP1").wait_ready()
+    assert "Refused charge point 'CP1'" in caplog.text  # the refusal is logged...
+    assert secret not in caplog.text and guess not in caplog.text  # ...without passwords
+    server_side = "\n".join(  # the simulator's client library logs its own headers
+        r.getMessage() for r in caplog.records if not r.name.startswith("websockets.client")
+    )
+    for password in (secret, guess):  # not even as the header's base64
+        encoded = build_authorization_basic("CP1", password).split()[-1]
+        assert encoded not in server_side
+    assert "Authorization: <redacted>" in server_side

@@ -22,6 +22,7 @@ from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any
 
+from ocpp.exceptions import OCPPError
 from ocpp.v16 import call
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.headers import build_authorization_basic
@@ -33,6 +34,9 @@ from .station import Station
 
 _LOGGER = logging.getLogger(__name__)
 FIRMWARE = "sim-1.0"  # what the simulator reports in its BootNotification
+# A request the central system answered late or with a CALLERROR does not end the
+# connection (a real charger keeps going); only a closed connection does.
+UNANSWERED = (TimeoutError, OCPPError)
 
 
 def utc_now() -> datetime:
@@ -208,7 +212,8 @@ class Simulator:
         by side: when the central system closes the connection (e.g. a duplicate
         connection with our id replaced us), the receiver ends at once and takes the
         session down with it, so no request waits for an answer that cannot come and
-        the runner reconnects after ``reconnect_delay_s``.
+        the runner reconnects after ``reconnect_delay_s``. A heartbeat or meter value
+        answered late or with a CALLERROR does not end it.
         """
         self._ws = ws
         self._cp = cp = SimChargePoint(self, ws)
@@ -249,7 +254,8 @@ class Simulator:
     async def _heartbeats(self, interval_s: float) -> None:
         while True:
             await asyncio.sleep(max(1.0, interval_s))
-            await self.send(call.Heartbeat())
+            with contextlib.suppress(*UNANSWERED):  # a late or refused answer: keep going
+                await self.send(call.Heartbeat())
 
     async def _meter_loop(self) -> None:
         first = True
@@ -261,7 +267,8 @@ class Simulator:
             first = False
             for conn in self.connectors.values():
                 if conn.transaction_id is not None:
-                    await self.send_meter_values(conn.connector_id)
+                    with contextlib.suppress(*UNANSWERED):
+                        await self.send_meter_values(conn.connector_id)
 
     # ---------------------------------------------------------------- model
     @property

@@ -9,6 +9,10 @@ Runs during the websocket handshake (``process_request``), before any OCPP traff
 * a known id with a password requires OCPP security profile 1: HTTP Basic auth whose
   username equals the path id and whose password matches (else HTTP 401);
 * a known id without a password is accepted as is (security profile 0).
+
+The websocket server logs every handshake header at debug level; ``WIRE_LOGGER`` (the
+logger the server is given) redacts the ``Authorization`` header, so a password never
+reaches a log, not even as its base64.
 """
 
 from __future__ import annotations
@@ -33,6 +37,20 @@ _LOGGER = logging.getLogger(__name__)
 
 OnUnknownCharger = Callable[[str], Any]
 REALM = "OCPP"
+
+
+class RedactAuthorization(logging.Filter):
+    """Replaces the value of a logged ``Authorization`` header (``"< %s: %s"`` records)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) == 2 and str(args[0]).lower() == "authorization":
+            record.args = (args[0], "<redacted>")
+        return True
+
+
+WIRE_LOGGER = logging.getLogger(f"{__package__}.websocket")
+WIRE_LOGGER.addFilter(RedactAuthorization())
 
 
 def cpid_from_path(path: str) -> str | None:

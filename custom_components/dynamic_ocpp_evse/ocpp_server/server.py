@@ -24,7 +24,7 @@ from websockets.typing import Subprotocol
 from .command_queue import SendPacer
 from .frames import MAX_FRAME_BYTES
 from .options import ServerOptions
-from .security import Authenticator, OnUnknownCharger, cpid_from_path
+from .security import WIRE_LOGGER, Authenticator, OnUnknownCharger, cpid_from_path
 from .session import ChargePointSession
 from .state import ChargerState
 
@@ -148,6 +148,7 @@ class CentralSystem:
                 max_size=MAX_FRAME_BYTES,  # larger: closed with 1009 (message too big)
                 close_timeout=CLOSE_TIMEOUT_S,  # a peer that ignores our close is dropped
                 ssl=self._ssl,
+                logger=WIRE_LOGGER,  # redacts the Authorization header
             )
         except OSError as err:
             if err.errno == errno.EADDRINUSE or "address already in use" in str(err).lower():
