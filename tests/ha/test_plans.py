@@ -1,0 +1,217 @@
+"""Plans in Home Assistant: a charger with a target and a departure charges in the
+cheapest slots of the hub's price sensor (Nord Pool style), even in solar mode
+without surplus; the plan entities show it; set_plan refuses bad input."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
+
+from custom_components.dynamic_ocpp_evse.const import DOMAIN
+from tests.ha.hub_fixtures import (
+    HUB_DATA,
+    advance,
+    charger,
+    make_entry,
+    set_grid,
+    set_solar,
+    setup_hub,
+)
+from tests.ha.test_ocpp_adapter_standin import OcppStandIn, stand_in
+
+SUB = "sub_charger"
+PRICES = "sensor.nordpool_kwh_se3"
+START = "2026-03-02 09:00:00+00:00"  # on a slot boundary
+STRINGS = json.loads(
+    (Path(__file__).resolve().parents[2] / "custom_components" / DOMAIN / "strings.json").read_text(
+        encoding="utf-8"
+    )
+)
+
+
+def _entity_id(hass: HomeAssistant, domain: str, key: str) -> str:
+    entity_id = er.async_get(hass).async_get_entity_id(domain, DOMAIN, f"{SUB}_{key}")
+    assert entity_id is not None, f"{domain} {key}"
+    return entity_id
+
+
+def _charger_device(hass: HomeAssistant) -> str:
+    entry = er.async_get(hass).async_get(_entity_id(hass, "sensor", "status"))
+    assert entry is not None and entry.device_id is not None
+    return entry.device_id
+
+
+def _set_prices(hass: HomeAssistant, hours: list[float]) -> None:
+    """A Nord Pool style sensor: one price per hour from now on (``raw_today``)."""
+    now = dt_util.utcnow()
+    raw = [
+        {
+            "start": (now + timedelta(hours=h)).isoformat(),
+            "end": (now + timedelta(hours=h + 1)).isoformat(),
+            "value": price,
+        }
+        for h, price in enumerate(hours)
+    ]
+    hass.states.async_set(PRICES, str(hours[0]), {"raw_today": raw, "unit": "kWh"})
+
+
+async def _solar_hub(hass: HomeAssistant) -> OcppStandIn:
+    """A charger in solar mode with a car plugged in and no solar at all."""
+    fake = await stand_in(hass)
+    ids = fake.add_charger("cp1")[1]
+    fake.set_state(ids["status.connector"], "SuspendedEVSE")
+    fake.set_state(ids["current.import"], 0.0, L1=0.0, L2=0.0, L3=0.0)
+    fake.set_state(ids["current.offered"], 0.0)
+    set_grid(hass, 2.0, 2.0, 2.0)
+    set_solar(hass, 0.0)
+    sub = charger()
+    sub["data"] = {**sub["data"], "mode": "solar"}
+    entry = make_entry(hass, data={**HUB_DATA, "price_entity": PRICES}, plugs=False, extra=[sub])
+    await setup_hub(hass, entry)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    return fake
+
+
+async def _set_plan(hass: HomeAssistant, energy_kwh: float, departure: datetime) -> None:
+    await hass.services.async_call(
+        DOMAIN,
+        "set_plan",
+        {
+            "device_id": _charger_device(hass),
+            "energy_kwh": energy_kwh,
+            "departure": dt_util.as_local(departure).strftime("%H:%M:%S"),
+        },
+        blocking=True,
+    )
+
+
+def _state(hass: HomeAssistant, key: str) -> Any:
+    return hass.states.get(_entity_id(hass, "sensor", key))
+
+
+@pytest.mark.usefixtures("freezer")
+async def test_cheap_slot_now_charges_solar_mode_car_at_the_planned_minimum(
+    hass: HomeAssistant, freezer: Any
+) -> None:
+    freezer.move_to(START)
+    _set_prices(hass, [0.10, 0.40, 0.40, 0.40])
+    fake = await _solar_hub(hass)
+    assert fake.dynamic_limits()[-1] == 0  # solar mode, no surplus: nothing without a plan
+    assert _state(hass, "plan_status").state == "none"
+
+    # 2 kWh by 3 h from now: the cheapest slots are the ones now.
+    await _set_plan(hass, 2.0, dt_util.utcnow() + timedelta(hours=3))
+    await advance(hass, freezer, 30)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    status = _state(hass, "plan_status")
+    assert status.state == "ok"
+    slot_now = status.attributes["slots"][0]
+    assert slot_now["price"] == pytest.approx(0.10)
+    floor_a = slot_now["grid_w"] / (230.0 * 3)
+    # the whole target in the cheap quarter hour now (2 kWh in 14.5 min: about 12 A)
+    assert 6.0 < floor_a < 16.0
+    assert fake.dynamic_limits()[-1] == pytest.approx(floor_a, abs=0.5)
+    reason = hass.states.get(_entity_id(hass, "sensor", "reason"))
+    assert reason.state == "planned_minimum"
+    assert float(_state(hass, "planned_energy").state) == pytest.approx(2.0, abs=0.01)
+    assert dt_util.parse_datetime(_state(hass, "plan_next_start").state) <= dt_util.utcnow()
+
+
+@pytest.mark.usefixtures("freezer")
+async def test_cheap_slot_later_gives_nothing_now_and_starts_there(
+    hass: HomeAssistant, freezer: Any
+) -> None:
+    freezer.move_to(START)
+    _set_prices(hass, [0.40, 0.10, 0.10, 0.40])
+    fake = await _solar_hub(hass)
+    start = dt_util.utcnow()
+    await _set_plan(hass, 5.0, start + timedelta(hours=4))
+    await advance(hass, freezer, 30)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert _state(hass, "plan_status").state == "ok"
+    assert fake.dynamic_limits()[-1] == 0
+    next_start = dt_util.parse_datetime(_state(hass, "plan_next_start").state)
+    assert next_start == start + timedelta(hours=1)  # the first cheap hour
+    finish = dt_util.parse_datetime(_state(hass, "plan_finish").state)
+    assert start + timedelta(hours=1) < finish <= start + timedelta(hours=3)
+
+    # the clock reaches the cheap hour: the car charges there
+    await advance(hass, freezer, 3600)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert fake.dynamic_limits()[-1] >= 6.0
+
+
+@pytest.mark.usefixtures("freezer")
+async def test_unreachable_target_is_flagged_and_charges_as_fast_as_allowed(
+    hass: HomeAssistant, freezer: Any
+) -> None:
+    freezer.move_to(START)
+    _set_prices(hass, [0.40, 0.10])
+    fake = await _solar_hub(hass)
+    # 50 kWh in 1 h cannot be done at 11 kW
+    await _set_plan(hass, 50.0, dt_util.utcnow() + timedelta(hours=1))
+    await advance(hass, freezer, 30)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert _state(hass, "plan_status").state == "infeasible"
+    assert fake.dynamic_limits()[-1] == pytest.approx(16.0, abs=0.1)  # its maximum
+
+
+@pytest.mark.usefixtures("freezer")
+async def test_energy_zero_clears_the_plan(hass: HomeAssistant, freezer: Any) -> None:
+    freezer.move_to(START)
+    _set_prices(hass, [0.10, 0.40])
+    fake = await _solar_hub(hass)
+    await _set_plan(hass, 2.0, dt_util.utcnow() + timedelta(hours=2))
+    await advance(hass, freezer, 30)
+    assert fake.dynamic_limits()[-1] > 6.0
+    await _set_plan(hass, 0.0, dt_util.utcnow() + timedelta(hours=2))
+    await advance(hass, freezer, 30)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert _state(hass, "plan_status").state == "none"
+    number = hass.states.get(_entity_id(hass, "number", "plan_energy"))
+    assert float(number.state) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("target", "energy", "error"),
+    [("charger", 500.0, "out_of_range"), ("charger", -1.0, "out_of_range"), ("hub", 5.0, None)],
+)
+async def test_set_plan_refusals_are_translated(
+    hass: HomeAssistant, target: str, energy: float, error: str | None
+) -> None:
+    await _solar_hub(hass)
+    if target == "charger":
+        device_id = _charger_device(hass)
+    else:
+        hub = er.async_get(hass).async_get(
+            next(
+                e.entity_id
+                for e in er.async_entries_for_config_entry(
+                    er.async_get(hass), hass.config_entries.async_entries(DOMAIN)[0].entry_id
+                )
+                if e.config_subentry_id is None
+            )
+        )
+        assert hub is not None
+        device_id = str(hub.device_id)
+    with pytest.raises(ServiceValidationError) as caught:
+        await hass.services.async_call(
+            DOMAIN,
+            "set_plan",
+            {"device_id": device_id, "energy_kwh": energy, "departure": "07:00:00"},
+            blocking=True,
+        )
+    key = caught.value.translation_key
+    assert key is not None and key in STRINGS["exceptions"]
+    if error is not None:
+        assert key == error
