@@ -3,7 +3,10 @@
 The glue between the user's plan settings (``plan_energy_kwh`` and ``departure``
 in :class:`.settings.LoadSettings`), the hub's price entity and the pure planner
 (:mod:`.engine.plan`). Each cycle :meth:`PlanBook.floors` plans every charger
-with a target and answers the planned minimum of the current slot in amps (the
+with a target (again when a 15-minute slot starts or an input changes: the
+target, departure, prices or the charger's limits; within a slot the plan and
+its floor stay put, so the controller's configuration does not change every
+cycle) and answers the planned minimum of the current slot in amps (the
 ``plan_floor_a`` of the load's controller config); after the controller step
 :meth:`PlanBook.record` adds the energy the charger drew.
 
@@ -33,7 +36,7 @@ from homeassistant.util import dt as dt_util
 
 from .adapters.base import LoadReading
 from .const import CONF_PRICE_ENTITY, SUBENTRY_CHARGER
-from .engine.plan import Plan, PlanRequest, make_plan, slots_between
+from .engine.plan import SLOT_S, Plan, PlanRequest, make_plan, slots_between
 from .prices import from_attributes
 from .scenario_config import load_phases, site_phases, voltage
 from .settings import Settings
@@ -80,6 +83,7 @@ class PlanBook:
         self.progress: dict[str, PlanProgress] = {}
         self.plans: dict[str, Plan] = {}
         self._restarts: dict[str, int] = {}
+        self._cache: dict[str, tuple[Any, Plan]] = {}
 
     def restart(self, load_id: str) -> None:
         """Count a plan afresh (the service set it again, even to the same values)."""
@@ -105,15 +109,24 @@ class PlanBook:
             progress = self._progress(load_id, load.plan_energy_kwh, load.departure, now)
             if sub is None or sub.subentry_type != SUBENTRY_CHARGER or progress is None:
                 self.progress.pop(load_id, None)
+                self._cache.pop(load_id, None)
                 continue
             if now_s >= progress.departure_s:
                 continue  # the departure has passed: the plan has ended
             legs = max(1, len(load_phases(sub, phases)))
             max_w = max(0.0, load.max_current_a) * legs * volts
             min_w = max(0.0, load.min_current_a) * legs * volts
-            need = progress.target_wh - progress.delivered_wh
-            slots = slots_between(now_s, progress.departure_s, prices, [], max_w)
-            plan = make_plan(PlanRequest(need, progress.departure_s, slots, min_w))
+            # One plan per slot: re-planned when a slot starts or an input changes
+            # (target, departure, prices, limits), so the floor is steady within a slot.
+            key = (math.floor(now_s / SLOT_S), progress.key, tuple(prices), max_w, min_w)
+            cached = self._cache.get(load_id)
+            if cached is not None and cached[0] == key:
+                plan = cached[1]
+            else:
+                need = progress.target_wh - progress.delivered_wh
+                slots = slots_between(now_s, progress.departure_s, prices, [], max_w)
+                plan = make_plan(PlanRequest(need, progress.departure_s, slots, min_w))
+                self._cache[load_id] = (key, plan)
             self.plans[load_id] = plan
             grid_w = plan.grid_w_at(now_s)
             if grid_w > 0 and load.mode != "off":

@@ -63,7 +63,7 @@ def _set_prices(hass: HomeAssistant, hours: list[float]) -> None:
     hass.states.async_set(PRICES, str(hours[0]), {"raw_today": raw, "unit": "kWh"})
 
 
-async def _solar_hub(hass: HomeAssistant) -> OcppStandIn:
+async def _solar_hub(hass: HomeAssistant, prices: str | None = PRICES) -> OcppStandIn:
     """A charger in solar mode with a car plugged in and no solar at all."""
     fake = await stand_in(hass)
     ids = fake.add_charger("cp1")[1]
@@ -74,7 +74,8 @@ async def _solar_hub(hass: HomeAssistant) -> OcppStandIn:
     set_solar(hass, 0.0)
     sub = charger()
     sub["data"] = {**sub["data"], "mode": "solar"}
-    entry = make_entry(hass, data={**HUB_DATA, "price_entity": PRICES}, plugs=False, extra=[sub])
+    data = {**HUB_DATA, "price_entity": prices} if prices else dict(HUB_DATA)
+    entry = make_entry(hass, data=data, plugs=False, extra=[sub])
     await setup_hub(hass, entry)
     await hass.async_block_till_done(wait_background_tasks=True)
     return fake
@@ -149,6 +150,26 @@ async def test_cheap_slot_later_gives_nothing_now_and_starts_there(
     await advance(hass, freezer, 3600)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert fake.dynamic_limits()[-1] >= 6.0
+
+
+@pytest.mark.usefixtures("freezer")
+async def test_without_prices_the_plan_charges_as_early_as_needed(
+    hass: HomeAssistant, freezer: Any
+) -> None:
+    freezer.move_to(START)
+    fake = await _solar_hub(hass, prices=None)
+    start = dt_util.utcnow()
+    await _set_plan(hass, 2.0, start + timedelta(hours=5))
+    await advance(hass, freezer, 30)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    status = _state(hass, "plan_status")
+    assert status.state == "ok"
+    assert all(slot["price"] is None for slot in status.attributes["slots"])
+    # least grid energy: just the 2 kWh, from now on, finished long before the departure
+    assert float(_state(hass, "planned_energy").state) == pytest.approx(2.0, abs=0.01)
+    assert fake.dynamic_limits()[-1] >= 6.0
+    finish = dt_util.parse_datetime(_state(hass, "plan_finish").state)
+    assert finish <= start + timedelta(hours=1)
 
 
 @pytest.mark.usefixtures("freezer")
