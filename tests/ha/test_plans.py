@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import mock_restore_cache_with_extra_data
 
 from custom_components.dynamic_ocpp_evse.const import DOMAIN
 from tests.ha.hub_fixtures import (
@@ -236,3 +237,22 @@ async def test_set_plan_refusals_are_translated(
     assert key is not None and key in STRINGS["exceptions"]
     if error is not None:
         assert key == error
+
+
+@pytest.mark.parametrize(
+    ("energy", "departure", "want_energy", "want_departure"),
+    [(12.5, "06:30:00", "12.5", "06:30:00"), (999.0, "25:99", "0.0", "07:00:00")],
+)
+async def test_plan_settings_restored_after_restart_unless_absurd(
+    hass: HomeAssistant, energy: float, departure: str, want_energy: str, want_departure: str
+) -> None:
+    mock_restore_cache_with_extra_data(
+        hass,
+        [
+            (State("number.cp1_plan_energy", str(energy)), {"value": energy, "user_set": True}),
+            (State("time.cp1_departure_time", departure), {"value": departure, "user_set": True}),
+        ],
+    )
+    await _solar_hub(hass)
+    assert hass.states.get(_entity_id(hass, "number", "plan_energy")).state == want_energy
+    assert hass.states.get(_entity_id(hass, "time", "departure")).state == want_departure
