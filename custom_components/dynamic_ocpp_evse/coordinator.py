@@ -39,6 +39,7 @@ from .const import (
     DEFAULT_UPDATE_INTERVAL_S,
     DOMAIN,
 )
+from .controller_store import ControllerStore
 from .engine import Controller, ScenarioError
 from .engine.plausibility import import_limit
 from .measurements import (
@@ -104,6 +105,8 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
         self._import_limit_why: str | None = None
         self._grid_seen = False
         self.runner = CommandRunner(hass, entry, self.name, self.adapters, self._now)
+        self.store = ControllerStore(hass, entry.entry_id)
+        self._restored: tuple[Any, float] | None = None
         self.commands = self.runner.log
         self._unsubs: list[CALLBACK_TYPE] = []
         self._debouncer: Debouncer[None] = Debouncer(
@@ -124,7 +127,8 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
 
     # -- lifecycle -----------------------------------------------------------------
     async def async_start(self) -> None:
-        """Prepare the adapters, subscribe to inputs and run the first cycle."""
+        """Restore what the controller kept, prepare the adapters, subscribe, run a cycle."""
+        self._restored = await self.store.async_load()
         self.runner.start()
         self._unsubs.append(
             async_track_state_change_event(self.hass, self.input_entities, self._state_changed)
@@ -153,6 +157,9 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
         self._debouncer.async_shutdown()
         self.inputs.async_clear()
         await self.runner.stop()
+        if self._controller is not None:
+            controller, now = self._controller, self._now()
+            await self.store.async_save(lambda: controller.snapshot(now))
         await self.async_shutdown()
 
     def _now(self) -> float:
@@ -229,6 +236,11 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
                 self._controller = Controller(config)
                 for load_id, count in self._restored_phases.items():
                     self._controller.restore_phases(load_id, count)
+                if self._restored is not None:
+                    # Pauses, grace periods, boost and overload holds go on where they were.
+                    snapshot, elapsed = self._restored
+                    self._controller.restore(snapshot, self._now(), elapsed)
+                    self._restored = None
             else:
                 self._controller.update_config(config)
         except (ScenarioError, KeyError, TypeError, ValueError) as err:
@@ -259,6 +271,7 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
             measurements = controller.screened.measurements
             site, readings = as_screened(site, readings, measurements)
             self.runner.dispatch(result)
+            self.store.schedule_save(lambda: controller.snapshot(self._now()))
         self._unreadable(site, implausible)
         self.inputs.async_check(implausible=implausible)
         return self._result(site, readings, managed, measurements, result)

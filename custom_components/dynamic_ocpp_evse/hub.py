@@ -16,6 +16,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
+from .controller_store import ControllerStore
 from .coordinator import DynamicOcppEvseConfigEntry, HubCoordinator, RuntimeData
 from .devices import remove_replaced_devices
 from .entity import device_info
@@ -83,6 +84,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: DynamicOcppEvseConfigEn
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: DynamicOcppEvseConfigEntry) -> None:
-    """The hub was deleted: forget its settings and repair issues."""
+    """The hub was deleted: forget its settings, stored controller state and repair issues."""
     forget_settings(hass, entry.entry_id)
+    await ControllerStore(hass, entry.entry_id).async_remove()
     async_clear_entry_issues(hass, entry.entry_id)

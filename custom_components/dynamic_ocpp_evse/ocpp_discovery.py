@@ -39,6 +39,7 @@ from homeassistant.core import HomeAssistant, SupportsResponse
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
+from homeassistant.util.hass_dict import HassKey
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -50,6 +51,21 @@ RATE_UNIT_TIMEOUT_S = 10.0
 SERVICE_SET_CHARGE_RATE = "set_charge_rate"
 PROTOCOL_16 = "1.6"
 PROTOCOL_2 = "2.0.1"
+# (cpid, configuration key) -> the charger's answer, asked once per run: the ocpp
+# integration raises a notification for every key a charger does not know
+_ANSWERS: HassKey[dict[tuple[str, str], object]] = HassKey("dynamic_ocpp_evse_ocpp_answers")
+
+
+def remember_answer(hass: HomeAssistant, cpid: str, key: str, value: object) -> None:
+    """Keep what a charger answered to ``get_configuration`` for this run."""
+    hass.data.setdefault(_ANSWERS, {})[(cpid, key)] = value
+
+
+def known_answer(hass: HomeAssistant, cpid: str, key: str) -> tuple[bool, object]:
+    """(True, value) when the charger was already asked for ``key`` in this run."""
+    answers = hass.data.get(_ANSWERS, {})
+    return ((cpid, key) in answers, answers.get((cpid, key)))
+
 
 KEY_CURRENT_IMPORT = "current_import"
 KEY_CURRENT_OFFERED = "current_offered"
@@ -325,6 +341,7 @@ async def async_probe_charger(hass: HomeAssistant, cpid: str) -> ChargerProbe:
         return ChargerProbe(None, protocol)
     if not isinstance(response, dict):
         return ChargerProbe(None, protocol or PROTOCOL_16)
+    remember_answer(hass, cpid, RATE_UNIT_KEY, response.get("value"))
     return ChargerProbe(parse_rate_unit(response.get("value")), protocol or PROTOCOL_16)
 
 

@@ -54,7 +54,6 @@ REASON_WORDS: tuple[str, ...] = (
     "comfort_kept",
     "boost_reached",
     "temperature_unknown",
-    "setpoint_step",
     "manual",
     "other",
 )

@@ -132,7 +132,9 @@ def site_view(scenario: Mapping[str, Any], result: Mapping[str, Any] | None = No
         elif "max_w" in raw:
             max_a = float(raw["max_w"]) / (volts * len(lphases))
             min_w = float(raw.get("min_w", 0))
-            min_a = math.ceil(round(min_w / (volts * len(lphases)) * 10, 6)) / 10
+            min_a = min_w / (volts * len(lphases))
+            if not (raw.get("step_w") or raw.get("step_a")):  # else steps start at min_w
+                min_a = math.ceil(round(min_a * 10, 6)) / 10
         else:
             max_a = float(raw["max_a"])
             min_a = math.ceil(round(float(raw.get("min_a", min(6.0, max_a))) * 10, 6)) / 10
@@ -312,10 +314,18 @@ def assert_hard_limits(scenario: Mapping[str, Any], result: Mapping[str, Any]) -
         if lv.active:
             assert avail >= amps[lv.id] - 1e-9, f"{lv.id}: available {avail} < {amps[lv.id]}"
     # Surplus-only modes: once they run, everything of a higher or equal tier fits the pool.
-    if any(amps[lv.id] > 0 for lv in view.loads if lv.mode == "solar"):
-        used = watts(view, amps, lambda lv: TIER[lv.mode] <= TIER["solar"])
+    # A planned minimum (plan_floor_a) is served like a standard load: a load runs on its
+    # mode's pool only above it, and all it takes counts against the pools as a standard
+    # load's would.
+    loads = scenario.get("loads") or []
+    planned = {str(raw["id"]): float(raw.get("plan_floor_a") or 0.0) for raw in loads}
+    # the engine raises a floor below the load's minimum to that minimum
+    floors = {lv.id: max(planned[lv.id], lv.min_a) if planned[lv.id] else 0.0 for lv in view.loads}
+    pooled = {i: max(0.0, a - floors.get(i, 0.0)) for i, a in amps.items()}
+    if any(pooled[lv.id] > 0 for lv in view.loads if lv.mode == "solar"):
+        used = watts(view, amps, lambda lv: TIER[lv.mode] <= TIER["solar"] or floors[lv.id] > 0)
         assert used <= view.surplus_w + TOL_W, f"solar runs on {used} W > surplus {view.surplus_w}"
-    if any(amps[lv.id] > 0 for lv in view.loads if lv.mode == "excess"):
+    if any(pooled[lv.id] > 0 for lv in view.loads if lv.mode == "excess"):
         used = watts(view, amps)
         assert used <= view.excess_w + TOL_W, f"excess runs on {used} W > {view.excess_w}"
 

@@ -27,6 +27,8 @@ NAMES = (
     "winter_evening_cooking",
     "cloudy_autumn_phase_switching",
     "cloudy_autumn_three_phase",
+    "winter_night_plan",
+    "spring_day_plan",
 )
 _RUNS: dict[str, tuple[Any, dict[str, Any]]] = {}
 

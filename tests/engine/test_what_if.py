@@ -59,9 +59,14 @@ def _problem(scenario: dict[str, Any]) -> tuple[Any, Distribution]:
 @SETTINGS
 @given(sites_with_idle_loads())
 def test_what_if_equals_the_re_solve(scenario: dict[str, Any]) -> None:
-    """Every mode: the engine's what-if answers are the re-solve's, load by load."""
+    """Every mode: the engine's what-if answers are the re-solve's, load by load,
+    on their own and as ``allocate`` gets them (from the solve's own pass)."""
     problem, distribution = _problem(scenario)
-    assert what_if_active(problem, distribution) == what_if_resolve(problem, distribution)
+    oracle = what_if_resolve(problem, distribution)
+    assert what_if_active(problem, distribution) == oracle
+    probes: dict[int, float] = {}
+    solved = solve(problem, distribution, probes).solver
+    assert what_if_active(problem, distribution, solved, probes) == oracle
 
 
 @SETTINGS
@@ -140,3 +145,29 @@ def test_a_car_park_answers_locally() -> None:
         else:
             # Its row's higher priorities take the rest: the woken bay gets its minimum.
             assert answers == {6.0}
+
+
+def test_a_sequential_unit_joins_connectors_on_different_phases() -> None:
+    """Connectors of a sequential unit share no phase limit, yet only one may run:
+    the idle one's what-if must see the unit taken (found by hypothesis)."""
+    scenario = {
+        "site": {
+            "voltage": 230,
+            "main_breaker_a": 1000,
+            "grid_current_a": {"A": 5, "B": 5, "C": 5},
+        },
+        "chargers": [{"id": "u", "max_a": 32, "concurrent": False}],
+        "loads": [
+            {"id": "left", "min_a": 6, "max_a": 16, "phases": ["A"], "charger": "u"},
+            {"id": "right", "min_a": 6, "max_a": 16, "phases": ["B"], "charger": "u",
+             "active": False},
+        ],
+    }  # fmt: skip
+    for distribution in (Distribution.SHARED, Distribution.PRIORITY):
+        scenario["site"]["distribution"] = distribution.value
+        problem, _ = _problem(scenario)
+        baseline = solve(problem, distribution).solver
+        assert baseline is not None
+        local = Locality(problem, baseline, distribution)
+        assert local.part(1) == [0, 1]
+        assert local.answer(1) == what_if_resolve(problem, distribution)[1] == 0.0

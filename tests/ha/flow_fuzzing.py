@@ -35,6 +35,10 @@ ENTITIES = [
     "sensor.cp_current",
     "sensor.cp_status",
     "switch.heater",
+    "switch.boiler",
+    "sensor.boiler_temperature",
+    "climate.living_room",
+    "number.heater_setpoint",
 ]
 GARBAGE = st.one_of(
     st.none(),

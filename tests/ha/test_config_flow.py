@@ -31,7 +31,11 @@ SITE = {
 }
 SECTIONS: dict[str, dict[str, Any]] = {
     "import_limit": {"import_limit_w": 11000},
-    "solar": {"solar_entity": "sensor.solar_power", "excess_threshold_w": 5000},
+    "solar": {
+        "solar_entity": "sensor.solar_power",
+        "excess_threshold_w": 5000,
+        "excess_threshold_mode": "offset",
+    },
     "battery": {"battery_soc_entity": "sensor.battery_soc"},
     "inverter": {
         "inverter_max_w": 10000,

@@ -26,6 +26,7 @@ SECTIONS = ("config", "config_subentries", "selector")
 FLOW_FILES = {
     "config_flow.py": ("config",),
     "flows/charger.py": ("config_subentries", "charger"),
+    "flows/charger_details.py": ("config_subentries", "charger"),
     "flows/plug.py": ("config_subentries", "plug"),
     "flows/circuit.py": ("config_subentries", "circuit"),
     "flows/load.py": ("config_subentries", "load"),

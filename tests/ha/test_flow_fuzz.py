@@ -52,6 +52,14 @@ def states(hass: HomeAssistant) -> None:
     hass.states.async_set("sensor.cp_current", "0", {"unit_of_measurement": "A"})
     hass.states.async_set("sensor.cp_status", "Available", {})
     hass.states.async_set("switch.heater", "off")
+    hass.states.async_set("switch.boiler", "off")
+    hass.states.async_set(
+        "sensor.boiler_temperature",
+        "48",
+        {"device_class": "temperature", "unit_of_measurement": "°C"},
+    )
+    hass.states.async_set("climate.living_room", "heat", {"current_temperature": 20.5})
+    hass.states.async_set("number.heater_setpoint", "0", {"unit_of_measurement": "W"})
 
 
 @pytest.fixture(autouse=True)
@@ -205,8 +213,14 @@ def all_subentries_sane(entry: MockConfigEntry) -> Callable[[dict[str, Any]], No
     return check
 
 
-@pytest.mark.parametrize("kind", ["plug", "circuit"])
-async def test_plug_and_circuit_forms(hass: HomeAssistant, kind: str) -> None:
+FIRST = {
+    "circuit": {"name": "Fuzz circuit", "limit_a": 16},
+    "load": {"name": "Fuzz load", "control_entity": "switch.boiler", "max_power_w": 1000},
+}
+
+
+@pytest.mark.parametrize("kind", ["plug", "circuit", "load"])
+async def test_single_form_subentries(hass: HomeAssistant, kind: str) -> None:
     entry = make_hub(hass)
     errors = STRINGS["config_subentries"][kind]["error"]
     submit = subentry_submitter(hass)
@@ -216,19 +230,15 @@ async def test_plug_and_circuit_forms(hass: HomeAssistant, kind: str) -> None:
             (entry.entry_id, kind), context={"source": SOURCE_USER}
         )
 
-    existing = next(sid for sid, s in entry.subentries.items() if s.subentry_type == "plug")
-
     async def reconfigure() -> dict[str, Any]:
-        if kind == "plug":
-            return await entry.start_subentry_reconfigure_flow(hass, kind, existing)
-        circuit = next(
-            (sid for sid, s in entry.subentries.items() if s.subentry_type == "circuit"), None
+        existing = next(
+            (sid for sid, s in entry.subentries.items() if s.subentry_type == kind), None
         )
-        if circuit is None:
-            result = await add()
-            await submit(result["flow_id"], {"name": "Fuzz circuit", "limit_a": 16})
+        if existing is None:
+            result = await submit((await add())["flow_id"], FIRST[kind])
+            assert result["type"] is FlowResultType.CREATE_ENTRY, result
             return await reconfigure()
-        return await entry.start_subentry_reconfigure_flow(hass, kind, circuit)
+        return await entry.start_subentry_reconfigure_flow(hass, kind, existing)
 
     await fuzz(add, submit, errors, all_subentries_sane(entry))
     await fuzz(reconfigure, submit, errors, all_subentries_sane(entry))
@@ -260,3 +270,23 @@ async def test_charger_forms(hass: HomeAssistant) -> None:
     await fuzz(builtin, submit, errors, lambda result: None)
     await fuzz(details, submit, errors, all_subentries_sane(entry))
     await fuzz(reconfigure, submit, errors, all_subentries_sane(entry))
+
+
+async def test_thermal_forms(hass: HomeAssistant) -> None:
+    entry = make_hub(hass)
+    errors = STRINGS["config_subentries"]["thermal"]["error"]
+    submit = subentry_submitter(hass)
+    counter = iter(range(10_000))
+
+    async def kind() -> dict[str, Any]:
+        return await hass.config_entries.subentries.async_init(
+            (entry.entry_id, "thermal"), context={"source": SOURCE_USER}
+        )
+
+    async def details() -> dict[str, Any]:
+        result = await kind()
+        answers = {"name": f"Boiler {next(counter)}", "thermal_kind": "water"}
+        return await submit(result["flow_id"], answers)
+
+    await fuzz(kind, submit, errors, all_subentries_sane(entry))
+    await fuzz(details, submit, errors, all_subentries_sane(entry))

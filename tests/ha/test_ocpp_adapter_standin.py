@@ -346,6 +346,14 @@ class OcppStandIn:
             for _, profile in self.profiles()
         ]
 
+    def dynamic_limits(self) -> list[float]:
+        """The limit of every dynamic profile sent (not the floor, id ending in 3)."""
+        return [
+            profile["chargingSchedule"]["chargingSchedulePeriod"][0]["limit"]
+            for _, profile in self.profiles()
+            if profile["chargingProfileId"] % 10 != 3
+        ]
+
     def holds(self, cpid: str, conn: int) -> dict[int, dict[str, Any]]:
         """Profiles the charger holds on a connector, by id."""
         return self.installed.get((cpid, conn), {})

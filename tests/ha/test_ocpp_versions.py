@@ -208,3 +208,18 @@ async def test_each_configuration_key_is_asked_once_even_when_the_charger_lacks_
     asked = [call["ocpp_key"] for call in fake.calls("get_configuration")]
     assert sorted(asked) == sorted(CAPABILITY_KEYS)
     assert len(fake.notifications) == 4  # three unknown keys and the reboot
+
+
+async def test_a_key_asked_when_adding_the_charger_is_not_asked_again(
+    hass: HomeAssistant,
+) -> None:
+    fake = await stand_in(hass)
+    _idle(fake)  # the charger lacks every key: each question is a notification
+    result = await _pick(hass, "CP1-1")
+    assert result["step_id"] == "connection"
+    adapter = make_adapter(hass, Clock())
+    await adapter.async_setup()
+
+    asked = [call["ocpp_key"] for call in fake.calls("get_configuration")]
+    assert sorted(asked) == sorted(CAPABILITY_KEYS)
+    assert len(fake.notifications) == 3

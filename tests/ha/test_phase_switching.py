@@ -10,7 +10,6 @@ import pytest
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import async_mock_service
 
@@ -109,12 +108,21 @@ async def test_a_vendor_switch_entity_is_turned_off_for_one_phase(
     assert [c.data["entity_id"] for c in calls] == ["switch.wallbox_three_phases"]
 
 
+def _charger_device(hass: HomeAssistant) -> str:
+    """The device our charger entities are on (the ocpp integration's, when linked)."""
+    entity_id = _entity_id(hass, "sensor", "status")
+    entry = er.async_get(hass).async_get(entity_id)
+    assert entry is not None and entry.device_id is not None
+    return entry.device_id
+
+
 async def test_set_phase_mode_service(hass: HomeAssistant) -> None:
     await _charging_hub(hass, _switching())
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, SUB)})
-    assert device is not None
     await hass.services.async_call(
-        DOMAIN, "set_phase_mode", {"device_id": device.id, "phase_mode": "3"}, blocking=True
+        DOMAIN,
+        "set_phase_mode",
+        {"device_id": _charger_device(hass), "phase_mode": "3"},
+        blocking=True,
     )
     await hass.async_block_till_done()
     assert hass.states.get(_entity_id(hass, "select", "phase_mode")).state == "3"
@@ -125,11 +133,12 @@ async def test_set_phase_mode_refuses_a_charger_that_does_not_switch(
 ) -> None:
     await _charging_hub(hass, charger())
     assert er.async_get(hass).async_get_entity_id("select", DOMAIN, f"{SUB}_phase_mode") is None
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, SUB)})
-    assert device is not None
     with pytest.raises(ServiceValidationError) as caught:
         await hass.services.async_call(
-            DOMAIN, "set_phase_mode", {"device_id": device.id, "phase_mode": "1"}, blocking=True
+            DOMAIN,
+            "set_phase_mode",
+            {"device_id": _charger_device(hass), "phase_mode": "1"},
+            blocking=True,
         )
     assert caught.value.translation_key == "not_phase_switching"
 

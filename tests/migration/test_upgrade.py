@@ -64,7 +64,9 @@ def _upstream_entities(
         )
 
 
-async def _site(hass: HomeAssistant, minor: int, *, hub_first: bool) -> OcppStandIn:
+async def _site(
+    hass: HomeAssistant, minor: int, *, hub_first: bool, disabled: tuple[str, ...] = ()
+) -> OcppStandIn:
     fake = await stand_in(hass)
     for cpid in ("cpleft", "cpright"):
         ids = fake.add_charger(cpid)[1]
@@ -92,6 +94,8 @@ async def _site(hass: HomeAssistant, minor: int, *, hub_first: bool) -> OcppStan
     _upstream_entities(hass, mocks[up.LEFT_ID], "cpleft", charger_entities)
     _upstream_entities(hass, mocks[up.RIGHT_ID], "cpright", charger_entities)
     _upstream_entities(hass, mocks[up.GROUP_ID], "garage", up.GROUP_ENTITIES)
+    for entity_id in disabled:  # the user had turned these off
+        er.async_get(hass).async_update_entity(entity_id, disabled_by=er.RegistryEntryDisabler.USER)
     last = [State(f"select.{prefix}_distribution_mode", "Shared")]
     if minor == 1:
         last.append(State(f"select.{prefix}_charging_mode", "Standard"))
@@ -160,7 +164,7 @@ async def test_an_upstream_site_becomes_one_hub_and_keeps_being_controlled(
 
 
 async def test_unique_ids_devices_and_modes_carry_over(hass: HomeAssistant) -> None:
-    await _site(hass, 2, hub_first=True)
+    await _site(hass, 2, hub_first=True, disabled=("number.cpright_max_current",))
     registry = er.async_get(hass)
 
     max_current = registry.async_get("number.cpleft_max_current")
@@ -181,9 +185,19 @@ async def test_unique_ids_devices_and_modes_carry_over(hass: HomeAssistant) -> N
     assert hass.states.get("select.site_load_management_distribution_mode").state == "shared"
     assert float(hass.states.get("number.site_load_management_max_import_power").state) == 16000
 
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, up.LEFT_ID)})
-    assert device is not None and device.config_entries == {up.HUB_ID}
-    assert max_current.device_id == device.id
+    # a charger's entities join the ocpp integration's device of that charger (upstream's
+    # own charger device goes); the circuit keeps upstream's group device and its id
+    devices = dr.async_get(hass)
+    ocpp_device = devices.async_get_device(identifiers={("ocpp", "cpleft")})
+    assert ocpp_device is not None
+    moved = registry.async_get("number.cpleft_max_current")
+    assert moved is not None and moved.device_id == ocpp_device.id
+    assert devices.async_get_device(identifiers={(DOMAIN, up.LEFT_ID)}) is None
+    disabled = registry.async_get("number.cpright_max_current")  # not set up, still kept
+    assert disabled is not None and disabled.disabled_by is er.RegistryEntryDisabler.USER
+    assert disabled.unique_id == f"{up.RIGHT_ID}_max_current"
+    garage = devices.async_get_device(identifiers={(DOMAIN, up.GROUP_ID)})
+    assert garage is not None and garage.config_entries == {up.HUB_ID}
 
 
 async def test_one_repair_issue_lists_what_was_not_carried_over(hass: HomeAssistant) -> None:

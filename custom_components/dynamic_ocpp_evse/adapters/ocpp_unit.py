@@ -30,7 +30,9 @@ from homeassistant.util.hass_dict import HassKey
 
 from ..const import DOMAIN
 from ..ocpp_discovery import (
+    known_answer,
     ocpp_support,
+    remember_answer,
     runtime_protocol,
     supported_protocol,
     wrong_protocol,
@@ -281,6 +283,10 @@ class OcppUnit:
             return
         values: dict[str, object] = {}
         for key in (KEY_RATE_UNITS, KEY_MAX_STACK_LEVEL, KEY_MAX_PROFILES):
+            asked, answer = known_answer(self.hass, self.cpid, key)
+            if asked:
+                values[key] = answer
+                continue
             try:
                 response = await async_call_ocpp(
                     self.hass,
@@ -297,6 +303,7 @@ class OcppUnit:
                     self.capabilities = Capabilities()
                 return
             values[key] = _config_value(response)
+            remember_answer(self.hass, self.cpid, key, values[key])
         self.protocol = self.protocol or "1.6"
         self.capabilities = Capabilities(
             parse_rate_units(values[KEY_RATE_UNITS]),

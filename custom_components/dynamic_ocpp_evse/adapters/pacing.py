@@ -7,7 +7,7 @@ server), which differ only in how a profile travels and what the charger reports
   holds, but not more often than the connector's minimum send interval, except a
   decrease, which goes out at once; an unchanged limit is renewed once
   ``REFRESH_FRACTION`` of its validity has passed (not when it would expire onto an
-  equal floor).
+  equal floor). A wall clock that went backwards makes a limit due at once.
 - :class:`ComplianceCount`: readings that show the charger not following are
   counted; after ``cycles`` in a row the connector is non-compliant and a reset is
   wanted; one good reading ends it. A new limit starts a new count.
@@ -49,6 +49,10 @@ class SendPacer:
         if force:
             return True
         since = None if self.sent_at is None else now - self.sent_at
+        if since is not None and since < timedelta(0):
+            # The wall clock went backwards: nothing is known about the last send's
+            # age, so send now (else no refresh or increase until the clock caught up).
+            since = None
         fresh = since is not None and (
             self.validity_s <= 0
             or since.total_seconds() < self.validity_s * REFRESH_FRACTION

@@ -176,6 +176,7 @@ class ThermostatAdapter:
         self._volts = voltage(hub_data)
         self._rated_w = rated_w(subentry.data)
         self._commanded: bool | None = None
+        self._applied: tuple[bool, bool] | None = None
         self._failed = False
         self._busy = False
         self._status = "ok"
@@ -237,9 +238,10 @@ class ThermostatAdapter:
         desired = command.current_a > 0
         if self._busy or self._state() is None:
             return
-        if desired == self._commanded and not self._failed and not command.send:
+        wanted = (desired, self.cooling)  # a flip to cooling changes the setpoint
+        if wanted == self._applied and not self._failed and not command.send:
             return
-        await self._run(desired)
+        await self._run(desired, wanted)
 
     def _calls(self, on: bool) -> list[tuple[str, dict[str, Any]]]:
         cooling = self.cooling
@@ -263,7 +265,7 @@ class ThermostatAdapter:
             low = _to_system(self._hass, block["target_c"] - block["hysteresis_c"] - 5.0)
         return [("set_temperature", {"temperature": float(low)})]
 
-    async def _run(self, on: bool) -> None:
+    async def _run(self, on: bool, wanted: tuple[bool, bool]) -> None:
         self._busy = True
         try:
             async with asyncio.timeout(SERVICE_TIMEOUT_S):
@@ -281,6 +283,7 @@ class ThermostatAdapter:
             if self._failed:
                 _LOGGER.info("%s responds again", self._entity)
             self._commanded = on
+            self._applied = wanted
             self._failed = False
             self._status = "ok"
             self.last_error = None
@@ -290,6 +293,7 @@ class ThermostatAdapter:
     async def async_reset(self) -> None:
         """Forget what was commanded: the next command is applied afresh."""
         self._commanded = None
+        self._applied = None
         self._failed = False
 
     async def async_unload(self) -> None:

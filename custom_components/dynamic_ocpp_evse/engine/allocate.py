@@ -11,13 +11,15 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from .constraints import Problem, build_problem
+from .constraints import Problem, build_problem, skeleton
 from .distribute import EPS, Solver, floor_tenth, solve
 from .headroom import SiteBudget, site_budget
 from .models import Load, Scenario
 from .phases import allocate_switching
+from .plan_floor import allocate_with_floors
 from .power_load import on_step
 from .scenario import parse_scenario
+from .slack import leave_out_slack
 from .thermal import serve_all, thermal_report
 from .what_if import what_if_active
 
@@ -92,7 +94,14 @@ def allocate_scenario(scenario: Scenario) -> dict[str, Any]:
     between one and three phases get the phase count that serves them best
     (``phases.py``), reported as ``phases`` with a ``phase_reason``."""
     if scenario.phase_switching:
-        return allocate_switching(scenario, allocate_fixed)
+        return allocate_switching(scenario, _allocate_planned)
+    return _allocate_planned(scenario)
+
+
+def _allocate_planned(scenario: Scenario) -> dict[str, Any]:
+    """Allocate with every planned load's floor (``plan_floor.py``)."""
+    if scenario.plan_floors:
+        return allocate_with_floors(scenario, allocate_fixed)
     return allocate_fixed(scenario)
 
 
@@ -105,10 +114,14 @@ def allocate_fixed(scenario: Scenario) -> dict[str, Any]:
         scenario = replace(scenario, loads=served)
     budget = site_budget(scenario.site, scenario.loads)
     problem: Problem = build_problem(scenario, budget)
-    solution = solve(problem, scenario.site.distribution)
+    if scenario.circuits:  # without nesting no limit bounds another
+        leave_out_slack(problem, scenario, skeleton(scenario, budget))
+    distribution = scenario.site.distribution
+    probes: dict[int, float] = {}  # optimized/strict: what-if answers from the same pass
+    solution = solve(problem, distribution, probes)
     solver = solution.solver
     assert solver is not None
-    what_if = what_if_active(problem, scenario.site.distribution, solver)
+    what_if = what_if_active(problem, distribution, solver, probes)
     loads: dict[str, dict[str, Any]] = {}
     for i, load in enumerate(scenario.loads):
         reason, available, limit = _explain(solver, i)
@@ -116,12 +129,6 @@ def allocate_fixed(scenario: Scenario) -> dict[str, Any]:
             available = what_if[i]
         amps = _current(load, solution.current_a[i])
         available = _current(load, available)
-        if load.step_a > 0:
-            # A setpoint moves in steps: round down onto its grid (never past a limit).
-            stepped = on_step(amps, load.min_a, load.max_a, load.step_a)
-            if stepped < amps and reason == "at_max":
-                reason = "setpoint_step"
-            amps, available = stepped, on_step(available, load.min_a, load.max_a, load.step_a)
         loads[load.id] = {
             "current_a": amps,
             "reason": resting.get(load.id, reason),
@@ -134,6 +141,8 @@ def allocate_fixed(scenario: Scenario) -> dict[str, Any]:
 
 
 def _current(load: Load, amps: float) -> float:
+    if load.step_a > 0:  # a setpoint moves in steps from its minimum, not in 0.1 A
+        return on_step(amps, load.min_a, load.max_a, load.step_a)
     return amps if load.binary else floor_tenth(amps)
 
 

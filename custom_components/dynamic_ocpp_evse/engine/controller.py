@@ -26,6 +26,8 @@ from .plausibility import Bounds, Screened, bounds_for, screen
 from .power_load import on_step
 from .scenario import parse_scenario
 from .sequencing import admit_raises
+from .snapshot import restore as restore_snapshot
+from .snapshot import snapshot as take_snapshot
 from .thermal import REST_REASONS
 from .thermal_state import in_min_off, in_min_on, learn, note_switch, thermal_now
 from .timing import LoadMemory, LoadTiming, SiteTiming, load_timings, site_timing
@@ -83,6 +85,14 @@ class Controller:
             del self._memory[gone]
         self._phases.configure(scenario, raw_loads)
         self._config_changed = True
+
+    def snapshot(self, now: float) -> dict[str, Any]:
+        """What must outlive a restart (see :mod:`.snapshot`), at ``now``."""
+        return take_snapshot(self._memory, self._inputs, now)
+
+    def restore(self, data: Any, now: float, elapsed_s: float) -> None:
+        """Bring back a snapshot taken ``elapsed_s`` seconds ago (before the first step)."""
+        restore_snapshot(data, self._memory, self._inputs, now, elapsed_s)
 
     @staticmethod
     def _with_margin(scenario: Scenario, margin: float) -> Scenario:

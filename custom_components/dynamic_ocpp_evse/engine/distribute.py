@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from .constraints import POOL_OF_MODE, Pool, Problem
 from .fill import progressive_fill
 from .models import Distribution
+from .power_load import on_step
 
 EPS = 1e-9
 
@@ -139,7 +140,10 @@ class Solver:
         load = self.p.loads[i]
         if load.binary:
             return load.max_a if amps >= load.max_a - EPS else 0.0
-        amps = min(floor_tenth(amps), load.max_a)
+        if load.step_a > 0:  # a setpoint: on its steps from the minimum (not 0.1 A)
+            amps = on_step(min(amps + EPS, load.max_a), load.min_a, load.max_a, load.step_a)
+        else:
+            amps = min(floor_tenth(amps), load.max_a)
         return amps if amps >= load.min_a - EPS else 0.0
 
     def assign(self, i: int, amps: float) -> None:
@@ -273,7 +277,11 @@ class Solver:
         loads = self.p.loads
         rank = {i: k for k, i in enumerate(self.order)}
         candidates = sorted(
-            (i for i in self.reserved if not loads[i].binary and self.x[i] < self.p.target_a[i]),
+            (
+                i
+                for i in self.reserved
+                if not loads[i].binary and not loads[i].step_a and self.x[i] < self.p.target_a[i]
+            ),
             key=lambda i: (loads[i].tier, self.x[i], rank[i]),
         )
         for i in candidates:
@@ -291,15 +299,22 @@ class Solver:
         progressive_fill(self, members, active)
 
 
-def solve(problem: Problem, distribution: Distribution) -> Solution:
-    """Allocate currents to every load of ``problem``."""
+def solve(
+    problem: Problem, distribution: Distribution, probe: dict[int, float] | None = None
+) -> Solution:
+    """Allocate currents to every load of ``problem``.
+
+    With ``probe`` in ``optimized``/``strict``: also answer, in the same pass,
+    what each inactive load would get if it were active (see ``what_if.py``)."""
     solver = Solver(problem)
     if distribution in (Distribution.SHARED, Distribution.PRIORITY):
         solver.reserve_minimums()
     if distribution is Distribution.SHARED:
         solver.water_fill()
+    elif distribution is Distribution.PRIORITY:
+        solver.raise_in_order()
     else:
-        solver.raise_in_order(strict=distribution is Distribution.STRICT)
+        solver.raise_in_order(strict=distribution is Distribution.STRICT, probe=probe)
     solver.release_idle_units()
     solver.blocked_by.pop(-1, None)
     return Solution(solver.x, solver.blocked_by, solver)

@@ -177,6 +177,18 @@ class InputTracker:
             self.recent_peak[phase] = max(self.recent_peak[phase], peak[phase])
         return _with_draws(house, loads), _with_draws(peak, loads)
 
+    def overload_floors(self, now: float) -> dict[str, dict[str, float]]:
+        """Per phase: the house floor held after an overload and the seconds it still holds."""
+        return {
+            phase: {"house_a": floor, "hold_s": until - now}
+            for phase, (floor, _at, until) in self._overload_floor.items()
+            if until > now
+        }
+
+    def hold_overload_floor(self, phase: str, house_a: float, now: float, hold_s: float) -> None:
+        """Hold ``house_a`` as the floor of ``phase`` for ``hold_s`` (restored after a restart)."""
+        self._overload_floor[phase] = (house_a, now - OVERLOAD_SETTLE_S - 1.0, now + hold_s)
+
     def battery_for_engine(self, base: Battery | None, hysteresis: float) -> Battery | None:
         """The battery as the engine should see it, with SOC hysteresis applied.
 

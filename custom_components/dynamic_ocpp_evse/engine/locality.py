@@ -4,10 +4,10 @@ Waking load i changes only what flows through the limits it shares. A limit
 that had room to spare during the whole solve, enough for every member to reach
 its target on top of everything else, never decided anything ("loose"); the
 limits that were tight join their members into one part, as do a sequential
-unit's connectors (only one of them may run). Each conditional surplus pool
-whose capacity is zero holds its own loads where they are whatever the others
-do (an ``eco`` load at its minimum, a ``solar``/``excess`` load at 0 A) and
-joins nobody.
+unit's connectors (only one of them may run, whatever phases they use). Each
+conditional surplus pool whose capacity is zero holds its own loads where they
+are whatever the others do (an ``eco`` load at its minimum, a ``solar`` or
+``excess`` load at 0 A) and joins nobody.
 
 The part reachable from i through tight limits is solved as a site of its own
 (the same solver, the same order, the tight limits with every member). The
@@ -58,7 +58,11 @@ class Locality:
         self.held = held
         self.demand = demand
         self.capacity = [res.capacity for res in resources]
-        sequential = {f"charger:{unit}" for unit in problem.unit_of if unit is not None}
+        self.connectors: dict[str, list[int]] = {}
+        for j, unit in enumerate(problem.unit_of):
+            if unit is not None:
+                self.connectors.setdefault(unit, []).append(j)
+        sequential = {f"charger:{unit}" for unit in self.connectors}
         kind: list[int] = []
         for r, res in enumerate(resources):
             cap = res.capacity
@@ -87,11 +91,21 @@ class Locality:
         """Load positions joined to load i by tight limits (a sequential unit's
         connectors count as joined), in input order."""
         uses, kind, resources = self.p.uses, self.kind, self.p.resources
+        unit_of = self.p.unit_of
         seen = {i}
         stack = [i]
         done: set[int] = set()
+        units_done: set[str] = set()
         while stack:
             j = stack.pop()
+            unit = unit_of[j]
+            if unit is not None and unit not in units_done:
+                # One connector of a sequential unit at a time, whatever their phases.
+                units_done.add(unit)
+                for k in self.connectors[unit]:
+                    if k not in seen:
+                        seen.add(k)
+                        stack.append(k)
             for r, _ in uses[j]:
                 if kind[r] != JOIN or r in done:
                     continue

@@ -251,3 +251,5 @@ class Scenario:
     circuit_loads: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # load id -> how it may switch between one and three phases (``phases.py``)
     phase_switching: dict[str, PhaseSwitching] = field(default_factory=dict)
+    # load id -> the planned minimum (A) of its plan in the current slot (``plan_floor.py``)
+    plan_floors: dict[str, float] = field(default_factory=dict)

@@ -36,7 +36,9 @@ def power_limits(
     elif raw.get("step_a") is not None:
         step_a = _number(raw["step_a"], f"{field}.step_a", minimum=0)
     max_a = max_w / volt_legs
-    # The minimum is rounded up to the 0.1 A grid like any current minimum.
+    if step_a > 0:  # a setpoint's steps start at its minimum, exactly
+        return min_w / volt_legs, max_a, step_a
+    # Without steps the minimum is rounded up to the 0.1 A grid like any current minimum.
     min_a = math.ceil(round(min_w / volt_legs * 10, 6)) / 10
     if min_a > max_a + EPS_A:
         raise ScenarioError(f"{field}.min_w", "must round to 0.1 A at or below max_w")

@@ -25,6 +25,7 @@ from .models import (
     ThresholdMode,
 )
 from .phases import PhaseSwitchingError, parse_phase_switching
+from .plan_floor import parse_plan_floors
 from .power_load import power_limits
 from .thermal import parse_thermal
 
@@ -411,4 +412,5 @@ def parse_scenario(data: Mapping[str, Any]) -> Scenario:
         circuits=circuits,
         circuit_loads=_circuit_tree(circuits),
         phase_switching=switching,
+        plan_floors=parse_plan_floors(raw_loads, loads),
     )

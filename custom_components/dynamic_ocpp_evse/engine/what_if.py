@@ -24,17 +24,23 @@ from .models import Distribution
 
 
 def what_if_active(
-    problem: Problem, distribution: Distribution, baseline: Solver | None = None
+    problem: Problem,
+    distribution: Distribution,
+    baseline: Solver | None = None,
+    probes: dict[int, float] | None = None,
 ) -> dict[int, float]:
     """For every inactive load: the current it would get if it became active now.
 
     ``baseline`` is the solved site (the solver :func:`solve` returned for this
-    problem and distribution); it is solved here when not given.
+    problem and distribution); it is solved here when not given. ``probes``:
+    the answers :func:`solve` already gave in ``optimized``/``strict`` when asked.
     """
     inactive = [i for i, load in enumerate(problem.loads) if not load.active]
     if not inactive:
         return {}
     if distribution in (Distribution.OPTIMIZED, Distribution.STRICT):
+        if probes is not None:
+            return probes
         probe: dict[int, float] = {}
         Solver(problem).raise_in_order(strict=distribution is Distribution.STRICT, probe=probe)
         return probe

@@ -45,7 +45,7 @@ from ..validation import (
     site_phases,
     subentry_name_taken,
 )
-from .helpers import choice, clean_input, entity, number, text
+from .helpers import choice, clean_input, entity, missing_required, number, text
 from .load_common import (
     CONF_PHASE,
     SECTION_ADVANCED,
@@ -94,7 +94,7 @@ class LoadSubentryFlow(ConfigSubentryFlow):
                     "W", 10, CONF_MAX_POWER_W
                 ),
                 vol.Required(CONF_PHASE, default=phases[0]): choice(phase_options(phases)),
-                vol.Optional(CONF_POWER_ENTITY): entity(["sensor"]),
+                vol.Optional(CONF_POWER_ENTITY): entity(["sensor"], ["power"]),
                 vol.Required(CONF_PRIORITY, default=DEFAULT_PRIORITY): number(
                     None, 1, CONF_PRIORITY
                 ),
@@ -160,7 +160,7 @@ class LoadSubentryFlow(ConfigSubentryFlow):
         if user_input is None:
             return self._form(step_id, values)
         answers = clean_input(user_input)
-        errors = self._validate(answers)
+        errors = missing_required(self._schema(), answers) | self._validate(answers)
         if errors:
             return self._form(step_id, answers, errors)
         data = store_phases(answers, site_phases(self._get_entry().data))

@@ -54,7 +54,7 @@ from ..validation import (
     site_phases,
     subentry_name_taken,
 )
-from .helpers import choice, clean_input, entity, number, text
+from .helpers import choice, clean_input, entity, missing_required, number, text
 from .load_common import (
     CONF_PHASE,
     SECTION_ADVANCED,
@@ -134,15 +134,19 @@ class ThermalSubentryFlow(ConfigSubentryFlow):
                     "W", 10, CONF_MAX_POWER_W
                 ),
                 vol.Required(CONF_PHASE, default=phases[0]): choice(phase_options(phases)),
-                vol.Optional(CONF_POWER_ENTITY): entity(["sensor"]),
-                vol.Required(CONF_TARGET_C): number("°C", 0.5, CONF_TARGET_C),
-                vol.Required(CONF_HYSTERESIS_C): number("°C", 0.1, CONF_HYSTERESIS_C),
-                vol.Required(CONF_BOOST_C): number("°C", 0.5, CONF_BOOST_C),
-                vol.Required(CONF_LIMIT_C): number("°C", 0.5, CONF_LIMIT_C),
+                vol.Optional(CONF_POWER_ENTITY): entity(["sensor"], ["power"]),
             }
         )
+        defaults = kind_defaults(self._kind())
+        for key, step in ((CONF_TARGET_C, 0.5), (CONF_HYSTERESIS_C, 0.1), (CONF_BOOST_C, 0.5)):
+            fields[vol.Required(key, default=defaults[key])] = number("°C", step, key)
+        fields[vol.Required(CONF_LIMIT_C, default=defaults[CONF_LIMIT_C])] = number(
+            "°C", 0.5, CONF_LIMIT_C
+        )
         if room:
-            fields[vol.Required(CONF_MIN_C)] = number("°C", 0.5, CONF_MIN_C)
+            fields[vol.Required(CONF_MIN_C, default=defaults[CONF_MIN_C])] = number(
+                "°C", 0.5, CONF_MIN_C
+            )
             fields[vol.Required(CONF_COOLING, default="auto")] = choice(
                 list(COOLING_CHOICES), "thermal_cooling"
             )
@@ -244,7 +248,7 @@ class ThermalSubentryFlow(ConfigSubentryFlow):
         if user_input is None:
             return self._form(step_id, schema, values)
         answers = clean_input(user_input)
-        errors = self._validate(answers)
+        errors = missing_required(schema, answers) | self._validate(answers)
         if errors:
             return self._form(step_id, schema, answers, errors)
         data = store_phases(answers, site_phases(self._get_entry().data))

@@ -30,8 +30,10 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.restore_state import async_get as async_get_restore_data
+from homeassistant.helpers.typing import UNDEFINED
 
 from ..const import CONF_CHARGE_POINT_ID, CONF_CONNECTOR_ID, CONF_TIMING, DOMAIN, SUBENTRY_CHARGER
+from ..devices import ocpp_device_link
 from . import entities as ent
 from .hub_settings import hub_timing, map_hub
 from .load_settings import load_timing, map_charger, map_group, map_plug
@@ -246,8 +248,8 @@ class _Migration:
                 continue
             members[child.entry_id] = child.entry_id
             self.dropped += mapped.dropped
-            self._adopt_device(child)
-            self.move_entities(child, up, child_kind, child.entry_id)
+            device_id = self._adopt_device(child)
+            self.move_entities(child, up, child_kind, child.entry_id, device_id)
 
     def add_single_charger(self, up: Mapping[str, Any]) -> None:
         """The charger of an upstream 1.x entry (its device id: the sensors' prefix)."""
@@ -304,18 +306,33 @@ class _Migration:
         self.hass.config_entries.async_add_subentry(self.hub, subentry)
         return subentry.subentry_id
 
-    def _adopt_device(self, child: ConfigEntry) -> None:
-        """The child's device now belongs to the hub entry and the new subentry."""
-        device = self.devices.async_get_device(identifiers={(DOMAIN, child.entry_id)})
-        if device is not None and self.hub.entry_id not in device.config_entries:
+    def _adopt_device(self, child: ConfigEntry) -> str | None:
+        """The device the child's entities belong to from now on (None: leave theirs).
+
+        A charger joins the ``ocpp`` integration's device of that charger (see
+        ``devices.py``); anything else keeps upstream's device, which now belongs
+        to the hub entry and the new subentry.
+        """
+        link = ocpp_device_link(self.hass, self.hub.subentries.get(child.entry_id))
+        identifiers = link["identifiers"] if link else {(DOMAIN, child.entry_id)}
+        device = self.devices.async_get_device(identifiers=identifiers)
+        if device is None:
+            return None
+        if self.hub.entry_id not in device.config_entries:
             self.devices.async_update_device(
                 device.id,
                 add_config_entry_id=self.hub.entry_id,
                 add_config_subentry_id=child.entry_id,
             )
+        return device.id if link else None
 
     def move_entities(
-        self, source: ConfigEntry, up: Mapping[str, Any], up_kind: str, subentry_id: str | None
+        self,
+        source: ConfigEntry,
+        up: Mapping[str, Any],
+        up_kind: str,
+        subentry_id: str | None,
+        device_id: str | None = None,
     ) -> None:
         """Keep entities of the same meaning under our unique ids; remove the rest."""
         # upstream 2.x prefixes unique ids with the entry's entity_id, 1.x with its entry id
@@ -343,6 +360,7 @@ class _Migration:
                 new_unique_id=new_id,
                 config_entry_id=self.hub.entry_id,
                 config_subentry_id=sub_id,
+                device_id=UNDEFINED if device_id is None else device_id,
             )
 
     # -- the repair issue -------------------------------------------------------------

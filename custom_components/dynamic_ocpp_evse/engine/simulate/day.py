@@ -39,6 +39,7 @@ TOP_LEVEL_KEYS = frozenset(
         "house_w",
         "solar_w",
         "options",
+        "prices",
         "expect",
     }
 )
@@ -93,6 +94,9 @@ class Options:
     """How fast a car raises its current towards a higher offer (A/s)."""
     car_ramp_down_a_per_s: float = 10.0
     """How fast a car lowers its current to a lower offer (A/s); IEC 61851-1 gives it 5 s."""
+    forecast_error: float = 0.0
+    """Solar forecast error: each hour's forecast is the truth times (1 + e), e drawn
+    from a normal distribution with this standard deviation (seeded)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +112,8 @@ class Day:
     battery: BatterySpec | None
     cars: tuple[CarSpec, ...]
     options: Options
+    prices: Series | None = None
+    """Grid energy price per kWh over the day (a step is two points a second apart)."""
     start_s: float = 0.0
     end_s: float = DAY_S
     step_s: float = DEFAULT_STEP_S
@@ -181,6 +187,9 @@ def _options(data: Any) -> Options:
     probability = _number(raw, "dropout_probability", "options", 0.0)
     ramp = _number(raw, "car_ramp_a_per_s", "options", 2.0)
     ramp_down = _number(raw, "car_ramp_down_a_per_s", "options", 10.0)
+    forecast_error = _number(raw, "forecast_error", "options", 0.0)
+    if not 0 <= forecast_error <= 2:
+        raise DayError("options.forecast_error", "must be between 0 and 2")
     if noise < 0:
         raise DayError("options.noise_std_a", "must be 0 or more")
     if not 0 <= probability <= 1:
@@ -201,6 +210,7 @@ def _options(data: Any) -> Options:
         command_delay_steps=(int(delay[0]), int(delay[1])),
         car_ramp_a_per_s=ramp,
         car_ramp_down_a_per_s=ramp_down,
+        forecast_error=forecast_error,
     )
 
 
@@ -326,6 +336,11 @@ def parse_day(data: Any, name: str = "day") -> Day:
             raise DayError("house_w", "is required (one series per site phase)")
         house = _house(root["house_w"], scenario.site.phases)
         solar = parse_series(root.get("solar_w", 0), "solar_w")
+        prices = (
+            parse_series(root["prices"], "prices", minimum=None)
+            if root.get("prices") is not None
+            else None
+        )
         start = parse_time(root.get("start", "00:00"), "start")
         end = parse_time(root.get("end", "24:00"), "end")
     except (ScenarioError, SeriesError) as err:
@@ -339,6 +354,7 @@ def parse_day(data: Any, name: str = "day") -> Day:
         battery=battery,
         cars=_cars(root.get("cars"), scenario),
         options=_options(root.get("options")),
+        prices=prices,
     )
     return day.window(start, end, _number(root, "step_s", "", DEFAULT_STEP_S))
 
