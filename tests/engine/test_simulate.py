@@ -29,6 +29,7 @@ NAMES = (
     "cloudy_autumn_three_phase",
     "winter_night_plan",
     "spring_day_plan",
+    "sunny_autumn_thermal",
 )
 _RUNS: dict[str, tuple[Any, dict[str, Any]]] = {}
 
@@ -58,6 +59,9 @@ def test_energy_balance_closes(name: str) -> None:
 def test_energy_to_each_car_is_what_the_plant_delivered(name: str) -> None:
     trace, metrics = simulated(name)
     for load_id, figures in metrics["loads"].items():
+        if load_id in trace.thermal:
+            assert figures["energy_kwh"] == pytest.approx(trace.thermal[load_id]["heat_kwh"])
+            continue
         delivered = sum(v.delivered_kwh for v in trace.visits if v.car.load == load_id)
         assert figures["energy_kwh"] == pytest.approx(delivered, abs=1e-3)
         assert figures["energy_kwh"] <= figures["need_kwh"] + 0.01
@@ -77,6 +81,19 @@ def test_sunny_day_has_no_overload_and_captures_the_surplus() -> None:
     _, metrics = simulated("sunny_summer_solar")
     assert metrics["safety"]["seconds_over_breaker"] == 0
     assert metrics["surplus"]["captured_share"] >= 0.97
+
+
+def test_thermal_day_stores_surplus_as_heat_and_keeps_comfort() -> None:
+    """Tank and room: no comfort-band violation, never past a safety limit, and about
+    half the surplus stored (all the two devices can take, see docs/performance.md)."""
+    _, metrics = simulated("sunny_autumn_thermal")
+    for figures in metrics["thermal"].values():
+        assert figures["comfort_violation_s"] == 0
+        assert figures["past_limit_s"] == 0
+    assert metrics["thermal"]["tank"]["highest_c"] >= 69.0  # boosted to its 70 C
+    assert metrics["thermal"]["room"]["highest_c"] > 22.0  # pre-heated
+    assert metrics["surplus"]["captured_share"] >= 0.45
+    assert metrics["safety"]["seconds_over_breaker"] == 0
 
 
 def test_cloudy_day_starts_and_stops_each_car_at_most_four_times() -> None:

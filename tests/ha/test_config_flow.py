@@ -34,7 +34,7 @@ SECTIONS: dict[str, dict[str, Any]] = {
     "solar": {
         "solar_entity": "sensor.solar_power",
         "excess_threshold_w": 5000,
-        "excess_threshold_mode": "offset",
+        "excess_threshold_mode": "gate",
     },
     "battery": {"battery_soc_entity": "sensor.battery_soc"},
     "inverter": {

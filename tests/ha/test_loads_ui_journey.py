@@ -156,7 +156,8 @@ async def test_charger_plug_load_tank_and_heat_pump_from_the_ui(
     await advance(hass, freezer, 30)
     await hass.async_block_till_done(wait_background_tasks=True)
 
-    for name in ("wallbox", "dryer", "heater", "water_tank", "heat_pump"):
+    # (the charger's device is named after its charge point: cp1)
+    for name in ("cp1", "dryer", "heater", "water_tank", "heat_pump"):
         assert hass.states.get(f"select.{name}_operating_mode") is not None, name
         assert hass.states.get(f"sensor.{name}_status") is not None, name
         assert hass.states.get(f"sensor.{name}_reason") is not None, name

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from ..loader import LoadError, load_yaml
 from ..models import Scenario
 from ..scenario import ScenarioError, parse_scenario
 from .series import DAY_S, Series, SeriesError, parse_series, parse_time
+from .thermal_plant import ThermalSpec, ThermalSpecError, parse_thermal_specs
 
 DEFAULT_STEP_S = 5.0
 TOP_LEVEL_KEYS = frozenset(
@@ -41,6 +42,7 @@ TOP_LEVEL_KEYS = frozenset(
         "options",
         "prices",
         "expect",
+        "thermal",
     }
 )
 
@@ -117,6 +119,8 @@ class Day:
     start_s: float = 0.0
     end_s: float = DAY_S
     step_s: float = DEFAULT_STEP_S
+    thermal: dict[str, ThermalSpec] = field(default_factory=dict)
+    """Physics of each thermal load (tank, room), see ``thermal_plant.py``."""
 
     @property
     def phases(self) -> tuple[str, ...]:
@@ -343,7 +347,8 @@ def parse_day(data: Any, name: str = "day") -> Day:
         )
         start = parse_time(root.get("start", "00:00"), "start")
         end = parse_time(root.get("end", "24:00"), "end")
-    except (ScenarioError, SeriesError) as err:
+        thermal = parse_thermal_specs(root.get("thermal"), scenario.loads)
+    except (ScenarioError, SeriesError, ThermalSpecError) as err:
         raise DayError(err.field, err.message) from None
     day = Day(
         name=str(root.get("name", name)),
@@ -355,6 +360,7 @@ def parse_day(data: Any, name: str = "day") -> Day:
         cars=_cars(root.get("cars"), scenario),
         options=_options(root.get("options")),
         prices=prices,
+        thermal=thermal,
     )
     return day.window(start, end, _number(root, "step_s", "", DEFAULT_STEP_S))
 

@@ -51,7 +51,7 @@ def run_day(
             if i == 0:
                 result = controller.step(sensors.read(sample), now)
                 for load_id, command in (result.get("loads") or {}).items():
-                    if load_id not in plant.chargers:
+                    if load_id not in plant.chargers and load_id not in plant.thermal:
                         continue
                     phases = command.get("phase_command")
                     if command.get("send") or phases is not None:
@@ -59,4 +59,5 @@ def run_day(
                         plant.command(load_id, amps, now, phases)
                 trace.add_step(now, result)
     trace.visits = plant.visits()
+    trace.thermal = {load_id: unit.report() for load_id, unit in plant.thermal.items()}
     return trace

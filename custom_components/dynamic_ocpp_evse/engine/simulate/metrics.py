@@ -12,6 +12,10 @@ Definitions (the same as in issue 3 and ``docs/simulator.md``):
   below its target SOC (the battery charges first); for ``excess``-only
   moments, minus the excess threshold too. A load's take counts up to that
   surplus.
+- Thermal loads (tank, room): energy turned into heat, comfort-band violations
+  (seconds below the band while the mode keeps comfort; above it when cooling),
+  seconds past the safety limit, lowest/highest temperature; a thermal load counts
+  as "plugged in, not yet full" for the surplus while it is below its boost ceiling.
 - Energy balance: grid import - export = house + managed loads + battery charge
   - battery discharge - solar, each integrated over the day.
 - A start (stop) is the charger's offered current going from 0 to above 0
@@ -192,4 +196,5 @@ def compute_metrics(trace: Trace) -> dict[str, Any]:
         "loads": per_load(trace),
         "energy_balance": {key: _r(value, 6) for key, value in totals.items()},
         "stale_steps": sum(trace.stale),
+        **({"thermal": trace.thermal} if trace.thermal else {}),
     }

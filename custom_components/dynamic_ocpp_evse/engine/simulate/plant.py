@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from ..models import Load
 from .day import BatterySpec, CarSpec, Day
+from .thermal_plant import ThermalUnit
 
 NO_CAR, WANTS_CHARGE, FULL = 0, 1, 2
 EPS = 1e-9
@@ -46,6 +47,8 @@ class Sample:
     """Per load: ``NO_CAR``, ``WANTS_CHARGE`` or ``FULL``."""
     legs: dict[str, tuple[str, ...]]
     """Per load: the site phases its car draws on now."""
+    temperature_c: dict[str, float] = field(default_factory=dict)
+    """Per thermal load: its true temperature."""
 
 
 @dataclass(slots=True)
@@ -133,6 +136,12 @@ class Plant:
                 one_phase=switching[load.id].one_phase if load.id in switching else None,
             )
             for load in day.scenario.loads
+            if load.thermal is None
+        }
+        self.thermal: dict[str, ThermalUnit] = {
+            load.id: ThermalUnit(load, day.thermal[load.id], day.thermal[load.id].start_c)
+            for load in day.scenario.loads
+            if load.thermal is not None
         }
         self.battery = (
             BatteryState(day.battery, day.battery.soc) if day.battery is not None else None
@@ -147,7 +156,7 @@ class Plant:
         Commands travel in order over one connection, so a later command never
         takes effect before an earlier one.
         """
-        charger = self.chargers[load_id]
+        charger: Charger | ThermalUnit = self.chargers.get(load_id) or self.thermal[load_id]
         low, high = self.day.options.command_delay_steps
         delay = self._rng.randint(low, high) * self.day.step_s
         effect = max(now + delay, charger.last_effect_s)
@@ -199,6 +208,16 @@ class Plant:
             legs[load_id] = charger.legs(charger.visit_at(t))
             for phase in legs[load_id]:
                 managed[phase] += charger.current_a
+        temperature: dict[str, float] = {}
+        for load_id, unit in self.thermal.items():
+            unit.advance(t, dt, voltage)
+            draw[load_id] = unit.current_a
+            setpoint[load_id] = unit.setpoint_a
+            state[load_id] = WANTS_CHARGE if unit.wants_heat() else FULL
+            legs[load_id] = unit.load.phases
+            temperature[load_id] = unit.temperature_c
+            for phase in unit.load.phases:
+                managed[phase] += unit.current_a
         house = {p: series.at(t) for p, series in self.day.house_w.items()}
         solar = self.day.solar_w.at(t)
         balance = sum(house.values()) + voltage * sum(managed.values()) - solar
@@ -217,6 +236,7 @@ class Plant:
             setpoint_a=setpoint,
             car_state=state,
             legs=legs,
+            temperature_c=temperature,
         )
 
     def visits(self) -> list[Visit]:

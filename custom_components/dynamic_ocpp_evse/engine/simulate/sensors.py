@@ -77,4 +77,8 @@ class Sensors:
                 "draw_a": [None if dropped else (amps if p in legs else 0.0) for p in load.phases],
                 "active": sample.car_state[load.id] == WANTS_CHARGE,
             }
+            if load.id in sample.temperature_c:  # a thermal load: always there, and its sensor
+                temp = sample.temperature_c[load.id]
+                loads[load.id]["active"] = True
+                loads[load.id]["temperature_c"] = None if dropped else round(temp, 1)
         return {"site": site, "loads": loads}

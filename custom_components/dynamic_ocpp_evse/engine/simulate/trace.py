@@ -54,6 +54,8 @@ class Trace:
     grace_s: dict[str, array[float]] = field(default_factory=dict)
     reason: dict[str, list[str]] = field(default_factory=dict)
     visits: list[Visit] = field(default_factory=list)
+    thermal: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Per thermal load: heat stored, comfort-band violations, temperatures (the plant's)."""
     """Every car visit with the energy the plant delivered to it."""
 
     @classmethod
