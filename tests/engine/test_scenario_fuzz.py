@@ -46,6 +46,10 @@ VALID: dict[str, Any] = {
     ],
 }
 
+# Keys the path helpers can spell back (a '.' or '[' in a key would read as a path step).
+KEYS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_0123456789", min_size=1, max_size=6)
+
+
 LEAF = st.one_of(
     st.none(),
     st.booleans(),
@@ -56,9 +60,7 @@ LEAF = st.one_of(
 )
 ANY = st.recursive(
     LEAF,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=4), inner, max_size=4)
-    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(KEYS, inner, max_size=4)),
     max_leaves=8,
 )
 
@@ -98,7 +100,7 @@ def mutated(draw: Any) -> tuple[dict[str, Any], set[str]]:
         if action == "delete":
             del parent[key]
         elif action == "add" and isinstance(parent, dict):
-            parent[draw(st.text(min_size=1, max_size=6))] = draw(ANY)
+            parent[draw(KEYS)] = draw(ANY)
         else:
             parent[key] = draw(ANY)
     return data, set(_paths(data)) | set(_paths(VALID))
