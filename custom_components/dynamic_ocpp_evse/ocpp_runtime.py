@@ -300,6 +300,6 @@ async def _async_ssl_context(hass: HomeAssistant, entry: ConfigEntry) -> ssl.SSL
     except TlsSetupError as err:
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
-            translation_key=err.reason,
-            translation_placeholders={"hub": entry.title},
+            translation_key="tls_unusable",
+            translation_placeholders={"hub": entry.title, "reason": err.reason},
         ) from None

@@ -297,12 +297,19 @@ def assert_hard_limits(scenario: Mapping[str, Any], result: Mapping[str, Any]) -
         if not concurrent:
             running = [m for m in members if amps[m] > 0]
             assert len(running) <= 1, f"sequential unit {uid} runs {running}"
+    # A planned minimum (plan_floor_a) is served like a standard load: only what a load
+    # gets above it counts as its mode's (import, surplus pools).
+    loads = scenario.get("loads") or []
+    planned = {str(raw["id"]): float(raw.get("plan_floor_a") or 0.0) for raw in loads}
+    # the engine raises a floor below the load's minimum to that minimum
+    floors = {lv.id: max(planned[lv.id], lv.min_a) if planned[lv.id] else 0.0 for lv in view.loads}
+    pooled = {i: max(0.0, a - floors.get(i, 0.0)) for i, a in amps.items()}
     # Net import: standard loads may add the battery boost, the others may not.
     if view.import_cap_w is not None:
         allowed = max(0.0, view.import_cap_w - view.house_w)
         total = watts(view, amps)
         assert total <= allowed + view.boost_w + TOL_W, f"import: {total} W > {allowed} + boost"
-        others = watts(view, amps, lambda lv: lv.mode not in STANDARD_LIKE)
+        others = watts(view, pooled, lambda lv: lv.mode not in STANDARD_LIKE)
         assert others <= allowed + TOL_W, f"import: non-standard loads use {others} W > {allowed}"
     # available_a: 0 or a current the load may really run at; never below what it has.
     for lv in view.loads:
@@ -317,11 +324,6 @@ def assert_hard_limits(scenario: Mapping[str, Any], result: Mapping[str, Any]) -
     # A planned minimum (plan_floor_a) is served like a standard load: a load runs on its
     # mode's pool only above it, and all it takes counts against the pools as a standard
     # load's would.
-    loads = scenario.get("loads") or []
-    planned = {str(raw["id"]): float(raw.get("plan_floor_a") or 0.0) for raw in loads}
-    # the engine raises a floor below the load's minimum to that minimum
-    floors = {lv.id: max(planned[lv.id], lv.min_a) if planned[lv.id] else 0.0 for lv in view.loads}
-    pooled = {i: max(0.0, a - floors.get(i, 0.0)) for i, a in amps.items()}
     if any(pooled[lv.id] > 0 for lv in view.loads if lv.mode == "solar"):
         used = watts(view, amps, lambda lv: TIER[lv.mode] <= TIER["solar"] or floors[lv.id] > 0)
         assert used <= view.surplus_w + TOL_W, f"solar runs on {used} W > surplus {view.surplus_w}"

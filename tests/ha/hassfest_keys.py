@@ -147,6 +147,8 @@ class Collector:
             return None if a is None or b is None else a | b
         if isinstance(expr, ast.Attribute) and expr.attr in self.constants:
             return set(self.constants[expr.attr])
+        if isinstance(expr, ast.Attribute):
+            return self._attribute_values(expr.attr, depth)
         if isinstance(expr, ast.JoinedStr):
             parts: list[set[str]] = []
             for part in expr.values:
@@ -217,20 +219,47 @@ class Collector:
                 else:
                     yield values
 
+    def _attribute_values(self, attr: str, depth: int) -> set[str] | None:
+        """``obj.attr``: every value any ``self.attr = ...`` in the package assigns."""
+        found: set[str] = set()
+        assigned = False
+        for module in self.modules:
+            for node in ast.walk(module.tree):
+                if not isinstance(node, ast.Assign):
+                    continue
+                for target in node.targets:
+                    if (
+                        isinstance(target, ast.Attribute)
+                        and target.attr == attr
+                        and isinstance(target.value, ast.Name)
+                        and target.value.id == "self"
+                    ):
+                        value = self.values(module, node.value, depth + 1)
+                        if value is None:
+                            return None
+                        found |= value
+                        assigned = True
+        return found if assigned else None
+
     def _param_values(
         self, module: Module, func: ast.FunctionDef | ast.AsyncFunctionDef, param: str, depth: int
     ) -> set[str] | None:
-        """A helper's parameter: the values every call of the helper passes."""
+        """A helper's parameter: the values every call of the helper passes (for an
+        ``__init__``: every construction of its class)."""
         args = [a.arg for a in func.args.args]
         position = args.index(param) if param in args else None
         if position is not None and args and args[0] in ("self", "cls"):
             position -= 1
-        modules = [module] if func.name.startswith("_") else self.modules
+        callee = func.name
+        if callee == "__init__":
+            cls = module.enclosing(func, (ast.ClassDef,))
+            callee = getattr(cls, "name", callee)
+        modules = [module] if callee.startswith("_") else self.modules
         found: set[str] = set()
         calls = 0
         for mod in modules:
             for node in ast.walk(mod.tree):
-                if not isinstance(node, ast.Call) or _callee(node) != func.name:
+                if not isinstance(node, ast.Call) or _callee(node) != callee:
                     continue
                 calls += 1
                 arg: ast.expr | None = next(

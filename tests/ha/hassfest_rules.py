@@ -12,6 +12,7 @@ our keys, everything is read from the files.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import string
@@ -26,7 +27,8 @@ from homeassistant.helpers import selector
 
 # hassfest's translation key rule: [a-z0-9-_]+, no separator first, last or twice in a row.
 TRANSLATION_KEY = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
-URL = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S", re.IGNORECASE)
+# a scheme followed by a host ("wss://" alone names a protocol, not a URL), or www.
+URL = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://[a-z0-9_]|\bwww\.[a-z0-9])", re.IGNORECASE)
 HTML = re.compile(r"<[a-z].*?>", re.IGNORECASE)
 SINGLE_QUOTED_PLACEHOLDER = re.compile(r"'\{\w+\}'")
 REFERENCE = re.compile(r"\[%key:([^%]+)%\]")
@@ -427,4 +429,37 @@ def icons_problems(icons: Mapping[str, Any], strings: Mapping[str, Any]) -> list
         for key, text in keys.items():
             if text.get("state") and not lookup(icons, ("entity", platform, key, "default")):
                 problems.append(f"icons: entity/{platform}/{key}: translated states, no icon")
+    return problems
+
+
+ALWAYS_ALLOWED = {
+    "homeassistant", "persistent_notification", "websocket_api", "frontend", "webhook",
+    "system_health", "automation", "device_automation", "zone", "person", "script",
+}  # fmt: skip
+
+
+def dependency_problems(package: Path, manifest: Mapping[str, Any]) -> list[str]:
+    """hassfest's dependency rule: a ``homeassistant.components.X`` import needs X in
+    dependencies/after_dependencies, unless X is an entity platform we provide (X.py),
+    an entity platform at all, or one of the always-set-up integrations."""
+    from homeassistant.const import Platform
+
+    allowed = set(manifest.get("dependencies", [])) | set(manifest.get("after_dependencies", []))
+    allowed |= {p.value for p in Platform} | ALWAYS_ALLOWED
+    problems = []
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            for name in names:
+                parts = name.split(".")
+                if parts[:2] != ["homeassistant", "components"] or len(parts) < 3:
+                    continue
+                ref = parts[2]
+                if ref in allowed or (package / f"{ref}.py").is_file():
+                    continue
+                problems.append(f"{path.name}: uses component {ref}, not in (after_)dependencies")
     return problems

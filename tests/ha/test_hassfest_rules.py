@@ -207,3 +207,37 @@ def test_action_targets_offer_only_this_integrations_devices() -> None:
                     for one in filters if isinstance(filters, list) else [filters]:
                         assert one.get("integration") == DOMAIN, f"{name}/{field}"
     assert pickers == len(SERVICES)  # one target per action
+
+
+def test_components_used_are_dependencies() -> None:
+    assert rules.dependency_problems(PACKAGE, MANIFEST) == []
+    assert rules.dependency_problems(PACKAGE, {}) == []  # we only use platforms we provide
+
+
+def test_dependency_rule_catches_an_undeclared_component(tmp_path: Path) -> None:
+    (tmp_path / "x.py").write_text("from homeassistant.components.mqtt import publish\n")
+    assert rules.dependency_problems(tmp_path, {}) != []
+    assert rules.dependency_problems(tmp_path, {"dependencies": ["mqtt"]}) == []
+
+
+HACS_KEYS = {
+    "name", "content_in_root", "zip_release", "filename", "hide_default_branch", "country",
+    "homeassistant", "persistent_directory", "render_readme", "hacs",
+}  # fmt: skip
+
+
+def test_hacs_json_is_valid_and_its_minimum_is_what_we_test() -> None:
+    """HACS's own check reads hacs.json; its minimum version must be one we test on."""
+    from awesomeversion import AwesomeVersion
+    from homeassistant.const import __version__ as tested
+
+    hacs = rules.load_json(PACKAGE.parents[1] / "hacs.json")
+    assert hacs.get("name") and set(hacs) <= HACS_KEYS
+    assert AwesomeVersion(hacs["homeassistant"]) <= AwesomeVersion(tested)
+
+
+def test_naming_a_protocol_is_not_a_url() -> None:
+    strings = {"exceptions": {"x": {"message": "The server speaks wss:// (TLS)."}}}
+    assert rules.value_problems(strings) == []
+    strings = {"exceptions": {"x": {"message": "Connect to ws://homeassistant:9000/cp1"}}}
+    assert any("URL" in p for p in rules.value_problems(strings))

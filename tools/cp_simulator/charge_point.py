@@ -53,8 +53,14 @@ class SimulatorHooks(Protocol):
     def refresh_all(self) -> None:
         """Re-evaluate every connector's status."""
 
+    async def send(self, payload: Any) -> Any:
+        """Send a request to the central system."""
+
     async def send_status(self, connector_id: int, status: str) -> None:
         """Send a StatusNotification."""
+
+    async def send_meter_values(self, connector_id: int) -> None:
+        """Send one MeterValues for a connector."""
 
     async def start_transaction(self, connector_id: int, id_tag: str) -> int | None:
         """Authorize and start a transaction."""

@@ -9,12 +9,10 @@ charger reports it offers, and the reset. Profiles are built by ``ocpp_server.pr
 reading states is ``ocpp_reading``; what the connectors of one charger share (lock,
 reset, repair issue, capabilities) is ``ocpp_unit``. Never raises into the coordinator.
 
-The ``ocpp`` integration hides two things (see docs/ocpp-integration.md): a charger that
-dropped its connection changes no entity, and a refused profile is only logged there.
-So a failed call, or a change of the integration's reconnect counter, means "the
-charger may hold nothing": the floor is sent again before the next dynamic profile.
-What we know about the floor (pending, unconfirmed, confirmed, the slow re-send) is
-``ocpp_floor``; while it is unconfirmed the status says ``unconfirmed``.
+The ``ocpp`` integration hides two things (docs/ocpp-integration.md): a dropped charger
+changes no entity, and a refused profile is only logged. So a failed call, or a change
+of its reconnect counter, means "the charger may hold nothing": floor first, then the
+dynamic profile. What we know about the floor is ``ocpp_floor``.
 """
 
 from __future__ import annotations
@@ -124,9 +122,8 @@ class OcppIntegrationAdapter:
 
     @property
     def status(self) -> str:
-        """ok, charger_missing, unsupported (ocpp release or OCPP version), service_failed,
-        non_compliant, offline (not connected) or unconfirmed (the floor was sent,
-        its effect not seen yet)."""
+        """ok, charger_missing, unsupported, service_failed, non_compliant, offline or
+        unconfirmed (floor sent, not seen in force); see docs/ocpp-integration.md."""
         if self._missing:
             return "charger_missing"
         if self._unit.unsupported:
