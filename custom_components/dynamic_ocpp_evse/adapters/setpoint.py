@@ -15,7 +15,6 @@ now (what the load was told).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import math
 from collections.abc import Mapping
@@ -28,12 +27,12 @@ from ..const import CONF_CONTROL_ENTITY, CONF_POWER_ENTITY, CONF_SETPOINT_UNIT
 from ..measurements import numeric_state, power_w
 from ..scenario_config import load_phases, site_phases, voltage
 from .base import LoadCommand, LoadReading
+from .service_calls import ServiceCaller
 
 _LOGGER = logging.getLogger(__name__)
-SERVICE_TIMEOUT_S = 10.0
 
 
-class SetpointAdapter:
+class SetpointAdapter(ServiceCaller):
     """Controls one load through a number / input_number setpoint in W or A."""
 
     def __init__(
@@ -117,30 +116,9 @@ class SetpointAdapter:
         await self._call(value)
 
     async def _call(self, value: float) -> None:
-        self._busy = True
-        try:
-            async with asyncio.timeout(SERVICE_TIMEOUT_S):
-                await self._hass.services.async_call(
-                    self._domain,
-                    "set_value",
-                    {"entity_id": self._entity, "value": value},
-                    blocking=True,
-                )
-        except Exception as err:  # any failure: report, retry next cycle
-            if not self._failed:
-                _LOGGER.warning("Could not set %s to %s: %s", self._entity, value, err)
-            self._failed = True
-            self._status = "service_failed"
-            self.last_error = f"set_value: {err or type(err).__name__}"
-        else:
-            if self._failed:
-                _LOGGER.info("%s responds again", self._entity)
+        call = (self._domain, "set_value", {"value": value})
+        if await self._call_services(self._entity, f"set {value} on", lambda: [call]):
             self._sent = value
-            self._failed = False
-            self._status = "ok"
-            self.last_error = None
-        finally:
-            self._busy = False
 
     async def async_reset(self) -> None:
         """Forget what was sent: the next command is written afresh."""

@@ -17,7 +17,6 @@ soon as it draws above the threshold again it is active and counts again.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -31,12 +30,12 @@ from ..const import CONF_IDLE_S, CONF_IDLE_W, CONF_POWER_ENTITY, CONF_POWER_W, C
 from ..measurements import power_w
 from ..scenario_config import load_phases, site_phases, voltage
 from .base import LoadCommand, LoadReading
+from .service_calls import ServiceCaller
 
 _LOGGER = logging.getLogger(__name__)
-SERVICE_TIMEOUT_S = 10.0
 
 
-class SwitchPlugAdapter:
+class SwitchPlugAdapter(ServiceCaller):
     """Controls one plug through its switch entity."""
 
     def __init__(
@@ -137,27 +136,8 @@ class SwitchPlugAdapter:
 
     async def _call(self, on: bool) -> None:
         service = "turn_on" if on else "turn_off"
-        self._busy = True
-        try:
-            async with asyncio.timeout(SERVICE_TIMEOUT_S):
-                await self._hass.services.async_call(
-                    self._domain, service, {"entity_id": self._switch}, blocking=True
-                )
-        except Exception as err:  # any failure: report, retry next cycle
-            if not self._failed:
-                _LOGGER.warning("Could not %s %s: %s", service, self._switch, err or type(err))
-            self._failed = True
-            self._status = "service_failed"
-            self.last_error = f"{service}: {err or type(err).__name__}"
-        else:
-            if self._failed:
-                _LOGGER.info("%s responds again", self._switch)
+        if await self._call_services(self._switch, service, lambda: [(self._domain, service, {})]):
             self._commanded = on
-            self._failed = False
-            self._status = "ok"
-            self.last_error = None
-        finally:
-            self._busy = False
 
     async def async_reset(self) -> None:
         """Forget what was commanded: the next command is applied afresh."""

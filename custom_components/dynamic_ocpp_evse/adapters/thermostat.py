@@ -24,7 +24,6 @@ southern hemisphere).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -47,10 +46,10 @@ from ..load_config import rated_w, thermal_block
 from ..measurements import numeric_state, power_w
 from ..scenario_config import load_phases, site_phases, voltage
 from .base import LoadCommand, LoadReading
+from .service_calls import Call, ServiceCaller
 from .switch import SwitchPlugAdapter
 
 _LOGGER = logging.getLogger(__name__)
-SERVICE_TIMEOUT_S = 10.0
 RUNNING_ACTIONS = frozenset({"heating", "cooling"})
 
 
@@ -160,7 +159,7 @@ class ThermalSwitchAdapter(SwitchPlugAdapter):
         return LoadReading(reading.draw_a, reading.active, True, temp, ambient)
 
 
-class ThermostatAdapter:
+class ThermostatAdapter(ServiceCaller):
     """Controls a thermal load through a water_heater or climate entity."""
 
     def __init__(
@@ -266,29 +265,12 @@ class ThermostatAdapter:
         return [("set_temperature", {"temperature": float(low)})]
 
     async def _run(self, on: bool, wanted: tuple[bool, bool]) -> None:
-        self._busy = True
-        try:
-            async with asyncio.timeout(SERVICE_TIMEOUT_S):
-                for service, data in self._calls(on):
-                    await self._hass.services.async_call(
-                        self._domain, service, {"entity_id": self._entity, **data}, blocking=True
-                    )
-        except Exception as err:  # any failure: report, retry next cycle
-            if not self._failed:
-                _LOGGER.warning("Could not control %s: %s", self._entity, err or type(err))
-            self._failed = True
-            self._status = "service_failed"
-            self.last_error = f"{self._domain}: {err or type(err).__name__}"
-        else:
-            if self._failed:
-                _LOGGER.info("%s responds again", self._entity)
+        def calls() -> list[Call]:
+            return [(self._domain, service, data) for service, data in self._calls(on)]
+
+        if await self._call_services(self._entity, f"control ({self._domain})", calls):
             self._commanded = on
             self._applied = wanted
-            self._failed = False
-            self._status = "ok"
-            self.last_error = None
-        finally:
-            self._busy = False
 
     async def async_reset(self) -> None:
         """Forget what was commanded: the next command is applied afresh."""
