@@ -18,7 +18,6 @@ from dataclasses import replace
 from typing import Any
 
 from .allocate import allocate_fixed, allocate_scenario
-from .distribute import floor_tenth
 from .inputs import InputTracker
 from .models import Load, Mode, Scenario
 from .phase_control import PhaseControl
@@ -26,16 +25,13 @@ from .plausibility import Bounds, Screened, bounds_for, screen
 from .power_load import on_step
 from .scenario import parse_scenario
 from .sequencing import admit_raises
+from .shaping import shape_command
 from .snapshot import restore as restore_snapshot
 from .snapshot import snapshot as take_snapshot
 from .thermal import REST_REASONS
 from .thermal_state import in_min_off, in_min_on, learn, note_switch, thermal_now
 from .timing import LoadMemory, LoadTiming, SiteTiming, load_timings, site_timing
 
-# Reasons that mean "the load's own surplus ceiling", not a hard limit.
-CEILING_REASONS = frozenset(
-    {"solar_surplus", "no_solar_surplus", "excess_export", "no_excess", "eco_surplus"}
-)
 SURPLUS_LOSS_REASONS = frozenset(
     {"no_solar_surplus", "no_excess", "solar_surplus", "excess_export", "battery_below_target"}
 )
@@ -328,7 +324,9 @@ class Controller:
             if not load.active:
                 memory.pause_until = -math.inf
             limit_a = float(got.get("limit_a", target))
-            command = self._shape(load, timing, memory, target, reason, limit_a, dt)
+            command = shape_command(
+                load, timing, memory.commanded_a, target, reason, limit_a, dt, self._config_changed
+            )
             if load.step_a > 0:  # a setpoint moves in steps: round down onto its grid
                 command = on_step(command, load.min_a, load.max_a, load.step_a)
             if self._inputs.missing_now and command > memory.commanded_a:
@@ -355,35 +353,6 @@ class Controller:
         site = dict(final["site"])
         site.update({"stale": False, "status": "ok", "stale_phases": []})
         return {"loads": out, "site": site}
-
-    def _shape(
-        self,
-        load: Load,
-        timing: LoadTiming,
-        memory: LoadMemory,
-        target: float,
-        reason: str,
-        limit_a: float,
-        dt: float,
-    ) -> float:
-        """Apply ramp and deadband to a target; decreases for limits are immediate."""
-        previous = memory.commanded_a
-        if target <= 0 or load.binary or self._config_changed:
-            return target
-        if previous <= 0:  # a start: at least the minimum, then the ramp
-            return min(target, max(load.min_a, floor_tenth(timing.ramp_up_a_per_s * dt)))
-        if target > previous:
-            # Following a surplus needs finer steps than following a limit.
-            band = timing.surplus_deadband_a if reason in CEILING_REASONS else timing.deadband_a
-            if target - previous <= band and reason != "at_max":
-                return previous
-            ramped = floor_tenth(previous + timing.ramp_up_a_per_s * dt)
-            return min(target, max(previous, ramped))
-        small = previous - target <= timing.deadband_a
-        if reason in CEILING_REASONS and small and previous <= limit_a:
-            # A surplus wobble, not a limit: keep the command (no hard limit at risk).
-            return previous
-        return target
 
     def _emit(
         self,
