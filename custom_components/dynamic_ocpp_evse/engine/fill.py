@@ -20,60 +20,49 @@ if TYPE_CHECKING:
 
 EPS = 1e-9
 JOIN, TARGET, SATURATE = 0, 1, 2
+IDLE, RISING, FROZEN = 0, 1, 2
 
 
 def progressive_fill(solver: Solver, members: list[int], active: set[Pool]) -> None:
     """Raise ``members`` together from their current (reserved) level, max-min fair,
     as far as the limits enforced on each (hard ones and ``active`` pools) allow;
     then book the new currents on every limit."""
-    p = solver.p
-    loads = p.loads
-    targets = p.target_a
+    targets = solver.target
     x = solver.x
     capacity = solver.cap
+    own_pool = solver.own_pool
+    track = solver._track_pool
     count = len(capacity)
-    frozen: set[int] = set()
-    saturated: set[int] = set()
+    state = bytearray(len(x))  # per load: IDLE, RISING or FROZEN
+    saturated = bytearray(count)
     slope = [0.0] * count
     ref_level = [0.0] * count
     ref_used = list(solver.used)
     version = [0] * count
     dirty: set[int] = set()
-    rising: set[int] = set()
-    events: list[tuple[float, int, int, int]] = []  # (level, kind, id, version)
     push, pop = heapq.heappush, heapq.heappop
-    before = {i: x[i] for i in members}
+    before = [x[i] for i in members]
 
-    uses: dict[int, list[tuple[int, float]]] = {}
+    uses = enforced(solver, active)
     limits: dict[int, list[int]] = {}  # limit -> the members it is enforced on, in order
     for i in members:
-        mine = uses[i] = solver.enforced_uses(i, active)
-        for r, _ in mine:
+        for r, _ in uses[i]:
             on = limits.get(r)
             if on is None:
                 limits[r] = [i]
             else:
                 on.append(i)
-    level = 0.0
 
-    def freeze(i: int, amps: float) -> None:
-        frozen.add(i)
-        if i in rising:
-            rising.discard(i)
-            x[i] = amps
-            solver._track_pool(i)
-            for r, c in uses[i]:
-                ref_used[r] += slope[r] * (level - ref_level[r])
-                ref_level[r] = level
-                slope[r] -= c
-                dirty.add(r)
-
+    binary = solver.binary
+    events: list[tuple[float, int, int, int]] = []  # (level, kind, id, version)
     for i in members:
-        if loads[i].binary or x[i] >= targets[i] - EPS:
-            frozen.add(i)
+        if binary[i] or x[i] >= targets[i] - EPS:
+            state[i] = FROZEN
         else:
-            push(events, (x[i], JOIN, i, 0))
+            events.append((x[i], JOIN, i, 0))
+    heapq.heapify(events)  # the pop order is the same as pushing one by one: keys differ
 
+    level = 0.0
     while events:
         level = max(level, events[0][0])
         bound = level + EPS
@@ -82,28 +71,34 @@ def progressive_fill(solver: Solver, members: list[int], active: set[Pool]) -> N
             if kind == SATURATE:
                 if ver != version[ident]:
                     continue
-                saturated.add(ident)
+                saturated[ident] = 1
                 for i in limits[ident]:
-                    if i in rising:
-                        freeze(i, level)
-                    else:
-                        frozen.add(i)
+                    if state[i] == RISING:
+                        _freeze(i, level, level, x, uses, ref_used, ref_level, slope, dirty)
+                        if own_pool[i] is not None:
+                            track(i)
+                    state[i] = FROZEN
             elif kind == TARGET:
-                if ident in rising:
-                    freeze(ident, targets[ident])
-            elif ident not in frozen:
+                if state[ident] == RISING:
+                    _freeze(
+                        ident, targets[ident], level, x, uses, ref_used, ref_level, slope, dirty
+                    )
+                    if own_pool[ident] is not None:
+                        track(ident)
+                    state[ident] = FROZEN
+            elif state[ident] != FROZEN:
                 mine = uses[ident]
                 blocked = False
                 for r, _ in mine:
-                    if r in saturated or (
+                    if saturated[r] or (
                         ref_used[r] + slope[r] * (level - ref_level[r]) >= capacity[r] - EPS
                     ):
                         blocked = True
                         break
                 if blocked:
-                    frozen.add(ident)
+                    state[ident] = FROZEN
                     continue
-                rising.add(ident)
+                state[ident] = RISING
                 for r, c in mine:
                     ref_used[r] += slope[r] * (level - ref_level[r])
                     ref_level[r] = level
@@ -112,18 +107,63 @@ def progressive_fill(solver: Solver, members: list[int], active: set[Pool]) -> N
                 push(events, (targets[ident], TARGET, ident, 0))
         for r in dirty:
             version[r] += 1
-            if slope[r] > EPS and r not in saturated:
+            if slope[r] > EPS and not saturated[r]:
                 now = ref_used[r] + slope[r] * (level - ref_level[r])
                 at = level + (capacity[r] - now) / slope[r]
                 push(events, (at if at > level else level, SATURATE, r, version[r]))
         dirty.clear()
-    for i in list(rising):
-        freeze(i, level)
-    # Book the new currents on every limit they use (enforced or not).
+    for i in members:
+        if state[i] == RISING:
+            x[i] = level
+            if own_pool[i] is not None:
+                track(i)
+    # Book the new currents on every limit the solver reads (``columns.py``).
     used = solver.used
-    all_uses = p.uses
-    for i, old in before.items():
+    book = solver.book
+    for i, old in zip(members, before, strict=True):
         delta = x[i] - old
         if delta:
-            for r, c in all_uses[i]:
+            for r, c in book[i]:
                 used[r] += c * delta
+
+
+def _freeze(
+    i: int,
+    amps: float,
+    level: float,
+    x: list[float],
+    uses: list[list[tuple[int, float]]],
+    ref_used: list[float],
+    ref_level: list[float],
+    slope: list[float],
+    dirty: set[int],
+) -> None:
+    """A rising load stops at ``amps``: its limits' lines bend at ``level``."""
+    x[i] = amps
+    for r, c in uses[i]:
+        ref_used[r] += slope[r] * (level - ref_level[r])
+        ref_level[r] = level
+        slope[r] -= c
+        dirty.add(r)
+
+
+_enforced: dict[tuple[int, frozenset[Pool]], tuple[object, list[list[tuple[int, float]]]]] = {}
+CACHE_SIZE = 16
+
+
+def enforced(solver: Solver, active: set[Pool]) -> list[list[tuple[int, float]]]:
+    """Per load: the limits enforced on it with ``active`` pools (hard ones, its own
+    pool, the active pools); by site shape, since they depend on nothing else."""
+    hard = solver.hard
+    key = (id(hard), frozenset(active))
+    known = _enforced.get(key)
+    if known is not None and known[0] is hard and len(known[1]) == len(hard):
+        return known[1]
+    made = [
+        h + [(r, c) for r, c, pool in q if pool is own or pool in active] if q else h
+        for h, q, own in zip(hard, solver.pooled, solver.own_pool, strict=True)
+    ]
+    if len(_enforced) >= CACHE_SIZE:
+        _enforced.clear()
+    _enforced[key] = (hard, made)
+    return made

@@ -1,0 +1,119 @@
+"""The result of a solved site: each load's current and why, and the site report.
+
+Owns what ``allocate`` returns once the solver is done: per load the current it
+is set to (on its grid: 0.1 A, its setpoint steps, or all-or-nothing), the
+reason it has that much (a short machine-readable word naming the binding limit
+or its state), ``available_a`` (the most it could take now without taking from
+others; for an inactive load, what it would get if it became active) and
+``limit_a`` (the most the physical limits alone would let it have); and the
+site's per-phase and power figures. Built in one pass over the loads, reading
+the solver's per-load lists by position.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .distribute import EPS, Solver
+from .headroom import SiteBudget
+from .models import Scenario
+from .power_load import on_step
+
+UNDERSTATED = {"solar_surplus": "no_solar_surplus", "excess_export": "no_excess"}
+"""A load at 0 A names the missing surplus rather than the pool that holds it."""
+
+
+def _round(value: float) -> float:
+    return round(value, 3) + 0.0  # no "-0.0" in reports
+
+
+def explain_loads(
+    scenario: Scenario, solver: Solver, what_if: dict[int, float], resting: dict[str, str]
+) -> dict[str, dict[str, Any]]:
+    """Per load id: ``current_a``, ``reason``, ``available_a`` and ``limit_a``
+    (``what_if``: the answer of each inactive load; ``resting``: the reason of each
+    thermal load that rests, which overrides the solver's)."""
+    problem = solver.p
+    static_reason = problem.static_reason
+    blocked_by = solver.blocked_by
+    x = solver.x
+    rooms, usable, reason_of = solver.rooms, solver.usable, solver.reason_of
+    max_a, min_a, binary, step_a = solver.max_a, solver.min_a, solver.binary, solver.step_a
+    floor = math.floor
+    out: dict[str, dict[str, Any]] = {}
+    for i, load in enumerate(scenario.loads):
+        amps = x[i]
+        room, bound, hard_room = rooms(i, settled=True)
+        blocked = blocked_by.get(i)
+        static = static_reason[i]
+        if not load.active:
+            available = what_if[i]
+        elif blocked is not None or static == "off":
+            available = 0.0
+        else:
+            available = usable(i, amps if amps > room else room)
+        limit = floor((amps if amps > hard_room else hard_room) * 10 + 1e-6) / 10
+        reason = static or blocked
+        if reason is None:
+            most = max_a[i]
+            if amps > 0 and amps > most - (0.0 if binary[i] else 0.1) + EPS:
+                reason = "at_max"
+            elif bound == -1:
+                reason = "at_max" if amps > 0 else "below_min"
+            else:
+                reason = reason_of(i, bound)
+                if amps == 0:
+                    reason = UNDERSTATED.get(reason, reason)
+        # The current on the load's grid (the solver's amps are already on it
+        # but for the last bit): its setpoint steps, all-or-nothing or 0.1 A.
+        step = step_a[i]
+        if step > 0:
+            amps = on_step(amps, min_a[i], max_a[i], step)
+            available = on_step(available, min_a[i], max_a[i], step)
+        elif not binary[i]:
+            amps = floor(amps * 10 + 1e-6) / 10
+            available = floor(available * 10 + 1e-6) / 10
+        out[load.id] = {
+            "current_a": amps,
+            "reason": resting.get(load.id, reason),
+            "available_a": available,
+            "limit_a": limit,
+        }
+    return out
+
+
+def site_report(scenario: Scenario, budget: SiteBudget, currents: list[float]) -> dict[str, Any]:
+    """The site's figures: house current, headroom, allocation and power per phase."""
+    phases = scenario.site.phases
+    per_phase: dict[str, list[float]] = {p: [] for p in phases}
+    volt_legs: list[float] = []
+    voltage = budget.voltage
+    for load, amps in zip(scenario.loads, currents, strict=True):
+        legs = load.phases
+        for phase in legs:
+            per_phase[phase].append(amps)
+        volt_legs.append(amps * len(legs) * voltage)
+    # fsum: exactly rounded, so the report does not depend on the order of loads
+    allocated = {p: math.fsum(per_phase[p]) for p in phases}
+    total_w = math.fsum(volt_legs)
+    headroom = budget.breaker_headroom_a
+    return {
+        "voltage": voltage,
+        "phases": list(phases),
+        "house_current_a": {p: _round(budget.house_a[p]) for p in phases},
+        "headroom_a": {p: _round(headroom[p]) for p in phases},
+        "allocated_a": {p: _round(allocated[p]) for p in phases},
+        "remaining_a": {p: _round(headroom[p] - allocated[p]) for p in phases},
+        "overloaded_phases": [p for p in phases if headroom[p] < -EPS],
+        "import_headroom_w": None
+        if budget.import_headroom_w is None
+        else _round(budget.import_headroom_w),
+        "battery_boost_w": _round(budget.battery_boost_w),
+        "surplus_w": _round(budget.surplus_w),
+        "excess_w": _round(budget.excess_w),
+        "export_w": _round(budget.export_w),
+        "solar_w": _round(budget.solar_w),
+        "allocated_w": _round(total_w),
+        "distribution": scenario.site.distribution.value,
+    }
