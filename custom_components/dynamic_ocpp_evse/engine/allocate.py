@@ -50,8 +50,7 @@ def allocate_fixed(scenario: Scenario) -> dict[str, Any]:
     budget = site_budget(scenario.site, scenario.loads)
     shape = skeleton(scenario, budget)
     problem: Problem = build_problem(scenario, budget, shape)
-    if scenario.circuits:  # without nesting no limit bounds another
-        leave_out_slack(problem, scenario, shape)
+    leave_out_slack(problem, scenario, shape)
     distribution = scenario.site.distribution
     probes: dict[int, float] = {}  # optimized/strict: what-if answers from the same pass
     solution = solve(problem, distribution, probes)
@@ -62,7 +61,7 @@ def allocate_fixed(scenario: Scenario) -> dict[str, Any]:
     for load, raw in zip(scenario.loads, configured, strict=True):
         if load.thermal is not None:
             loads[load.id]["thermal"] = thermal_report(raw, load)
-    return {"loads": loads, "site": site_report(scenario, budget, solution.current_a)}
+    return {"loads": loads, "site": site_report(scenario, budget, problem, solution.current_a)}
 
 
 def allocate(scenario: Mapping[str, Any]) -> dict[str, Any]:

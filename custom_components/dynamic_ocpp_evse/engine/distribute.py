@@ -283,10 +283,19 @@ class Solver:
             members = by_tier[tier]
             self._fill(members, self.active_pools() | self._own_pools(members))
         self.filled = list(self.x)
-        x, binary, assign, usable = self.x, self.binary, self.assign, self.usable
+        x, binary, step, most, least = self.x, self.binary, self.step_a, self.max_a, self.min_a
+        assign, usable, floor = self.assign, self.usable, math.floor
         for i in self.order:
-            if x[i] > 0 and not binary[i]:
-                assign(i, usable(i, x[i] + 1e-7))
+            amps = x[i]
+            if amps > 0 and not binary[i]:
+                if step[i] > 0:
+                    settled = usable(i, amps + 1e-7)
+                else:  # usable(), inline: 0.1 A below, at most max, 0 below min
+                    settled = min(floor((amps + 1e-7) * 10 + 1e-6) / 10, most[i])
+                    if settled < least[i] - EPS:
+                        settled = 0.0
+                if settled != amps:
+                    assign(i, settled)
         self._hand_out_leftovers()
 
     def _hand_out_leftovers(self) -> None:
@@ -300,9 +309,8 @@ class Solver:
         )
         rooms, assign = self.rooms, self.assign
         for i in candidates:
-            room = rooms(i)[0]
             more = math.floor((x[i] + 0.1 + 1e-7) * 10 + 1e-6) / 10  # floor_tenth
-            if room >= more - EPS and more <= most[i] + EPS:
+            if more <= most[i] + EPS and rooms(i)[0] >= more - EPS:
                 assign(i, more)
 
     def _own_pools(self, members: list[int]) -> set[Pool]:

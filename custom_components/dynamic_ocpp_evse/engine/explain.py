@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .constraints import Problem
 from .distribute import EPS, Solver
 from .headroom import SiteBudget
 from .models import Scenario
@@ -83,32 +84,51 @@ def explain_loads(
     return out
 
 
-def site_report(scenario: Scenario, budget: SiteBudget, currents: list[float]) -> dict[str, Any]:
+_legs: dict[int, tuple[object, dict[str, list[int]], list[int]]] = {}
+CACHE_SIZE = 16
+
+
+def _legs_of(scenario: Scenario, problem: Problem) -> tuple[dict[str, list[int]], list[int]]:
+    """Per phase the positions of the loads on it, and each load's leg count (by
+    site shape: the loads' phases are part of it)."""
+    key = id(problem.uses)
+    known = _legs.get(key)
+    if known is not None and known[0] is problem.uses:
+        return known[1], known[2]
+    on: dict[str, list[int]] = {p: [] for p in scenario.site.phases}
+    for i, load in enumerate(scenario.loads):
+        for phase in load.phases:
+            on[phase].append(i)
+    counts = [len(load.phases) for load in scenario.loads]
+    if len(_legs) >= CACHE_SIZE:
+        _legs.clear()
+    _legs[key] = (problem.uses, on, counts)
+    return on, counts
+
+
+def site_report(
+    scenario: Scenario, budget: SiteBudget, problem: Problem, currents: list[float]
+) -> dict[str, Any]:
     """The site's figures: house current, headroom, allocation and power per phase."""
     phases = scenario.site.phases
-    per_phase: dict[str, list[float]] = {p: [] for p in phases}
-    volt_legs: list[float] = []
+    on, counts = _legs_of(scenario, problem)
     voltage = budget.voltage
-    for load, amps in zip(scenario.loads, currents, strict=True):
-        legs = load.phases
-        for phase in legs:
-            per_phase[phase].append(amps)
-        volt_legs.append(amps * len(legs) * voltage)
+    fsum, at = math.fsum, currents.__getitem__
     # fsum: exactly rounded, so the report does not depend on the order of loads
-    allocated = {p: math.fsum(per_phase[p]) for p in phases}
-    total_w = math.fsum(volt_legs)
+    allocated = {p: fsum(map(at, on[p])) for p in phases}
+    total_w = fsum([amps * legs * voltage for amps, legs in zip(currents, counts, strict=True)])
     headroom = budget.breaker_headroom_a
+    house = budget.house_a
+    imported = budget.import_headroom_w
     return {
         "voltage": voltage,
         "phases": list(phases),
-        "house_current_a": {p: _round(budget.house_a[p]) for p in phases},
-        "headroom_a": {p: _round(headroom[p]) for p in phases},
-        "allocated_a": {p: _round(allocated[p]) for p in phases},
-        "remaining_a": {p: _round(headroom[p] - allocated[p]) for p in phases},
+        "house_current_a": {p: round(house[p], 3) + 0.0 for p in phases},
+        "headroom_a": {p: round(headroom[p], 3) + 0.0 for p in phases},
+        "allocated_a": {p: round(allocated[p], 3) + 0.0 for p in phases},
+        "remaining_a": {p: round(headroom[p] - allocated[p], 3) + 0.0 for p in phases},
         "overloaded_phases": [p for p in phases if headroom[p] < -EPS],
-        "import_headroom_w": None
-        if budget.import_headroom_w is None
-        else _round(budget.import_headroom_w),
+        "import_headroom_w": None if imported is None else _round(imported),
         "battery_boost_w": _round(budget.battery_boost_w),
         "surplus_w": _round(budget.surplus_w),
         "excess_w": _round(budget.excess_w),

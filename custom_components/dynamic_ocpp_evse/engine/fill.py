@@ -29,38 +29,36 @@ def progressive_fill(solver: Solver, members: list[int], active: set[Pool]) -> N
     then book the new currents on every limit."""
     targets = solver.target
     x = solver.x
+    binary = solver.binary
+    events: list[tuple[float, int, int, int]] = []  # (level, kind, id, version)
+    for i in members:
+        if not binary[i] and x[i] < targets[i] - EPS:
+            events.append((x[i], JOIN, i, 0))
+    if not events:
+        return  # nobody can rise: nothing changes
+    heapq.heapify(events)  # the pop order is the same as pushing one by one: keys differ
     capacity = solver.cap
     own_pool = solver.own_pool
     track = solver._track_pool
     count = len(capacity)
     state = bytearray(len(x))  # per load: IDLE, RISING or FROZEN
+    for i in members:
+        if binary[i] or x[i] >= targets[i] - EPS:
+            state[i] = FROZEN
     saturated = bytearray(count)
     slope = [0.0] * count
     ref_level = [0.0] * count
     ref_used = list(solver.used)
     version = [0] * count
-    dirty: set[int] = set()
+    # Within one batch every event is handled at the same level, so a limit's use
+    # there is one number: computed once (``now``), its line re-based once at the
+    # end of the batch when a load joined or left it (``bent``).
+    now: dict[int, float] = {}
+    bent: set[int] = set()
     push, pop = heapq.heappush, heapq.heappop
     before = [x[i] for i in members]
-
     uses = enforced(solver, active)
-    limits: dict[int, list[int]] = {}  # limit -> the members it is enforced on, in order
-    for i in members:
-        for r, _ in uses[i]:
-            on = limits.get(r)
-            if on is None:
-                limits[r] = [i]
-            else:
-                on.append(i)
-
-    binary = solver.binary
-    events: list[tuple[float, int, int, int]] = []  # (level, kind, id, version)
-    for i in members:
-        if binary[i] or x[i] >= targets[i] - EPS:
-            state[i] = FROZEN
-        else:
-            events.append((x[i], JOIN, i, 0))
-    heapq.heapify(events)  # the pop order is the same as pushing one by one: keys differ
+    limits = _limits(uses, members)
 
     level = 0.0
     while events:
@@ -74,44 +72,54 @@ def progressive_fill(solver: Solver, members: list[int], active: set[Pool]) -> N
                 saturated[ident] = 1
                 for i in limits[ident]:
                     if state[i] == RISING:
-                        _freeze(i, level, level, x, uses, ref_used, ref_level, slope, dirty)
+                        x[i] = level
+                        for r, c in uses[i]:
+                            if r not in now:
+                                now[r] = ref_used[r] + slope[r] * (level - ref_level[r])
+                            slope[r] -= c
+                            bent.add(r)
                         if own_pool[i] is not None:
                             track(i)
                     state[i] = FROZEN
             elif kind == TARGET:
                 if state[ident] == RISING:
-                    _freeze(
-                        ident, targets[ident], level, x, uses, ref_used, ref_level, slope, dirty
-                    )
+                    x[ident] = targets[ident]
+                    for r, c in uses[ident]:
+                        if r not in now:
+                            now[r] = ref_used[r] + slope[r] * (level - ref_level[r])
+                        slope[r] -= c
+                        bent.add(r)
                     if own_pool[ident] is not None:
                         track(ident)
                     state[ident] = FROZEN
             elif state[ident] != FROZEN:
                 mine = uses[ident]
-                blocked = False
                 for r, _ in mine:
-                    if saturated[r] or (
-                        ref_used[r] + slope[r] * (level - ref_level[r]) >= capacity[r] - EPS
-                    ):
-                        blocked = True
+                    if saturated[r]:
                         break
-                if blocked:
-                    state[ident] = FROZEN
+                    use = now.get(r)
+                    if use is None:
+                        use = now[r] = ref_used[r] + slope[r] * (level - ref_level[r])
+                    if use >= capacity[r] - EPS:
+                        break
+                else:  # no limit of its is full: it rises from here
+                    state[ident] = RISING
+                    for r, c in mine:
+                        slope[r] += c
+                        bent.add(r)
+                    push(events, (targets[ident], TARGET, ident, 0))
                     continue
-                state[ident] = RISING
-                for r, c in mine:
-                    ref_used[r] += slope[r] * (level - ref_level[r])
-                    ref_level[r] = level
-                    slope[r] += c
-                    dirty.add(r)
-                push(events, (targets[ident], TARGET, ident, 0))
-        for r in dirty:
+                state[ident] = FROZEN
+        for r in bent:
+            use = now[r]
+            ref_used[r] = use
+            ref_level[r] = level
             version[r] += 1
             if slope[r] > EPS and not saturated[r]:
-                now = ref_used[r] + slope[r] * (level - ref_level[r])
-                at = level + (capacity[r] - now) / slope[r]
+                at = level + (capacity[r] - use) / slope[r]
                 push(events, (at if at > level else level, SATURATE, r, version[r]))
-        dirty.clear()
+        bent.clear()
+        now.clear()
     for i in members:
         if state[i] == RISING:
             x[i] = level
@@ -127,24 +135,28 @@ def progressive_fill(solver: Solver, members: list[int], active: set[Pool]) -> N
                 used[r] += c * delta
 
 
-def _freeze(
-    i: int,
-    amps: float,
-    level: float,
-    x: list[float],
-    uses: list[list[tuple[int, float]]],
-    ref_used: list[float],
-    ref_level: list[float],
-    slope: list[float],
-    dirty: set[int],
-) -> None:
-    """A rising load stops at ``amps``: its limits' lines bend at ``level``."""
-    x[i] = amps
-    for r, c in uses[i]:
-        ref_used[r] += slope[r] * (level - ref_level[r])
-        ref_level[r] = level
-        slope[r] -= c
-        dirty.add(r)
+_members_of: dict[tuple[int, ...], tuple[object, dict[int, list[int]]]] = {}
+
+
+def _limits(uses: list[list[tuple[int, float]]], members: list[int]) -> dict[int, list[int]]:
+    """Per limit: the members it is enforced on, in order (read only; by the enforced
+    lists' identity and the members, which a controller's next call mostly repeats)."""
+    key = (id(uses), *members)
+    known = _members_of.get(key)
+    if known is not None and known[0] is uses:
+        return known[1]
+    limits: dict[int, list[int]] = {}
+    for i in members:
+        for r, _ in uses[i]:
+            on = limits.get(r)
+            if on is None:
+                limits[r] = [i]
+            else:
+                on.append(i)
+    if len(_members_of) >= CACHE_SIZE:
+        _members_of.clear()
+    _members_of[key] = (uses, limits)
+    return limits
 
 
 _enforced: dict[tuple[int, frozenset[Pool]], tuple[object, list[list[tuple[int, float]]]]] = {}

@@ -25,6 +25,7 @@ from __future__ import annotations
 import copy
 import math
 import operator
+from dataclasses import dataclass
 
 from .constraints import Pool, Problem, Resource
 from .distribute import Solver, solve
@@ -42,7 +43,6 @@ class Locality:
     def __init__(self, problem: Problem, baseline: Solver, distribution: Distribution) -> None:
         self.p = problem
         self.distribution = distribution
-        resources = problem.resources
         x = baseline.x
         filled = baseline.filled
         peak = x if filled is None else list(map(max, filled, x))
@@ -50,31 +50,26 @@ class Locality:
         # Per limit: the most its members together held at any time (a bound), and
         # the most any one member could ask of it (its target, or target if active).
         want = list(map(max, problem.target_a, problem.active_target_a))
-        held: list[float] = []
-        demand: list[float] = []
-        for index, coefficient in _columns(problem):
-            held.append(math.sumprod(coefficient, map(peak.__getitem__, index)))
-            demand.append(max(map(operator.mul, coefficient, map(want.__getitem__, index))))
-        self.held = held
-        self.demand = demand
-        self.capacity = [res.capacity for res in resources]
-        self.connectors: dict[str, list[int]] = {}
-        for j, unit in enumerate(problem.unit_of):
-            if unit is not None:
-                self.connectors.setdefault(unit, []).append(j)
-        sequential = {f"charger:{unit}" for unit in self.connectors}
-        kind: list[int] = []
-        for r, res in enumerate(resources):
-            cap = res.capacity
-            if res.name in sequential:
-                kind.append(JOIN)
-            elif res.pool is not Pool.NONE and cap <= 0.0:
-                kind.append(PIN)
-            elif cap - held[r] >= 2 * demand[r] + MARGIN:
-                kind.append(DROP)
-            else:
-                kind.append(JOIN)
-        self.kind = kind
+        shape = _shape(problem)
+        self.connectors = shape.connectors
+        sumprod, mul = math.sumprod, operator.mul
+        at_peak, at_want = peak.__getitem__, want.__getitem__
+        columns = shape.columns
+        self.held = held = [sumprod(c, map(at_peak, index)) for index, c in columns]
+        self.demand = demand = [max(map(mul, c, map(at_want, index))) for index, c in columns]
+        self.capacity = capacity = [res.capacity for res in problem.resources]
+        self.kind = kind = [
+            JOIN
+            if sequential
+            else PIN
+            if pool and cap <= 0.0
+            else DROP
+            if cap - h >= 2 * d + MARGIN
+            else JOIN
+            for cap, h, d, sequential, pool in zip(
+                capacity, held, demand, shape.sequential, shape.pooled, strict=True
+            )
+        ]
         # The parts and their limits depend only on the site's shape and which
         # limits are tight: kept across calls while both stay the same.
         key = (id(problem.uses), tuple(kind))
@@ -227,23 +222,47 @@ _parts: dict[
     tuple[object, dict[int, tuple[int, ...]], dict[tuple[int, ...], tuple[int, ...]]],
 ] = {}
 """Parts and their limits by site shape (identity of its ``uses``) and tight limits."""
-_column_cache: dict[int, tuple[object, list[tuple[tuple[int, ...], tuple[float, ...]]]]] = {}
 
 
-def _columns(problem: Problem) -> list[tuple[tuple[int, ...], tuple[float, ...]]]:
-    """Per limit: its members' positions and coefficients, by site shape."""
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What :class:`Locality` reads of a site's shape (computed once per shape)."""
+
+    columns: list[tuple[tuple[int, ...], tuple[float, ...]]]
+    """Per limit: its members' positions and coefficients."""
+    connectors: dict[str, list[int]]
+    """Per sequential charger unit: its connectors."""
+    sequential: list[bool]
+    """Per limit: whether it is a sequential unit's."""
+    pooled: list[bool]
+    """Per limit: whether it is a conditional surplus pool."""
+
+
+_shapes: dict[int, tuple[object, _Shape]] = {}
+
+
+def _shape(problem: Problem) -> _Shape:
+    """The site's shape as :class:`Locality` reads it (by identity of its ``uses``)."""
     key = id(problem.uses)
-    known = _column_cache.get(key)
+    known = _shapes.get(key)
     if known is not None and known[0] is problem.uses:
         return known[1]
-    columns = [
-        (tuple(k for k, _ in res.members), tuple(c for _, c in res.members))
-        for res in problem.resources
-    ]
-    if len(_column_cache) >= PART_CACHE_SIZE:
-        _column_cache.clear()
-    _column_cache[key] = (problem.uses, columns)
-    return columns
+    resources = problem.resources
+    connectors: dict[str, list[int]] = {}
+    for j, unit in enumerate(problem.unit_of):
+        if unit is not None:
+            connectors.setdefault(unit, []).append(j)
+    names = {f"charger:{unit}" for unit in connectors}
+    made = _Shape(
+        [(tuple(k for k, _ in res.members), tuple(c for _, c in res.members)) for res in resources],
+        connectors,
+        [res.name in names for res in resources],
+        [res.pool is not Pool.NONE for res in resources],
+    )
+    if len(_shapes) >= PART_CACHE_SIZE:
+        _shapes.clear()
+    _shapes[key] = (problem.uses, made)
+    return made
 
 
 Answer = tuple[object, float, list[float], tuple[float, ...], dict[int, float]]
@@ -275,4 +294,4 @@ def forget_answers() -> None:
     _answers.clear()
     _held_currents[0] = 0
     _parts.clear()
-    _column_cache.clear()
+    _shapes.clear()

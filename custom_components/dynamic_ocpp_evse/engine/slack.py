@@ -14,10 +14,19 @@ are such limits.
 The bound is conservative (a limit kept that could have gone costs time, never
 a wrong split); everything the explanation reports is unchanged, since a limit
 that never binds is never named and never lowers the physical room.
+
+Twins go too: when two physical limits hold the same loads with the same
+coefficients (the three breaker phases of a site whose loads all use three
+phases, a charger unit's phases), they always hold the same current, so the one
+with the lower capacity is always at least as tight. A twin is left out when
+one before it (in the order the solver reads them) has no more capacity: the
+solver then never names it (it names the first of equally tight limits) and
+never stops a load on it.
 """
 
 from __future__ import annotations
 
+import math
 import operator
 from dataclasses import dataclass
 
@@ -41,11 +50,22 @@ class Nesting:
     """(load positions, coefficients) of the members no child covers."""
     columns: tuple[tuple[tuple[int, ...], tuple[float, ...]], ...]
     """Every limit's members (positions, coefficients)."""
+    twins: tuple[tuple[int, ...], ...]
+    """Groups of physical limits with the same members and coefficients."""
 
 
 _nestings: dict[int, tuple[object, Nesting]] = {}
 _live: dict[tuple[int, tuple[int, ...]], tuple[object, list[list[tuple[int, float]]]]] = {}
 CACHE_SIZE = 8
+
+
+def _twins(shape: Skeleton) -> tuple[tuple[int, ...], ...]:
+    """Physical limits with the same members and coefficients, in index order."""
+    groups: dict[tuple[tuple[int, float], ...], list[int]] = {}
+    for r, members in enumerate(shape.members):
+        if shape.pools[r] is Pool.NONE and len(members) > 0:
+            groups.setdefault(tuple(members), []).append(r)
+    return tuple(tuple(group) for group in groups.values() if len(group) > 1)
 
 
 def _nesting(scenario: Scenario, shape: Skeleton) -> Nesting:
@@ -54,6 +74,12 @@ def _nesting(scenario: Scenario, shape: Skeleton) -> Nesting:
     known = _nestings.get(key)
     if known is not None and known[0] is shape.uses:
         return known[1]
+    if not scenario.circuits:
+        nesting = Nesting((), {}, {}, (), _twins(shape))
+        if len(_nestings) >= CACHE_SIZE:
+            _nestings.clear()
+        _nestings[key] = (shape.uses, nesting)
+        return nesting
     ids = {c.id for c in scenario.circuits}
     parent_of: dict[str, str] = {}
     for circuit in scenario.circuits:
@@ -123,7 +149,7 @@ def _nesting(scenario: Scenario, shape: Skeleton) -> Nesting:
             direct[r] = ((), ())
             order.append(r)
     columns = tuple((tuple(k for k, _ in m), tuple(c for _, c in m)) for m in members)
-    nesting = Nesting(tuple(order), children, direct, columns)
+    nesting = Nesting(tuple(order), children, direct, columns, _twins(shape))
     if len(_nestings) >= CACHE_SIZE:
         _nestings.clear()
     _nestings[key] = (shape.uses, nesting)
@@ -132,28 +158,44 @@ def _nesting(scenario: Scenario, shape: Skeleton) -> Nesting:
 
 def leave_out_slack(problem: Problem, scenario: Scenario, shape: Skeleton) -> None:
     """Drop from ``problem.hard`` every limit that can never bind (in place; the
-    limits stay in ``problem.uses``, so every current is still booked on them)."""
-    if not scenario.circuits:
-        return  # nothing nested: a breaker bounds itself
+    limits stay in ``problem.uses``: the solver books no current on them, as it
+    never reads them, see ``columns.py``)."""
     nesting = _nesting(scenario, shape)
     resources = problem.resources
-    # The most each load may ever be given: its target, or its target if it were
-    # active (the what-if re-solves share these lists).
-    targets = list(map(max, problem.target_a, problem.active_target_a))
-    most: dict[int, float] = {}
     slack: list[int] = []
-    for r in nesting.order:
-        index, coefficient = nesting.direct[r]
-        bound = sum(map(operator.mul, coefficient, map(targets.__getitem__, index)))
-        bound += OVERSHOOT * len(index)
-        for kid in nesting.children[r]:
-            cap = max(0.0, resources[kid].capacity)
-            bound += min(cap + OVERSHOOT * len(resources[kid].members), most[kid])
-        most[r] = bound
-        column_index, column_coefficient = nesting.columns[r]
-        want = max(map(operator.mul, column_coefficient, map(targets.__getitem__, column_index)))
-        if resources[r].capacity - bound >= want + MARGIN:
-            slack.append(r)
+    if nesting.order:
+        # The most each load may ever be given: its target, or its target if it
+        # were active (the what-if re-solves share these lists).
+        targets = list(map(max, problem.target_a, problem.active_target_a))
+        get = targets.__getitem__
+        mul = operator.mul
+        most: dict[int, float] = {}
+        direct, children, columns = nesting.direct, nesting.children, nesting.columns
+        for r in nesting.order:
+            index, coefficient = direct[r]
+            bound = sum(map(mul, coefficient, map(get, index)))
+            bound += OVERSHOOT * len(index)
+            for kid in children[r]:
+                cap = max(0.0, resources[kid].capacity)
+                bound += min(cap + OVERSHOOT * len(resources[kid].members), most[kid])
+            most[r] = bound
+            column_index, column_coefficient = columns[r]
+            want = max(map(mul, column_coefficient, map(get, column_index)))
+            if resources[r].capacity - bound >= want + MARGIN:
+                slack.append(r)
+    if nesting.twins:
+        gone = set(slack)
+        for group in nesting.twins:
+            lowest = math.inf
+            for r in group:  # in the order every member's list holds them
+                if r in gone:
+                    continue
+                capacity = resources[r].capacity
+                if capacity >= lowest:
+                    slack.append(r)  # a twin before it is at least as tight
+                else:
+                    lowest = capacity
+        slack.sort()
     if not slack:
         return
     key = (id(problem.uses), tuple(slack))
