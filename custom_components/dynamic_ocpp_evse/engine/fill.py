@@ -61,7 +61,11 @@ def progressive_fill(solver: Solver, members: list[int], active: set[Pool]) -> N
     limits = _limits(uses, members)
 
     level = 0.0
-    while events:
+    joining = len(events)  # JOIN events still queued
+    rising = 0
+    # Once nobody rises and nobody is still to join, what is left in the queue
+    # (targets of frozen loads, outdated saturations) changes nothing.
+    while events and (rising or joining):
         level = max(level, events[0][0])
         bound = level + EPS
         while events and events[0][0] <= bound:
@@ -72,6 +76,7 @@ def progressive_fill(solver: Solver, members: list[int], active: set[Pool]) -> N
                 saturated[ident] = 1
                 for i in limits[ident]:
                     if state[i] == RISING:
+                        rising -= 1
                         x[i] = level
                         for r, c in uses[i]:
                             if r not in now:
@@ -83,6 +88,7 @@ def progressive_fill(solver: Solver, members: list[int], active: set[Pool]) -> N
                     state[i] = FROZEN
             elif kind == TARGET:
                 if state[ident] == RISING:
+                    rising -= 1
                     x[ident] = targets[ident]
                     for r, c in uses[ident]:
                         if r not in now:
@@ -92,7 +98,10 @@ def progressive_fill(solver: Solver, members: list[int], active: set[Pool]) -> N
                     if own_pool[ident] is not None:
                         track(ident)
                     state[ident] = FROZEN
-            elif state[ident] != FROZEN:
+            else:  # JOIN
+                joining -= 1
+                if state[ident] == FROZEN:
+                    continue
                 mine = uses[ident]
                 for r, _ in mine:
                     if saturated[r]:
@@ -104,6 +113,7 @@ def progressive_fill(solver: Solver, members: list[int], active: set[Pool]) -> N
                         break
                 else:  # no limit of its is full: it rises from here
                     state[ident] = RISING
+                    rising += 1
                     for r, c in mine:
                         slope[r] += c
                         bent.add(r)

@@ -50,6 +50,8 @@ class Nesting:
     """(load positions, coefficients) of the members no child covers."""
     columns: tuple[tuple[tuple[int, ...], tuple[float, ...]], ...]
     """Every limit's members (positions, coefficients)."""
+    steepest: tuple[float, ...]
+    """Every limit's largest coefficient."""
     twins: tuple[tuple[int, ...], ...]
     """Groups of physical limits with the same members and coefficients."""
 
@@ -75,7 +77,7 @@ def _nesting(scenario: Scenario, shape: Skeleton) -> Nesting:
     if known is not None and known[0] is shape.uses:
         return known[1]
     if not scenario.circuits:
-        nesting = Nesting((), {}, {}, (), _twins(shape))
+        nesting = Nesting((), {}, {}, (), (), _twins(shape))
         if len(_nestings) >= CACHE_SIZE:
             _nestings.clear()
         _nestings[key] = (shape.uses, nesting)
@@ -149,7 +151,8 @@ def _nesting(scenario: Scenario, shape: Skeleton) -> Nesting:
             direct[r] = ((), ())
             order.append(r)
     columns = tuple((tuple(k for k, _ in m), tuple(c for _, c in m)) for m in members)
-    nesting = Nesting(tuple(order), children, direct, columns, _twins(shape))
+    steepest = tuple(max(c, default=0.0) for _, c in columns)
+    nesting = Nesting(tuple(order), children, direct, columns, steepest, _twins(shape))
     if len(_nestings) >= CACHE_SIZE:
         _nestings.clear()
     _nestings[key] = (shape.uses, nesting)
@@ -167,6 +170,7 @@ def leave_out_slack(problem: Problem, scenario: Scenario, shape: Skeleton) -> No
         # The most each load may ever be given: its target, or its target if it
         # were active (the what-if re-solves share these lists).
         targets = list(map(max, problem.target_a, problem.active_target_a))
+        highest = max(targets, default=0.0)
         get = targets.__getitem__
         mul = operator.mul
         most: dict[int, float] = {}
@@ -179,9 +183,15 @@ def leave_out_slack(problem: Problem, scenario: Scenario, shape: Skeleton) -> No
                 cap = max(0.0, resources[kid].capacity)
                 bound += min(cap + OVERSHOOT * len(resources[kid].members), most[kid])
             most[r] = bound
+            spare = resources[r].capacity - bound
+            if spare < MARGIN:
+                continue  # no member could want less than nothing
+            if spare >= nesting.steepest[r] * highest + MARGIN:
+                slack.append(r)  # room for the most any member could want
+                continue
             column_index, column_coefficient = columns[r]
             want = max(map(mul, column_coefficient, map(get, column_index)))
-            if resources[r].capacity - bound >= want + MARGIN:
+            if spare >= want + MARGIN:
                 slack.append(r)
     if nesting.twins:
         gone = set(slack)
