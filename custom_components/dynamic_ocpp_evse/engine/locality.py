@@ -27,6 +27,7 @@ import math
 import operator
 from dataclasses import dataclass
 
+from .columns import columns
 from .constraints import Pool, Problem, Resource
 from .distribute import Solver, solve
 from .models import Distribution
@@ -52,13 +53,12 @@ class Locality:
         want = list(map(max, problem.target_a, problem.active_target_a))
         shape = _shape(problem)
         self.connectors = shape.connectors
-        sumprod, mul = math.sumprod, operator.mul
-        at_peak, at_want = peak.__getitem__, want.__getitem__
+        sumprod, at_peak = math.sumprod, peak.__getitem__
         columns = shape.columns
         self.held = held = [sumprod(c, map(at_peak, index)) for index, c in columns]
-        self.demand = demand = [max(map(mul, c, map(at_want, index))) for index, c in columns]
+        self.demand = demand = _demands(problem, shape, want)
         self.capacity = capacity = [res.capacity for res in problem.resources]
-        self.kind = kind = [
+        kind = [
             JOIN
             if sequential
             else PIN
@@ -70,6 +70,7 @@ class Locality:
                 capacity, held, demand, shape.sequential, shape.pooled, strict=True
             )
         ]
+        self.kind = kind
         # The parts and their limits depend only on the site's shape and which
         # limits are tight: kept across calls while both stay the same.
         key = (id(problem.uses), tuple(kind))
@@ -123,7 +124,7 @@ class Locality:
         kind = self.kind
         k_i = part.index(i)
         key = (basis, k_i, p.active_target_a[i])
-        before = tuple(self.peak[j] for j in part)
+        before = tuple(map(self.peak.__getitem__, part))
         known = _answers.get(key)
         if known is not None and known[0] is p.uses:
             _, amps, peak, seen_before, seen_more = known
@@ -171,16 +172,18 @@ class Locality:
     def _basis(self, part: tuple[int, ...]) -> tuple[object, ...]:
         """Everything the part's solution depends on besides the site's shape (the
         shape is checked by identity when a cached answer is used)."""
-        p = self.p
         kept = self._limits(part)
-        loads, targets, resources = p.loads, p.target_a, p.resources
+        cols = columns(self.p)
         return (
             self.distribution,
             part,
-            tuple((loads[j].min_a, loads[j].max_a, loads[j].binary) for j in part),
-            tuple(targets[j] for j in part),
+            tuple(map(cols.min_a.__getitem__, part)),
+            tuple(map(cols.max_a.__getitem__, part)),
+            tuple(map(cols.binary.__getitem__, part)),
+            tuple(map(cols.step_a.__getitem__, part)),
+            tuple(map(self.p.target_a.__getitem__, part)),
             kept,
-            tuple(resources[r].capacity for r in kept),
+            tuple(map(self.capacity.__getitem__, kept)),
         )
 
     def _sub_site(self, part: tuple[int, ...]) -> Problem:
@@ -265,6 +268,25 @@ def _shape(problem: Problem) -> _Shape:
     return made
 
 
+_demand_cache: dict[tuple[int, tuple[float, ...]], tuple[object, list[float]]] = {}
+
+
+def _demands(problem: Problem, shape: _Shape, want: list[float]) -> list[float]:
+    """Per limit: the most any one member could ask of it (its coefficient times its
+    target, or its target if it were active); by site shape and targets, which
+    change far less often than the currents."""
+    key = (id(problem.uses), tuple(want))
+    known = _demand_cache.get(key)
+    if known is not None and known[0] is problem.uses:
+        return known[1]
+    mul, at = operator.mul, want.__getitem__
+    made = [max(map(mul, c, map(at, index))) for index, c in shape.columns]
+    if len(_demand_cache) >= PART_CACHE_SIZE:
+        _demand_cache.clear()
+    _demand_cache[key] = (problem.uses, made)
+    return made
+
+
 Answer = tuple[object, float, list[float], tuple[float, ...], dict[int, float]]
 """(site shape, the woken load's current, the part's highest currents, what the
 part held in the solved site then, and what the answer adds to each loose limit)."""
@@ -295,3 +317,4 @@ def forget_answers() -> None:
     _held_currents[0] = 0
     _parts.clear()
     _shapes.clear()
+    _demand_cache.clear()
