@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .constraints import Problem
+from .constraints import Pool, Problem
 from .distribute import EPS, Solver
 from .headroom import SiteBudget
 from .models import Scenario
@@ -38,27 +38,65 @@ def explain_loads(
     problem = solver.p
     static_reason = problem.static_reason
     blocked_by = solver.blocked_by
-    x = solver.x
-    rooms, usable, reason_of = solver.rooms, solver.usable, solver.reason_of
+    x, target, cap, used = solver.x, solver.target, solver.cap, solver.used
+    hard, pooled, own_pool, running = solver.hard, solver.pooled, solver.own_pool, solver.running
+    unit_of, claimed = solver.unit_of, solver.claimed
+    usable, reason_of = solver.usable, solver.reason_of
     max_a, min_a, binary, step_a = solver.max_a, solver.min_a, solver.binary, solver.step_a
     floor = math.floor
+    eco = Pool.ECO
     out: dict[str, dict[str, Any]] = {}
     for i, load in enumerate(scenario.loads):
         amps = x[i]
-        room, bound, hard_room = rooms(i, settled=True)
-        blocked = blocked_by.get(i)
         static = static_reason[i]
-        if not load.active:
-            available = what_if[i]
-        elif blocked is not None or static == "off":
-            available = 0.0
+        if static is not None:
+            # Its target is 0 (off, inactive, no solar while the battery charges):
+            # no room at all, and the reason is its state.
+            reason: str = static
+            if not load.active:
+                available = what_if[i]
+            elif static == "off":
+                available = 0.0
+            else:
+                available = usable(i, amps if amps > 0.0 else 0.0)
+            limit = floor((amps if amps > 0.0 else 0.0) * 10 + 1e-6) / 10
         else:
-            available = usable(i, amps if amps > room else room)
-        limit = floor((amps if amps > hard_room else hard_room) * 10 + 1e-6) / 10
-        reason = static or blocked
-        if reason is None:
-            most = max_a[i]
-            if amps > 0 and amps > most - (0.0 if binary[i] else 0.1) + EPS:
+            # solver.rooms(i, settled=True), inline: the room all its limits leave,
+            # the binding one, and the room the physical limits alone leave.
+            unit = unit_of[i]
+            holder = i if unit is None else claimed.get(unit, i)
+            if holder != i and x[holder] > 0:
+                room, bound, hard_room = 0.0, -2, 0.0
+            else:
+                best = target[i]
+                below = best - EPS
+                bound = -1
+                for r, c in hard[i]:
+                    some = amps + (cap[r] - used[r]) / c
+                    if some < below:
+                        best, bound, below = some, r, some - EPS
+                hard_room = best if best > 0.0 else 0.0
+                if pooled[i]:
+                    own = own_pool[i]
+                    for r, c, pool in pooled[i]:
+                        if pool is own or running[pool]:
+                            some = amps + (cap[r] - used[r]) / c
+                            if pool is eco and own is eco:
+                                some = max(min_a[i], some)
+                            if some < below:
+                                best, bound, below = some, r, some - EPS
+                room = best if best > 0.0 else 0.0
+            blocked = blocked_by.get(i)
+            if not load.active:
+                available = what_if[i]
+            elif blocked is not None:
+                available = 0.0
+            else:
+                available = usable(i, amps if amps > room else room)
+            limit = floor((amps if amps > hard_room else hard_room) * 10 + 1e-6) / 10
+            if blocked is not None:
+                reason = blocked
+            elif amps > 0 and amps > max_a[i] - (0.0 if binary[i] else 0.1) + EPS:
                 reason = "at_max"
             elif bound == -1:
                 reason = "at_max" if amps > 0 else "below_min"
@@ -77,7 +115,7 @@ def explain_loads(
             available = floor(available * 10 + 1e-6) / 10
         out[load.id] = {
             "current_a": amps,
-            "reason": resting.get(load.id, reason),
+            "reason": resting.get(load.id, reason) if resting else reason,
             "available_a": available,
             "limit_a": limit,
         }
