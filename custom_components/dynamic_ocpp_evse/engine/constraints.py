@@ -162,6 +162,23 @@ def _topology_key(scenario: Scenario, budget: SiteBudget) -> tuple[object, ...]:
     )
 
 
+def _capacities(shape: Skeleton, scenario: Scenario, budget: SiteBudget) -> list[float]:
+    """Every resource's capacity (:func:`_capacity`, resource by resource; the
+    breaker phases and circuits, by far the most of them, read inline)."""
+    breaker = budget.breaker_headroom_a
+    circuits = scenario.circuits
+    made: list[float] = []
+    for kind in shape.capacities:
+        what, phase, index = kind
+        if what == "circuit":
+            made.append(float(circuits[index].limit_a[phase]))
+        elif what == "breaker":
+            made.append(breaker[phase])
+        else:
+            made.append(_capacity(kind, scenario, budget))
+    return made
+
+
 def _capacity(kind: Capacity, scenario: Scenario, budget: SiteBudget) -> float:
     what, phase, index = kind
     if what == "breaker":
@@ -286,12 +303,9 @@ def build_problem(scenario: Scenario, budget: SiteBudget, shape: Skeleton | None
     site's :func:`skeleton`, when the caller already has it)."""
     if shape is None:
         shape = skeleton(scenario, budget)
-    resources = [
-        Resource(name, _capacity(kind, scenario, budget), pool, members)
-        for name, kind, pool, members in zip(
-            shape.names, shape.capacities, shape.pools, shape.members, strict=True
-        )
-    ]
+    resources = list(
+        map(Resource, shape.names, _capacities(shape, scenario, budget), shape.pools, shape.members)
+    )
     # Each load's target before any site limit, and the reason when it is zero:
     # "off" first (the user's choice holds whether or not the load wants power),
     # then inactive, then a solar load while the battery is below its target;

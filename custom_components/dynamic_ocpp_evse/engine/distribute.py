@@ -192,17 +192,45 @@ class Solver:
     def reserve_minimums(self) -> None:
         """Give every load that fits its minimum, in order."""
         target, min_a, unit_of = self.target, self.min_a, self.unit_of
-        rooms, assign, reserved, claimed = self.rooms, self.assign, self.reserved, self.claimed
+        reserved, claimed, x, cap, used = self.reserved, self.claimed, self.x, self.cap, self.used
+        hard, pooled, own_pool, running = self.hard, self.pooled, self.own_pool, self.running
+        book, track, eco = self.book, self._track_pool, Pool.ECO
         for i in self.order:
             least = min_a[i]
             want = target[i]
             if not (want > 0 and want >= least - EPS):  # not runnable
                 continue
-            room, bound, _ = rooms(i)
-            if bound != -2 and room >= least - EPS:
-                assign(i, least)
+            unit = unit_of[i]
+            if unit is not None and claimed.get(unit, i) != i:
+                continue  # its sequential unit is taken
+            # rooms(i), inline
+            amps = x[i]
+            best = want
+            below = best - EPS
+            for r, c in hard[i]:
+                some = amps + (cap[r] - used[r]) / c
+                if some < below:
+                    best, below = some, some - EPS
+            if pooled[i]:
+                own = own_pool[i]
+                for r, c, pool in pooled[i]:
+                    if pool is own or running[pool]:
+                        some = amps + (cap[r] - used[r]) / c
+                        if pool is eco and own is eco:
+                            some = max(least, some)
+                        if some < below:
+                            best, below = some, some - EPS
+            if (best if best > 0.0 else 0.0) >= least - EPS:
+                delta = least - amps  # assign(i, least), inline
+                if delta != 0:
+                    x[i] = least
+                    for r, c in book[i]:
+                        used[r] += c * delta
+                    if unit is not None and least > 0:
+                        claimed[unit] = i
+                    if own_pool[i] is not None:
+                        track(i)
                 reserved.add(i)
-                unit = unit_of[i]
                 if unit is not None:
                     claimed.setdefault(unit, i)
 

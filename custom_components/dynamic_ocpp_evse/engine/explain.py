@@ -26,7 +26,13 @@ UNDERSTATED = {"solar_surplus": "no_solar_surplus", "excess_export": "no_excess"
 
 
 def _round(value: float) -> float:
-    return round(value, 3) + 0.0  # no "-0.0" in reports
+    """``round(value, 3)``, and no "-0.0" in reports. A value already on the 0.001
+    grid (most are: voltages, whole amps and watts) is returned as it is: it is
+    the double nearest its 3-decimal value, which is what ``round`` returns."""
+    scaled = value * 1000.0
+    if scaled.is_integer() and -1e12 < scaled < 1e12 and scaled / 1000.0 == value:
+        return value + 0.0
+    return round(value, 3) + 0.0
 
 
 def explain_loads(
@@ -161,10 +167,10 @@ def site_report(
     return {
         "voltage": voltage,
         "phases": list(phases),
-        "house_current_a": {p: round(house[p], 3) + 0.0 for p in phases},
-        "headroom_a": {p: round(headroom[p], 3) + 0.0 for p in phases},
-        "allocated_a": {p: round(allocated[p], 3) + 0.0 for p in phases},
-        "remaining_a": {p: round(headroom[p] - allocated[p], 3) + 0.0 for p in phases},
+        "house_current_a": {p: _round(house[p]) for p in phases},
+        "headroom_a": {p: _round(headroom[p]) for p in phases},
+        "allocated_a": {p: _round(allocated[p]) for p in phases},
+        "remaining_a": {p: _round(headroom[p] - allocated[p]) for p in phases},
         "overloaded_phases": [p for p in phases if headroom[p] < -EPS],
         "import_headroom_w": None if imported is None else _round(imported),
         "battery_boost_w": _round(budget.battery_boost_w),
