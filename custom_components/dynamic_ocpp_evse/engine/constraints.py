@@ -149,7 +149,10 @@ def _topology_key(scenario: Scenario, budget: SiteBudget) -> tuple[object, ...]:
     return (
         scenario.site.phases,
         tuple(
-            (x.id, x.phases, x.mode, x.priority, x.rank, x.index, x.charger) for x in scenario.loads
+            [
+                (x.id, x.phases, x.mode, x.priority, x.rank, x.index, x.charger)
+                for x in scenario.loads
+            ]
         ),
         tuple(
             (c.id, tuple(c.limit_a), scenario.circuit_loads.get(c.id, ()))

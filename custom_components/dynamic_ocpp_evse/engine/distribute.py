@@ -280,6 +280,8 @@ class Solver:
         """A sequential unit held by a connector that ended at 0 A (a 0 A minimum
         reserved it) goes to the next connector in order that can run."""
         idle = {unit for unit, i in self.claimed.items() if self.x[i] <= 0}
+        if not idle:
+            return
         for unit in idle:
             del self.claimed[unit]
         for i in self.order:
