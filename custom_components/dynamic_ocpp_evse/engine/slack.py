@@ -15,24 +15,30 @@ The bound is conservative (a limit kept that could have gone costs time, never
 a wrong split); everything the explanation reports is unchanged, since a limit
 that never binds is never named and never lowers the physical room.
 
-Twins go too: when two physical limits hold the same loads with the same
-coefficients (the three breaker phases of a site whose loads all use three
-phases, a charger unit's phases), they always hold the same current, so the one
-with the lower capacity is always at least as tight. A twin is left out when
-one before it (in the order the solver reads them) has no more capacity: the
-solver then never names it (it names the first of equally tight limits) and
+Twins go too: when two physical limits hold the same loads, each with one
+coefficient for all of them (the three breaker phases of a site whose loads all
+use three phases, a charger unit's phases, the import limit of such a site),
+both hold the same current per unit of coefficient, so the one with less
+capacity per unit is always at least as tight. A twin is left out when another
+is tighter by ``TWIN_MARGIN`` per unit (far more than the rounding of their
+bookings, or the solver's 1e-9 A tie tolerance, can make up), or when one
+before it (in the order the solver reads them) has the same coefficient and no
+more capacity (their bookings are then the same to the bit, and of equally
+tight limits the solver names the first). The solver then never names it and
 never stops a load on it.
 """
 
 from __future__ import annotations
 
-import math
 import operator
 from dataclasses import dataclass
 
 from .constraints import Pool, Problem, Skeleton
 from .models import Scenario
 
+TWIN_MARGIN = 1e-3
+"""How much less capacity per unit of coefficient (amps) a twin with another
+coefficient must leave to make the later one redundant."""
 MARGIN = 1e-6
 """Room (amps on one leg) a left-out limit keeps beyond every member's target."""
 OVERSHOOT = 1e-6
@@ -52,8 +58,9 @@ class Nesting:
     """Every limit's members (positions, coefficients)."""
     steepest: tuple[float, ...]
     """Every limit's largest coefficient."""
-    twins: tuple[tuple[int, ...], ...]
-    """Groups of physical limits with the same members and coefficients."""
+    twins: tuple[tuple[tuple[int, float], ...], ...]
+    """Groups of physical limits with the same members, one coefficient each (and
+    that coefficient), in index order."""
 
 
 _nestings: dict[int, tuple[object, Nesting]] = {}
@@ -61,12 +68,16 @@ _live: dict[tuple[int, tuple[int, ...]], tuple[object, list[list[tuple[int, floa
 CACHE_SIZE = 8
 
 
-def _twins(shape: Skeleton) -> tuple[tuple[int, ...], ...]:
-    """Physical limits with the same members and coefficients, in index order."""
-    groups: dict[tuple[tuple[int, float], ...], list[int]] = {}
+def _twins(shape: Skeleton) -> tuple[tuple[tuple[int, float], ...], ...]:
+    """Physical limits with the same members, each with one coefficient for all of
+    them, in index order (the order every member's list holds them)."""
+    groups: dict[tuple[int, ...], list[tuple[int, float]]] = {}
     for r, members in enumerate(shape.members):
-        if shape.pools[r] is Pool.NONE and len(members) > 0:
-            groups.setdefault(tuple(members), []).append(r)
+        if shape.pools[r] is not Pool.NONE or not members:
+            continue
+        coefficient = members[0][1]
+        if all(c == coefficient for _, c in members):
+            groups.setdefault(tuple([k for k, _ in members]), []).append((r, coefficient))
     return tuple(tuple(group) for group in groups.values() if len(group) > 1)
 
 
@@ -196,15 +207,18 @@ def leave_out_slack(problem: Problem, scenario: Scenario, shape: Skeleton) -> No
     if nesting.twins:
         gone = set(slack)
         for group in nesting.twins:
-            lowest = math.inf
-            for r in group:  # in the order every member's list holds them
-                if r in gone:
-                    continue
-                capacity = resources[r].capacity
-                if capacity >= lowest:
-                    slack.append(r)  # a twin before it is at least as tight
+            here = [(r, c, resources[r].capacity) for r, c in group if r not in gone]
+            if len(here) < 2:
+                continue
+            tightest = min(cap / c for _, c, cap in here)
+            held: list[tuple[float, float]] = []  # (capacity, coefficient) of those kept
+            for r, each, cap in here:
+                if cap / each >= tightest + TWIN_MARGIN or any(
+                    each == other and cap >= tight for tight, other in held
+                ):
+                    slack.append(r)  # another twin is always at least as tight
                 else:
-                    lowest = capacity
+                    held.append((cap, each))
         slack.sort()
     if not slack:
         return
