@@ -50,7 +50,8 @@ def explain_loads(
     usable, reason_of = solver.usable, solver.reason_of
     max_a, min_a, binary, step_a = solver.max_a, solver.min_a, solver.binary, solver.step_a
     floor = math.floor
-    eco = Pool.ECO
+    eco, none = Pool.ECO, Pool.NONE
+    resources = problem.resources
     out: dict[str, dict[str, Any]] = {}
     for i, load in enumerate(scenario.loads):
         amps = x[i]
@@ -92,13 +93,17 @@ def explain_loads(
                             if some < below:
                                 best, bound, below = some, r, some - EPS
                 room = best if best > 0.0 else 0.0
-            blocked = blocked_by.get(i)
+            blocked = blocked_by.get(i) if blocked_by else None
             if not load.active:
                 available = what_if[i]
             elif blocked is not None:
                 available = 0.0
-            else:
+            elif binary[i] or step_a[i] > 0:
                 available = usable(i, amps if amps > room else room)
+            else:  # usable(), inline: 0.1 A below, at most its maximum, 0 below its minimum
+                available = min(floor((amps if amps > room else room) * 10 + 1e-6) / 10, max_a[i])
+                if available < min_a[i] - EPS:
+                    available = 0.0
             limit = floor((amps if amps > hard_room else hard_room) * 10 + 1e-6) / 10
             if blocked is not None:
                 reason = blocked
@@ -106,6 +111,8 @@ def explain_loads(
                 reason = "at_max"
             elif bound == -1:
                 reason = "at_max" if amps > 0 else "below_min"
+            elif bound >= 0 and resources[bound].pool is none:
+                reason = resources[bound].name  # reason_of(), a physical limit
             else:
                 reason = reason_of(i, bound)
                 if amps == 0:

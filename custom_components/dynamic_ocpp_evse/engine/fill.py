@@ -30,21 +30,18 @@ def progressive_fill(solver: Solver, members: list[int], active: set[Pool]) -> N
     targets = solver.target
     x = solver.x
     binary = solver.binary
-    events: list[tuple[float, int, int, int]] = []  # (level, kind, id, version)
-    for i in members:
-        if not binary[i] and x[i] < targets[i] - EPS:
-            events.append((x[i], JOIN, i, 0))
-    if not events:
+    # The members that may rise, in order, with their current (reserved) level;
+    # the others keep what they have.
+    joiners = [(i, x[i]) for i in members if not binary[i] and x[i] < targets[i] - EPS]
+    if not joiners:
         return  # nobody can rise: nothing changes
+    events = [(amps, JOIN, i, 0) for i, amps in joiners]  # (level, kind, id, version)
     heapq.heapify(events)  # the pop order is the same as pushing one by one: keys differ
     capacity = solver.cap
     own_pool = solver.own_pool
     track = solver._track_pool
     count = len(capacity)
     state = bytearray(len(x))  # per load: IDLE, RISING or FROZEN
-    for i in members:
-        if binary[i] or x[i] >= targets[i] - EPS:
-            state[i] = FROZEN
     saturated = bytearray(count)
     slope = [0.0] * count
     ref_level = [0.0] * count
@@ -56,7 +53,6 @@ def progressive_fill(solver: Solver, members: list[int], active: set[Pool]) -> N
     now: dict[int, float] = {}
     bent: set[int] = set()
     push, pop = heapq.heappush, heapq.heappop
-    before = [x[i] for i in members]
     uses = enforced(solver, active)
     limits = _limits(uses, members)
 
@@ -130,15 +126,15 @@ def progressive_fill(solver: Solver, members: list[int], active: set[Pool]) -> N
                 push(events, (at if at > level else level, SATURATE, r, version[r]))
         bent.clear()
         now.clear()
-    for i in members:
+    # Those still rising stop here; book the new currents on every limit the
+    # solver reads (``columns.py``).
+    used = solver.used
+    book = solver.book
+    for i, old in joiners:
         if state[i] == RISING:
             x[i] = level
             if own_pool[i] is not None:
                 track(i)
-    # Book the new currents on every limit the solver reads (``columns.py``).
-    used = solver.used
-    book = solver.book
-    for i, old in zip(members, before, strict=True):
         delta = x[i] - old
         if delta:
             for r, c in book[i]:
