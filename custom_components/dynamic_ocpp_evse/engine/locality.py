@@ -54,8 +54,8 @@ class Locality:
         shape = _shape(problem)
         self.connectors = shape.connectors
         sumprod, at_peak = math.sumprod, peak.__getitem__
-        columns = shape.columns
-        self.held = held = [sumprod(c, map(at_peak, index)) for index, c in columns]
+        distinct = [sumprod(c, map(at_peak, index)) for index, c in shape.distinct]
+        self.held = held = list(map(distinct.__getitem__, shape.column_of))
         self.demand = demand = _demands(problem, shape, want)
         self.capacity = capacity = [res.capacity for res in problem.resources]
         kind = [
@@ -233,6 +233,10 @@ class _Shape:
 
     columns: list[tuple[tuple[int, ...], tuple[float, ...]]]
     """Per limit: its members' positions and coefficients."""
+    distinct: list[tuple[tuple[int, ...], tuple[float, ...]]]
+    """The different columns (twin limits, e.g. a breaker's phases, share one)."""
+    column_of: list[int]
+    """Per limit: its column's position in ``distinct``."""
     connectors: dict[str, list[int]]
     """Per sequential charger unit: its connectors."""
     sequential: list[bool]
@@ -256,8 +260,15 @@ def _shape(problem: Problem) -> _Shape:
         if unit is not None:
             connectors.setdefault(unit, []).append(j)
     names = {f"charger:{unit}" for unit in connectors}
+    every = [
+        (tuple(k for k, _ in res.members), tuple(c for _, c in res.members)) for res in resources
+    ]
+    where: dict[tuple[tuple[int, ...], tuple[float, ...]], int] = {}
+    column_of = [where.setdefault(column, len(where)) for column in every]
     made = _Shape(
-        [(tuple(k for k, _ in res.members), tuple(c for _, c in res.members)) for res in resources],
+        every,
+        list(where),
+        column_of,
         connectors,
         [res.name in names for res in resources],
         [res.pool is not Pool.NONE for res in resources],
