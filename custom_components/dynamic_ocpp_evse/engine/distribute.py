@@ -302,16 +302,15 @@ class Solver:
         """Max-min fair raise, tier by tier, from the reserved minimums."""
         tiers = self.tier
         reserved = self.reserved
-        by_tier: dict[int, list[int]] = {}
-        for i in self.order:
-            tier = tiers[i]
-            if tier not in by_tier:
-                by_tier[tier] = []
-            if i in reserved:
-                by_tier[tier].append(i)
-        for tier in sorted(by_tier):
-            members = by_tier[tier]
-            self._fill(members, self.active_pools() | self._own_pools(members))
+        order = self.order
+        present = sorted(set(tiers))
+        for tier in present:  # a tier with nobody reserved has nobody to raise
+            if len(present) == 1:
+                members = [i for i in order if i in reserved]
+            else:
+                members = [i for i in order if i in reserved and tiers[i] == tier]
+            if members:
+                self._fill(members, self.active_pools() | self._own_pools(members))
         self.filled = list(self.x)
         x, binary, step, most, least = self.x, self.binary, self.step_a, self.max_a, self.min_a
         assign, usable, floor = self.assign, self.usable, math.floor
