@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from .columns import columns
 from .constraints import POOL_OF_MODE, Pool, Problem
-from .fill import progressive_fill
+from .fill import hand_out_leftovers, progressive_fill
 from .models import Distribution
 from .power_load import on_step
 
@@ -329,18 +329,8 @@ class Solver:
 
     def _hand_out_leftovers(self) -> None:
         """Rounding down to 0.1 A leaves up to 0.1 A per load unused: give it back
-        in 0.1 A steps, lowest current first (as water-filling in 0.1 A steps would)."""
-        x, target, binary, step = self.x, self.target, self.binary, self.step_a
-        tier, rank, most = self.tier, self.rank, self.max_a
-        candidates = sorted(
-            (i for i in self.reserved if not binary[i] and not step[i] and x[i] < target[i]),
-            key=lambda i: (tier[i], x[i], rank[i]),
-        )
-        rooms, assign = self.rooms, self.assign
-        for i in candidates:
-            more = math.floor((x[i] + 0.1 + 1e-7) * 10 + 1e-6) / 10  # floor_tenth
-            if more <= most[i] + EPS and rooms(i)[0] >= more - EPS:
-                assign(i, more)
+        (see :func:`.fill.hand_out_leftovers`)."""
+        hand_out_leftovers(self)
 
     def _own_pools(self, members: list[int]) -> set[Pool]:
         loads = self.p.loads

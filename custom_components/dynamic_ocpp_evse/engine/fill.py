@@ -1,5 +1,7 @@
 """Progressive filling (``shared``): rising loads share one level until limits bind.
 
+Also hands back what rounding down to 0.1 A left unused (:func:`hand_out_leftovers`).
+
 Owns the event loop of one tier's water-filling. Events (a load joins at its
 reserved level, reaches its target, or a limit saturates) are handled in
 batches of equal level; each limit's next saturation is queued once per batch,
@@ -11,6 +13,7 @@ an event touches only the limits of the loads it concerns.
 from __future__ import annotations
 
 import heapq
+import math
 from typing import TYPE_CHECKING
 
 from .constraints import Pool
@@ -139,6 +142,50 @@ def progressive_fill(solver: Solver, members: list[int], active: set[Pool]) -> N
         if delta:
             for r, c in book[i]:
                 used[r] += c * delta
+
+
+def hand_out_leftovers(solver: Solver) -> None:
+    """Rounding down to 0.1 A leaves up to 0.1 A per load unused: give it back
+    in 0.1 A steps, lowest current first (as water-filling in 0.1 A steps would)."""
+    x, target, binary, step = solver.x, solver.target, solver.binary, solver.step_a
+    tier, rank, most = solver.tier, solver.rank, solver.max_a
+    candidates = sorted(
+        [
+            (tier[i], x[i], rank[i], i)
+            for i in solver.reserved
+            if not binary[i] and not step[i] and x[i] < target[i]
+        ]
+    )
+    cap, used, hard, pooled = solver.cap, solver.used, solver.hard, solver.pooled
+    own_pool, running, min_a = solver.own_pool, solver.running, solver.min_a
+    unit_of = solver.unit_of
+    claimed, assign, eco = solver.claimed, solver.assign, Pool.ECO
+    for _, _, _, i in candidates:
+        amps = x[i]
+        more = math.floor((amps + 0.1 + 1e-7) * 10 + 1e-6) / 10  # floor_tenth
+        if more > most[i] + EPS:
+            continue
+        unit = unit_of[i]
+        if unit is not None and claimed.get(unit, i) != i:
+            continue  # no room: its sequential unit is taken
+        # rooms(i)[0], inline
+        best = target[i]
+        below = best - EPS
+        for r, c in hard[i]:
+            some = amps + (cap[r] - used[r]) / c
+            if some < below:
+                best, below = some, some - EPS
+        if pooled[i]:
+            own = own_pool[i]
+            for r, c, pool in pooled[i]:
+                if pool is own or running[pool]:
+                    some = amps + (cap[r] - used[r]) / c
+                    if pool is eco and own is eco:
+                        some = max(min_a[i], some)
+                    if some < below:
+                        best, below = some, some - EPS
+        if (best if best > 0.0 else 0.0) >= more - EPS:
+            assign(i, more)
 
 
 _members_of: dict[tuple[int, ...], tuple[object, dict[int, list[int]]]] = {}
