@@ -109,7 +109,8 @@ class Site:
     @property
     def phases(self) -> tuple[str, ...]:
         """Phases that exist at this site, in A/B/C order."""
-        return tuple(p for p in PHASES if p in self.grid_current_a)
+        grid = self.grid_current_a
+        return tuple([p for p in PHASES if p in grid])
 
 
 @dataclass(frozen=True, slots=True)

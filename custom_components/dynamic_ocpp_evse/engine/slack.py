@@ -210,13 +210,16 @@ def leave_out_slack(problem: Problem, scenario: Scenario, shape: Skeleton) -> No
             here = [(r, c, resources[r].capacity) for r, c in group if r not in gone]
             if len(here) < 2:
                 continue
-            tightest = min(cap / c for _, c, cap in here)
+            tightest = min([cap / c for _, c, cap in here]) + TWIN_MARGIN
             held: list[tuple[float, float]] = []  # (capacity, coefficient) of those kept
             for r, each, cap in here:
-                if cap / each >= tightest + TWIN_MARGIN or any(
-                    each == other and cap >= tight for tight, other in held
-                ):
-                    slack.append(r)  # another twin is always at least as tight
+                if cap / each >= tightest:
+                    slack.append(r)  # another twin is always tighter
+                    continue
+                for tight, other in held:
+                    if each == other and cap >= tight:
+                        slack.append(r)  # one before it is at least as tight
+                        break
                 else:
                     held.append((cap, each))
         slack.sort()
