@@ -313,7 +313,9 @@ class Solver:
                 self._fill(members, self.active_pools() | self._own_pools(members))
         self.filled = list(self.x)
         x, binary, step, most, least = self.x, self.binary, self.step_a, self.max_a, self.min_a
-        assign, usable, floor = self.assign, self.usable, math.floor
+        usable, floor, used, book = self.usable, math.floor, self.used, self.book
+        unit_of, claimed, own_pool = self.unit_of, self.claimed, self.own_pool
+        track = self._track_pool
         for i in self.order:
             amps = x[i]
             if amps > 0 and not binary[i]:
@@ -323,8 +325,16 @@ class Solver:
                     settled = min(floor((amps + 1e-7) * 10 + 1e-6) / 10, most[i])
                     if settled < least[i] - EPS:
                         settled = 0.0
-                if settled != amps:
-                    assign(i, settled)
+                if settled != amps:  # assign(i, settled), inline
+                    delta = settled - amps
+                    x[i] = settled
+                    for r, c in book[i]:
+                        used[r] += c * delta
+                    unit = unit_of[i]
+                    if unit is not None and settled > 0:
+                        claimed[unit] = i
+                    if own_pool[i] is not None:
+                        track(i)
         self._hand_out_leftovers()
 
     def _hand_out_leftovers(self) -> None:
