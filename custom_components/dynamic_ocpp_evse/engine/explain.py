@@ -25,14 +25,27 @@ UNDERSTATED = {"solar_surplus": "no_solar_surplus", "excess_export": "no_excess"
 """A load at 0 A names the missing surplus rather than the pool that holds it."""
 
 
+_rounded: dict[float, float] = {}
+ROUNDED_SIZE = 4096
+
+
 def _round(value: float) -> float:
-    """``round(value, 3)``, and no "-0.0" in reports. A value already on the 0.001
-    grid (most are: voltages, whole amps and watts) is returned as it is: it is
-    the double nearest its 3-decimal value, which is what ``round`` returns."""
+    """``round(value, 3)``, and no "-0.0" in reports. Remembered by value (readings
+    on a 0.1 A grid repeat from one call to the next). A value already on the
+    0.001 grid (most are: voltages, whole amps and watts) is returned as it is:
+    it is the double nearest its 3-decimal value, which is what ``round`` returns."""
+    known = _rounded.get(value)
+    if known is not None:
+        return known
     scaled = value * 1000.0
     if scaled.is_integer() and -1e12 < scaled < 1e12 and scaled / 1000.0 == value:
-        return value + 0.0
-    return round(value, 3) + 0.0
+        made = value + 0.0
+    else:
+        made = round(value, 3) + 0.0
+    if len(_rounded) >= ROUNDED_SIZE:
+        _rounded.clear()
+    _rounded[value] = made
+    return made
 
 
 def explain_loads(
