@@ -124,7 +124,12 @@ class Locality:
         kind = self.kind
         k_i = part.index(i)
         key = (basis, k_i, p.active_target_a[i])
-        before = tuple(map(self.peak.__getitem__, part))
+        peak_now = self.peak
+        before = (
+            tuple(peak_now)
+            if len(part) == len(peak_now)
+            else tuple(map(peak_now.__getitem__, part))
+        )
         known = _answers.get(key)
         if known is not None and known[0] is p.uses:
             _, amps, peak, seen_before, seen_more = known
@@ -174,17 +179,23 @@ class Locality:
         shape is checked by identity when a cached answer is used)."""
         kept = self._limits(part)
         cols = columns(self.p)
-        return (
-            self.distribution,
-            part,
-            tuple(map(cols.min_a.__getitem__, part)),
-            tuple(map(cols.max_a.__getitem__, part)),
-            tuple(map(cols.binary.__getitem__, part)),
-            tuple(map(cols.step_a.__getitem__, part)),
-            tuple(map(self.p.target_a.__getitem__, part)),
-            kept,
-            tuple(map(self.capacity.__getitem__, kept)),
-        )
+        if len(part) == len(cols.min_a):  # the whole site: the lists as they are
+            loads: tuple[object, ...] = (
+                tuple(cols.min_a),
+                tuple(cols.max_a),
+                tuple(cols.binary),
+                tuple(cols.step_a),
+                tuple(self.p.target_a),
+            )
+        else:
+            loads = (
+                tuple(map(cols.min_a.__getitem__, part)),
+                tuple(map(cols.max_a.__getitem__, part)),
+                tuple(map(cols.binary.__getitem__, part)),
+                tuple(map(cols.step_a.__getitem__, part)),
+                tuple(map(self.p.target_a.__getitem__, part)),
+            )
+        return (self.distribution, part, loads, kept, tuple(map(self.capacity.__getitem__, kept)))
 
     def _sub_site(self, part: tuple[int, ...]) -> Problem:
         """The part as a site of its own: its loads in the same order, the tight
