@@ -129,16 +129,16 @@ def site_budget(site: Site, loads: tuple[Load, ...]) -> SiteBudget:
         import_cap = 0.0 if import_cap is None else min(import_cap, 0.0)
     import_headroom = None if import_cap is None else import_cap - house_w
 
-    return SiteBudget(
-        voltage=voltage,
-        house_a=house,
-        breaker_headroom_a=breaker,
-        import_headroom_w=import_headroom,
-        battery_boost_w=boost_w,
-        surplus_w=max(0.0, export_w - withheld_w + battery_parts_w),
-        excess_w=excess_w,
-        export_w=export_w,
-        solar_w=solar_w,
-        battery_below_target=below_target,
-        inverter_room_w=room,
+    return SiteBudget(  # positional (in field order): a keyword call costs more
+        voltage,
+        house,
+        breaker,
+        import_headroom,
+        boost_w,
+        max(0.0, export_w - withheld_w + battery_parts_w),  # surplus_w
+        excess_w,
+        export_w,
+        solar_w,
+        below_target,
+        room,
     )
