@@ -58,9 +58,10 @@ def allocate_fixed(scenario: Scenario) -> dict[str, Any]:
     assert solver is not None
     what_if = what_if_active(problem, distribution, solver, probes)
     loads = explain_loads(scenario, solver, what_if, resting)
-    for load, raw in zip(scenario.loads, configured, strict=True):
-        if load.thermal is not None:
-            loads[load.id]["thermal"] = thermal_report(raw, load)
+    if served is not configured:  # some loads are thermal
+        for load, raw in zip(scenario.loads, configured, strict=True):
+            if load.thermal is not None:
+                loads[load.id]["thermal"] = thermal_report(raw, load)
     return {"loads": loads, "site": site_report(scenario, budget, problem, solution.current_a)}
 
 
