@@ -107,9 +107,7 @@ def explain_loads(
                                 best, bound, below = some, r, some - EPS
                 room = best if best > 0.0 else 0.0
             blocked = blocked_by.get(i) if blocked_by else None
-            if not load.active:
-                available = what_if[i]
-            elif blocked is not None:
+            if blocked is not None:  # (an inactive load has a static reason)
                 available = 0.0
             elif binary[i] or step_a[i] > 0:
                 available = usable(i, amps if amps > room else room)
