@@ -161,6 +161,9 @@ def test_a_sequential_unit_joins_connectors_on_different_phases() -> None:
             {"id": "left", "min_a": 6, "max_a": 16, "phases": ["A"], "charger": "u"},
             {"id": "right", "min_a": 6, "max_a": 16, "phases": ["B"], "charger": "u",
              "active": False},
+            # outside the unit's part, so that the part is not the whole site
+            # (a whole-site part is the re-solve itself)
+            {"id": "other", "min_a": 6, "max_a": 16, "phases": ["C"]},
         ],
     }  # fmt: skip
     for distribution in (Distribution.SHARED, Distribution.PRIORITY):
@@ -171,3 +174,31 @@ def test_a_sequential_unit_joins_connectors_on_different_phases() -> None:
         local = Locality(problem, baseline, distribution)
         assert local.part(1) == [0, 1]
         assert local.answer(1) == what_if_resolve(problem, distribution)[1] == 0.0
+
+
+def test_a_whole_site_part_is_the_re_solve_and_is_remembered() -> None:
+    """A tight breaker joins every load into one part: solving the part would be
+    re-solving the site, so the re-solve answers, and the same site asked again
+    gets that answer back without solving."""
+    scenario = {
+        "site": {
+            "voltage": 230,
+            "main_breaker_a": 25,
+            "grid_current_a": {"A": 5, "B": 5, "C": 5},
+            "distribution": "shared",
+        },
+        "loads": [
+            {"id": "a", "min_a": 6, "max_a": 16},
+            {"id": "b", "min_a": 6, "max_a": 16},
+            {"id": "idle", "min_a": 6, "max_a": 16, "active": False},
+        ],
+    }
+    problem, distribution = _problem(scenario)
+    baseline = solve(problem, distribution).solver
+    assert baseline is not None
+    oracle = what_if_resolve(problem, distribution)
+    assert oracle[2] == 6.6  # 20 A over three: 6.6 A (the 0.2 A left go to a and b)
+    assert what_if_active(problem, distribution, baseline) == oracle
+    again = Locality(problem, baseline, distribution)
+    assert again.part(2) == [0, 1, 2]
+    assert again.answer(2) == oracle[2]

@@ -82,6 +82,7 @@ class Locality:
         self.parts: dict[int, tuple[int, ...]] = known[1]
         self.kept: dict[tuple[int, ...], tuple[int, ...]] = known[2]
         self.sites: dict[tuple[int, ...], Problem] = {}
+        self.site: tuple[object, ...] | None = None
 
     def part(self, i: int) -> list[int]:
         """Load positions joined to load i by tight limits (a sequential unit's
@@ -119,6 +120,14 @@ class Locality:
             part = tuple(self.part(i))
             for j in part:  # a part is the same seen from any of its loads
                 self.parts[j] = part
+        if len(part) == len(self.peak):
+            # The whole site: solving the part is re-solving the site, the
+            # definition itself. Its answers are remembered by everything the
+            # site's solution depends on (:meth:`resolved`).
+            known = _answers.get(self._site_key(i))
+            if known is not None and known[0] is self.p.uses:
+                return known[1]
+            return None
         basis = self._basis(part)
         p = self.p
         kind = self.kind
@@ -163,6 +172,31 @@ class Locality:
             if capacity[r] - held[r] - extra < demand[r] + MARGIN:
                 return None
         return amps
+
+    def resolved(self, i: int, amps: float) -> None:
+        """Remember the re-solve's answer for load i when its part is the whole site."""
+        part = self.parts.get(i)
+        if part is not None and len(part) == len(self.peak):
+            _remember(self._site_key(i), (self.p.uses, amps, [], (), {}))
+
+    def _site_key(self, i: int) -> tuple[object, ...]:
+        """Everything the site's solution with load i active depends on besides its
+        shape: the loads' limits, targets (and targets if active), every capacity."""
+        site = self.site
+        if site is None:
+            p = self.p
+            cols = columns(p)
+            site = self.site = (
+                self.distribution,
+                tuple(cols.min_a),
+                tuple(cols.max_a),
+                tuple(cols.binary),
+                tuple(cols.step_a),
+                tuple(p.target_a),
+                tuple(p.active_target_a),
+                tuple(self.capacity),
+            )
+        return (site, i)
 
     def _limits(self, part: tuple[int, ...]) -> tuple[int, ...]:
         """The part's limits: the tight ones and the zero pools its loads use."""

@@ -61,7 +61,10 @@ def what_if_active(
     local = Locality(problem, baseline, distribution)
     for i in asked:
         found = local.answer(i)
-        answers[i] = found if found is not None else _resolve_one(problem, distribution, i)
+        if found is None:
+            found = _resolve_one(problem, distribution, i)
+            local.resolved(i, found)
+        answers[i] = found
     return answers
 
 
