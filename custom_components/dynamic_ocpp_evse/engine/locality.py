@@ -239,23 +239,34 @@ class Locality:
         if found is not None:
             return found
         p = self.p
-        where = {j: k for k, j in enumerate(part)}
-        renumber: dict[int, int] = {}
-        resources: list[Resource] = []
-        for r in self._limits(part):
-            res = p.resources[r]
-            renumber[r] = len(resources)
-            members = [(where[m], c) for m, c in res.members if m in where]
-            resources.append(Resource(res.name, res.capacity, res.pool, members))
+        kept = self._limits(part)
+        renumber = {r: k for k, r in enumerate(kept)}
+        # Each kept limit's members within the part, read from the part's loads (a
+        # zero pool may hold thousands of loads, the part a few dozen).
+        members: list[list[tuple[int, float]]] = [[] for _ in kept]
+        uses: list[list[tuple[int, float]]] = []
+        for k, j in enumerate(part):
+            mine: list[tuple[int, float]] = []
+            for r, c in p.uses[j]:
+                s = renumber.get(r)
+                if s is not None:
+                    members[s].append((k, c))
+                    mine.append((s, c))
+            uses.append(mine)
+        resources = [
+            Resource(res.name, res.capacity, res.pool, held)
+            for res, held in zip(map(p.resources.__getitem__, kept), members, strict=True)
+        ]
         sub = Problem(
             tuple(p.loads[j] for j in part),
             [p.target_a[j] for j in part],
             [None] * len(part),
             resources,
-            [[(renumber[r], c) for r, c in p.uses[j] if r in renumber] for j in part],
+            uses,
             [p.unit_of[j] for j in part],
             [p.active_target_a[j] for j in part],
         )
+        columns(sub)  # once, shared by the copies each woken load solves
         self.sites[part] = sub
         return sub
 
