@@ -184,18 +184,7 @@ class Locality:
         shape: the loads' limits, targets (and targets if active), every capacity."""
         site = self.site
         if site is None:
-            p = self.p
-            cols = columns(p)
-            site = self.site = (
-                self.distribution,
-                tuple(cols.min_a),
-                tuple(cols.max_a),
-                tuple(cols.binary),
-                tuple(cols.step_a),
-                tuple(p.target_a),
-                tuple(p.active_target_a),
-                tuple(self.capacity),
-            )
+            site = self.site = site_content(self.p, self.distribution)
         return (site, i)
 
     def _limits(self, part: tuple[int, ...]) -> tuple[int, ...]:
@@ -269,6 +258,29 @@ class Locality:
         columns(sub)  # once, shared by the copies each woken load solves
         self.sites[part] = sub
         return sub
+
+
+def site_content(problem: Problem, distribution: Distribution) -> tuple[object, ...]:
+    """Everything a site's solution depends on besides its shape: the loads'
+    limits, targets (and targets if active), every capacity."""
+    cols = columns(problem)
+    return (
+        distribution,
+        tuple(cols.min_a),
+        tuple(cols.max_a),
+        tuple(cols.binary),
+        tuple(cols.step_a),
+        tuple(problem.target_a),
+        tuple(problem.active_target_a),
+        tuple([res.capacity for res in problem.resources]),
+    )
+
+
+def remembered(problem: Problem, content: tuple[object, ...], i: int) -> float | None:
+    """The re-solve's answer for load i remembered for this site content and shape
+    (by :meth:`Locality.resolved`), if any."""
+    known = _answers.get((content, i))
+    return known[1] if known is not None and known[0] is problem.uses else None
 
 
 ANSWER_CACHE_SIZE = 4096
