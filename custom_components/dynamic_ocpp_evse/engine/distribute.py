@@ -80,12 +80,6 @@ class Solver:
         """Conditional surplus pools that currently limit all their members."""
         return {pool for pool, loads in self.running.items() if loads}
 
-    def enforced_uses(self, i: int, active: set[Pool]) -> list[tuple[int, float]]:
-        """Resources that limit load i now (hard ones, its own pool, active pools)."""
-        own = self.own_pool[i]
-        extra = [(r, c) for r, c, pool in self.pooled[i] if pool is own or pool in active]
-        return self.hard[i] + extra
-
     def headroom(
         self, i: int, *, hard_only: bool = False, settled: bool = False
     ) -> tuple[float, int]:
