@@ -165,7 +165,7 @@ class Locality:
                 for r, c in p.uses[j]:
                     if kind[r] == DROP:
                         more[r] = more.get(r, 0.0) + c * change
-            _remember(key, (p.uses, amps, peak, before, more))
+            _remember(key, (p.uses, amps, peak, before, more), len(part))
         # The loose limits must stay loose with the part's new currents.
         capacity, held, demand = self.capacity, self.held, self.demand
         for r, extra in more.items():
@@ -177,7 +177,7 @@ class Locality:
         """Remember the re-solve's answer for load i when its part is the whole site."""
         part = self.parts.get(i)
         if part is not None and len(part) == len(self.peak):
-            _remember(self._site_key(i), (self.p.uses, amps, [], (), {}))
+            _remember(self._site_key(i), (self.p.uses, amps, [], (), {}), len(part))
 
     def _site_key(self, i: int) -> tuple[object, ...]:
         """Everything the site's solution with load i active depends on besides its
@@ -378,9 +378,9 @@ questions every few seconds, and a car park's parts rarely change between them
 _held_currents = [0]
 
 
-def _remember(key: tuple[object, ...], answer: Answer) -> None:
-    """Cache one answer; when full, start afresh (bounded memory, no bookkeeping)."""
-    size = len(answer[2])
+def _remember(key: tuple[object, ...], answer: Answer, size: int) -> None:
+    """Cache one answer of a part of ``size`` loads (its key holds a few values per
+    load); when full, start afresh (bounded memory, no bookkeeping)."""
     if size > ANSWER_CACHE_CURRENTS // 16:
         return  # a part this large is most of a large site: not worth the memory
     if len(_answers) >= ANSWER_CACHE_SIZE or _held_currents[0] + size > ANSWER_CACHE_CURRENTS:
