@@ -77,7 +77,7 @@ def flag(value: Any, field: str) -> bool:
     return value
 
 
-def choice[E: (Mode, Kind, Distribution, ThresholdMode)](
+def enum_member[E: (Mode, Kind, Distribution, ThresholdMode)](
     kind: type[E], value: Any, field: str
 ) -> E:
     """``value`` as a member of the enum ``kind``; the error lists the allowed values."""

@@ -12,7 +12,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .fields import ScenarioError, choice, flag, ident, mapping, number, optional_number, whole
+from .fields import ScenarioError, enum_member, flag, ident, mapping, number, optional_number, whole
 from .models import (
     PHASES,
     Battery,
@@ -92,12 +92,14 @@ def _site(data: Any) -> Site:
         excess_threshold_w=number(
             raw.get("excess_threshold_w", 13000), "site.excess_threshold_w", minimum=0
         ),
-        excess_threshold_mode=choice(
+        excess_threshold_mode=enum_member(
             ThresholdMode,
             raw.get("excess_threshold_mode", "offset"),
             "site.excess_threshold_mode",
         ),
-        distribution=choice(Distribution, raw.get("distribution", "priority"), "site.distribution"),
+        distribution=enum_member(
+            Distribution, raw.get("distribution", "priority"), "site.distribution"
+        ),
         allow_grid_charging=True if allow is None else flag(allow, "site.allow_grid_charging"),
         battery=battery,
         inverter=_inverter(raw["inverter"], "site.inverter")
@@ -128,9 +130,9 @@ def _load(data: Any, index: int, site: Site) -> Load:
     if "id" not in raw:
         raise ScenarioError(f"{field}.id", "is required")
     load_id = ident(raw["id"], f"{field}.id")
-    kind = choice(Kind, raw.get("kind", "evse"), f"{field}.kind")
+    kind = enum_member(Kind, raw.get("kind", "evse"), f"{field}.kind")
     default_mode = "standard" if kind is Kind.EVSE else "continuous"
-    mode = choice(Mode, raw.get("mode", default_mode), f"{field}.mode")
+    mode = enum_member(Mode, raw.get("mode", default_mode), f"{field}.mode")
     priority = whole(raw.get("priority", 1), f"{field}.priority")
     phases = _phases(raw.get("phases"), site, f"{field}.phases")
     binary = kind is Kind.PLUG or raw.get("power_w") is not None
