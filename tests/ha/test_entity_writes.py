@@ -18,7 +18,11 @@ from homeassistant.helpers.entity import Entity
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.dynamic_ocpp_evse.entity import DynamicEntity
-from tests.ha.hub_fixtures import SiteModel, make_entry, register_switch, setup_hub, subentry_id
+from tests.ha.hub_fixtures import (
+    SiteModel,
+    start_hub,
+    subentry_id,
+)
 
 AVAILABLE = "sensor.home_available_power"
 PRIORITY = "number.heater_priority"
@@ -41,13 +45,8 @@ def writes(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
 
 async def _steady_hub(hass: HomeAssistant) -> tuple[MockConfigEntry, SiteModel]:
     """The standard hub after a few cycles on an unchanging site."""
-    site = SiteModel(hass, house_a=5.0)
-    await register_switch(hass, site)
-    hass.states.async_set("switch.heater", "off")
-    hass.states.async_set("switch.pump", "off")
-    site.publish()
-    entry = make_entry(hass)
-    await setup_hub(hass, entry)
+    hub = await start_hub(hass, SiteModel(hass, house_a=5.0))
+    entry, site = hub.entry, hub.site
     for _ in range(3):
         entry.runtime_data.coordinator.async_recompute()
         await hass.async_block_till_done()
