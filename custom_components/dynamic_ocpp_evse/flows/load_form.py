@@ -1,12 +1,12 @@
 """The form plumbing the plug, generic load and thermal load subentry flows share.
 
 ``LoadFormFlow`` owns one details form used for adding (``user``, or a step after
-it) and changing (``reconfigure``) a load: showing it with the values so far,
-checking the name (required, unique among the hub's subentries), the values a
-reconfigure starts from (stored data, the name, the phase choice, the timing
-section, and the mode and priority in force), and storing the answers (phases,
-timing) as a new subentry or over the one being changed. Each flow gives its
-schema and its own checks; what it stores differently it adds in ``_store``.
+it) and changing (``reconfigure``) a load: showing it with the values so far, the
+values a reconfigure starts from (stored data, the name, the phase choice, the
+timing section, and the mode and priority in force), and turning the answers into
+subentry data (phases, timing). Each flow gives its schema and its own checks;
+what it stores differently it adds in ``_store``. The name check and saving are
+``subentry_form.SubentryFormFlow``'s.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from collections.abc import Mapping
 from typing import Any
 
 import voluptuous as vol
-from homeassistant.config_entries import SOURCE_RECONFIGURE, ConfigSubentryFlow, SubentryFlowResult
+from homeassistant.config_entries import SubentryFlowResult
 
 from ..const import CONF_MODE, CONF_NAME, CONF_PHASES, CONF_PRIORITY
 from ..settings import user_values
-from ..validation import ERR_NAME_EXISTS, site_phases, subentry_name_taken
+from ..validation import site_phases
 from .helpers import clean_input, missing_required
 from .load_common import (
     CONF_PHASE,
@@ -29,14 +29,11 @@ from .load_common import (
     switching_timing_values,
 )
 from .sections import nest, place_errors
+from .subentry_form import SubentryFormFlow
 
 
-class LoadFormFlow(ConfigSubentryFlow):
+class LoadFormFlow(SubentryFormFlow):
     """Add or reconfigure one load through one details form (see the module docstring)."""
-
-    def _own_id(self) -> str | None:
-        """The subentry being changed (None while adding)."""
-        return self._reconfigure_subentry_id if self.source == SOURCE_RECONFIGURE else None
 
     def _schema(self) -> vol.Schema:
         """The details form."""
@@ -66,15 +63,6 @@ class LoadFormFlow(ConfigSubentryFlow):
             errors=place_errors(schema, errors or {}),
             description_placeholders=self._placeholders(),
         )
-
-    def _name_errors(self, answers: Mapping[str, Any]) -> dict[str, str]:
-        """A name is required and must not be another subentry's."""
-        errors: dict[str, str] = {}
-        if not answers.get(CONF_NAME):
-            errors[CONF_NAME] = "required"
-        elif subentry_name_taken(self._get_entry(), answers[CONF_NAME], self._own_id()):
-            errors[CONF_NAME] = ERR_NAME_EXISTS
-        return errors
 
     def _timing_values(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """The stored timing as form values."""
@@ -107,10 +95,4 @@ class LoadFormFlow(ConfigSubentryFlow):
         errors = missing_required(self._schema(), answers) | self._validate(answers)
         if errors:
             return self._form(step_id, answers, errors)
-        data = self._store(answers, values)
-        title = data[CONF_NAME]
-        if self.source == SOURCE_RECONFIGURE:
-            return self.async_update_and_abort(
-                self._get_entry(), self._get_reconfigure_subentry(), title=title, data=data
-            )
-        return self.async_create_entry(title=title, data=data)
+        return self._save(self._store(answers, values))
