@@ -111,9 +111,10 @@ def circuit(
 
 
 def charger(
-    sub_id: str = CHARGER, title: str = "Wallbox", cpid: str = "cp1"
+    sub_id: str = CHARGER, title: str = "Wallbox", cpid: str = "cp1", **data: Any
 ) -> ConfigSubentryDataWithId:
-    """An OCPP-integration charger connector subentry (6-16 A, 3 phases)."""
+    """An OCPP-integration charger connector subentry (6-16 A, 3 phases; ``data``:
+    further keys of its configuration)."""
     return ConfigSubentryDataWithId(
         data={
             CONF_NAME: title,
@@ -125,6 +126,7 @@ def charger(
             CONF_MAX_CURRENT_A: 16.0,
             CONF_MODE: "standard",
             CONF_PRIORITY: 1,
+            **data,
         },
         subentry_id=sub_id,
         subentry_type=SUBENTRY_CHARGER,
