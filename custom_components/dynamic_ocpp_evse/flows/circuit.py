@@ -53,15 +53,6 @@ class CircuitSubentryFlow(SubentryFormFlow):
             fields[vol.Optional(CONF_MEMBERS, default=[])] = choice(members, multiple=True)
         return vol.Schema(fields)
 
-    def _form(
-        self, step_id: str, values: Mapping[str, Any], errors: dict[str, str] | None = None
-    ) -> SubentryFlowResult:
-        return self.async_show_form(
-            step_id=step_id,
-            data_schema=self.add_suggested_values_to_schema(self._schema(), values),
-            errors=errors or {},
-        )
-
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         """Add a circuit."""
         return await self._step("user", user_input, {})

@@ -1,11 +1,11 @@
 """The form plumbing the plug, generic load and thermal load subentry flows share.
 
 ``LoadFormFlow`` owns one details form used for adding (``user``, or a step after
-it) and changing (``reconfigure``) a load: showing it with the values so far, the
-values a reconfigure starts from (stored data, the name, the phase choice, the
-timing section, and the mode and priority in force), and turning the answers into
-subentry data (phases, timing). Each flow gives its schema and its own checks;
-what it stores differently it adds in ``_store``. The name check and saving are
+it) and changing (``reconfigure``) a load: the values a reconfigure starts from
+(stored data, the name, the phase choice, the timing section, and the mode and
+priority in force), checking the answers, and turning them into subentry data
+(phases, timing). Each flow gives its schema and its own checks; what it stores
+differently it adds in ``_store``. Showing the form, the name check and saving are
 ``subentry_form.SubentryFormFlow``'s.
 """
 
@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import voluptuous as vol
 from homeassistant.config_entries import SubentryFlowResult
 
 from ..const import CONF_MODE, CONF_NAME, CONF_PHASES, CONF_PRIORITY
@@ -28,41 +27,15 @@ from .load_common import (
     store_switching_timing,
     switching_timing_values,
 )
-from .sections import nest, place_errors
 from .subentry_form import SubentryFormFlow
 
 
 class LoadFormFlow(SubentryFormFlow):
     """Add or reconfigure one load through one details form (see the module docstring)."""
 
-    def _schema(self) -> vol.Schema:
-        """The details form."""
-        raise NotImplementedError
-
     def _validate(self, answers: dict[str, Any]) -> dict[str, str]:
         """Errors of the details form's answers, by field."""
         raise NotImplementedError
-
-    def _placeholders(self) -> dict[str, str] | None:
-        """Description placeholders of the flow's forms."""
-        return None
-
-    def _form(
-        self,
-        step_id: str,
-        values: Mapping[str, Any],
-        errors: dict[str, str] | None = None,
-        *,
-        schema: vol.Schema | None = None,
-    ) -> SubentryFlowResult:
-        """Show a form (the details form unless ``schema``) filled with ``values``."""
-        schema = self._schema() if schema is None else schema
-        return self.async_show_form(
-            step_id=step_id,
-            data_schema=self.add_suggested_values_to_schema(schema, nest(schema, values)),
-            errors=place_errors(schema, errors or {}),
-            description_placeholders=self._placeholders(),
-        )
 
     def _timing_values(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """The stored timing as form values."""
