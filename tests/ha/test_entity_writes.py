@@ -1,6 +1,6 @@
 """A control cycle writes an entity's state only when what it shows changed.
 
-A hub of 200 connectors has about 4,000 entities: writing every one of them on every
+A hub of 200 connectors has about 5,400 entities: writing every one of them on every
 cycle kept Home Assistant's loop busy (docs/performance.md, issue 11). Writes are
 counted where Home Assistant makes them (``Entity._async_write_ha_state``), so a
 write that would change nothing counts too.
@@ -18,11 +18,7 @@ from homeassistant.helpers.entity import Entity
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.dynamic_ocpp_evse.entity import DynamicEntity
-from tests.ha.hub_fixtures import (
-    SiteModel,
-    start_hub,
-    subentry_id,
-)
+from tests.ha.hub_fixtures import SiteModel, start_hub, subentry_id
 
 AVAILABLE = "sensor.home_available_power"
 PRIORITY = "number.heater_priority"
@@ -46,11 +42,10 @@ def writes(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
 async def _steady_hub(hass: HomeAssistant) -> tuple[MockConfigEntry, SiteModel]:
     """The standard hub after a few cycles on an unchanging site."""
     hub = await start_hub(hass, SiteModel(hass, house_a=5.0))
-    entry, site = hub.entry, hub.site
     for _ in range(3):
-        entry.runtime_data.coordinator.async_recompute()
+        hub.entry.runtime_data.coordinator.async_recompute()
         await hass.async_block_till_done()
-    return entry, site
+    return hub.entry, hub.site
 
 
 def _changed(hass: HomeAssistant) -> list[str]:
