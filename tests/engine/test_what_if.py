@@ -10,11 +10,9 @@ and the public ``available_a`` with what the load gets once woken.
 
 from __future__ import annotations
 
-import copy
 import random
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,6 +24,7 @@ from custom_components.dynamic_ocpp_evse.engine.locality import Locality
 from custom_components.dynamic_ocpp_evse.engine.models import Distribution
 from custom_components.dynamic_ocpp_evse.engine.what_if import what_if_active, what_if_resolve
 
+from .checkers import assert_available_is_what_woken_gets
 from .strategies import scenarios
 
 SETTINGS = settings(
@@ -94,16 +93,7 @@ def test_local_answers_equal_the_re_solve(scenario: dict[str, Any]) -> None:
 @given(sites_with_idle_loads(), st.data())
 def test_available_is_what_the_woken_load_gets(scenario: dict[str, Any], data: Any) -> None:
     """Through the public API: available_a of an inactive load is its current once active."""
-    result = allocate(scenario)
-    inactive = [i for i, load in enumerate(scenario["loads"]) if not load["active"]]
-    if not inactive:
-        return
-    for index in data.draw(st.lists(st.sampled_from(inactive), max_size=2, unique=True)):
-        load_id = scenario["loads"][index]["id"]
-        woken = copy.deepcopy(scenario)
-        woken["loads"][index]["active"] = True
-        got = allocate(woken)["loads"][load_id]["current_a"]
-        assert result["loads"][load_id]["available_a"] == pytest.approx(got, abs=1e-9), load_id
+    assert_available_is_what_woken_gets(allocate, scenario, data)
 
 
 def test_a_car_park_answers_locally() -> None:

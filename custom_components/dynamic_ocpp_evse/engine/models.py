@@ -2,7 +2,7 @@
 
 This module owns the vocabulary: the site, its battery and inverter, the managed
 loads, the physical charger units and the circuit groups. Nothing here computes;
-parsing and validation live in ``scenario.py``.
+parsing and validation live in ``scenario.py`` (single fields: ``fields.py``).
 """
 
 from __future__ import annotations
