@@ -266,7 +266,13 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
         measurements = build_measurements(site, {lid: readings[lid] for lid in managed})
         wall = dt_util.utcnow()
         try:
-            self._plan_floors = self.plans.floors(self.hass, self.config_entry, self.settings, wall)
+            self._plan_floors = self.plans.floors(
+                self.hass,
+                self.config_entry,
+                self.settings,
+                wall,
+                import_limit_w=self._import_limit_w,
+            )
         except Exception:  # a plan that cannot be made is no floor, never a stopped loop
             _LOGGER.exception("%s: plans cannot be made", self.name)
             self._plan_floors = {}
@@ -285,6 +291,10 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
             site, readings = as_screened(site, readings, measurements)
             self.runner.dispatch(result)
             self.store.schedule_save(lambda: controller.snapshot(self._now()))
+            # the house draw as the gate let it in: grid less the managed loads, per phase
+            self.plans.learn(
+                self.config_entry, site.grid_a, {lid: readings[lid] for lid in managed}, wall
+            )
         self.plans.record(self.config_entry, readings, wall)
         self._unreadable(site, implausible)
         self.inputs.async_check(implausible=implausible)
