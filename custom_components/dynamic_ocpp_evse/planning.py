@@ -57,6 +57,8 @@ from .scenario_config import load_phases, site_phases, voltage
 from .settings import Settings
 
 PLAN_STATUSES = ("none", "done", "ok", "infeasible")
+DONE_WH = 1.0
+"""A target this close is met (the plan ends at once, not at the end of the slot)."""
 Intervals = list[tuple[float, float, float]]
 
 __all__ = ["PLAN_STATUSES", "PlanBook", "parse_departure", "plan_attributes", "soc_form"]
@@ -166,10 +168,12 @@ class PlanBook:
         max_w = max(0.0, load.max_current_a) * per_amp_w
         min_w = max(0.0, load.min_current_a) * per_amp_w
         # One plan per slot: re-planned when a slot starts or an input changes (target,
-        # departure, prices, forecast, limits), so the floor is steady within a slot.
+        # departure, prices, forecast, limits) or the target is met (at once: no overshoot),
+        # so the floor is steady within a slot.
         key = (
             math.floor(now_s / SLOT_S),
             progress.key,
+            need <= DONE_WH,
             tuple(prices),
             tuple(production_w or ()),
             max_w,
@@ -343,8 +347,19 @@ def plan_attributes(plan: Plan | None, progress: PlanProgress | None) -> dict[st
             for s in plan.slots
         ],
         "cost": plan.cost,
-        "delivered_kwh": None if progress is None else round(progress.delivered_wh / 1000, 3),
-        "departure": None
-        if progress is None
-        else dt_util.utc_from_timestamp(progress.departure_s).isoformat(),
+        **progress_attributes(progress),
+    }
+
+
+def progress_attributes(progress: PlanProgress | None) -> dict[str, Any]:
+    """Delivered and still needed energy, departure, and the SoC target and reading."""
+    if progress is None:
+        return {"delivered_kwh": None, "departure": None}
+    needed = progress.remaining_wh()
+    return {
+        "delivered_kwh": round(progress.delivered_wh / 1000, 3),
+        "needed_kwh": None if needed is None else round(max(0.0, needed) / 1000, 3),
+        "departure": dt_util.utc_from_timestamp(progress.departure_s).isoformat(),
+        "target_soc": progress.target_soc,
+        "soc": progress.soc,
     }
