@@ -142,7 +142,11 @@ class PlanBook:
             )
             self.plans[load_id] = plan
             grid_w = plan.grid_w_at(now_s)
-            if grid_w > 0 and load.mode != "off":
+            if load.mode == "off":
+                continue
+            if not plan.feasible:  # as fast as the limits allow: the controller keeps them
+                floors[load_id] = max(0.0, load.max_current_a)
+            elif grid_w > 0:
                 floors[load_id] = round(grid_w / per_amp_w, 2)
         return floors
 
@@ -208,7 +212,7 @@ class PlanBook:
             utc_offset_s=offset,
         )
         slots = slots_between(now_s, progress.departure_s, prices, surplus, max_w, headroom)
-        plan = make_plan(PlanRequest(need, progress.departure_s, slots, min_w))
+        plan = make_plan(PlanRequest(need, progress.departure_s, slots, min_w, full_w=max_w))
         self._cache[sub.subentry_id] = (key, plan)
         return plan, per_amp_w
 
@@ -347,6 +351,7 @@ def plan_attributes(plan: Plan | None, progress: PlanProgress | None) -> dict[st
             for s in plan.slots
         ],
         "cost": plan.cost,
+        "reason": plan.shortfall_reason,
         **progress_attributes(progress),
     }
 

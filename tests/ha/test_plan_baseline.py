@@ -26,20 +26,27 @@ async def test_a_busy_house_lowers_what_the_plan_counts_on(
 ) -> None:
     freezer.move_to(START)
     _set_prices(hass, [0.10, 0.10, 0.10])
-    await _solar_hub(hass)
+    fake = await _solar_hub(hass)
     # 12 A on every phase, the car draws nothing: the house draws 12 A
     set_grid(hass, 12.0, 12.0, 12.0)
     await advance(hass, freezer, 630)  # two 5-minute samples are complete
     book = _book(hass)
     assert book.baseline.expected_a("A", dt_util.utcnow().timestamp()) == pytest.approx(12.0)
 
-    await _set_plan(hass, 50.0, dt_util.utcnow() + timedelta(hours=2))
+    await _set_plan(hass, 18.0, dt_util.utcnow() + timedelta(hours=2))
     await advance(hass, freezer, 10)
     status = _state(hass, "plan_status")
     assert status.state == "infeasible"
     # the 15 kW import limit less 3 x 12 A x 230 V of house = 6720 W per slot at most
     # (the breaker would leave (25 - 12) A x 230 V x 3 = 8970 W)
     assert max(slot["grid_w"] for slot in status.attributes["slots"]) == pytest.approx(6720.0)
+    assert status.attributes["reason"] == "limits"  # 11 kW for 2 h (22 kWh) would do it
+
+    # the house is quiet now: the car charges as fast as the live limits allow, not
+    # merely at what the plan expected (6720 W = 9.7 A)
+    set_grid(hass, 2.0, 2.0, 2.0)
+    await advance(hass, freezer, 300)  # raised in steps
+    assert fake.dynamic_limits()[-1] == pytest.approx(16.0, abs=0.1)
 
 
 @pytest.mark.usefixtures("freezer")
