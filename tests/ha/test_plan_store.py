@@ -11,6 +11,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
 from custom_components.dynamic_ocpp_evse.const import DOMAIN
+from custom_components.dynamic_ocpp_evse.diagnostics import async_get_config_entry_diagnostics
 from tests.ha.hub_fixtures import advance
 from tests.ha.plan_fixtures import car_draws, plan_hub
 from tests.ha.test_plans import START, _set_plan, _set_prices, _state
@@ -92,3 +93,24 @@ async def test_hostile_content_in_the_store_is_left_out(
     book = _book(hass)
     assert book.progress == {} and book.generations == {}
     assert _state(hass, "plan_status").state == "none"
+
+
+@pytest.mark.usefixtures("freezer")
+async def test_diagnostics_show_progress_baseline_and_the_last_plan(
+    hass: HomeAssistant, freezer: Any
+) -> None:
+    freezer.move_to(START)
+    _set_prices(hass, [0.40, 0.10, 0.40])
+    fake, entry = await plan_hub(hass)
+    await _set_plan(hass, 50.0, dt_util.utcnow() + timedelta(hours=1))
+    car_draws(fake, 10.0)
+    await advance(hass, freezer, 630)
+    # called directly: the frozen clock has the test client's token expired
+    plans = (await async_get_config_entry_diagnostics(hass, entry))["plans"]
+    progress = plans["progress"]["sub_charger"]
+    assert progress["target_wh"] == 50000.0 and progress["delivered_wh"] > 1000
+    assert progress["departure"] is not None
+    assert plans["baseline"]["A"]["samples"] >= 2 and plans["baseline"]["A"]["days"] == 1
+    last = plans["last_plans"]["sub_charger"]
+    assert last["status"] == "infeasible" and last["shortfall_reason"] == "not_enough_time"
+    assert last["slots"] and "grid_w" in last["slots"][0]
