@@ -3,8 +3,8 @@
 Owns one Home Assistant ``Store`` per hub (key ``dynamic_ocpp_evse.<entry_id>.plans``,
 version 1) holding :meth:`.planning.PlanBook.to_dict`: each charger's plan progress
 (target, departure, energy delivered, the key that ties it to the settings) and
-the learned house baseline. Saved a while after each cycle (batched by the store,
-flushed when Home Assistant stops) and at once when the hub is unloaded; loaded
+the learned house baseline. Saved a few seconds after a cycle, at most once a
+minute (flushed when Home Assistant stops) and at once when the hub is unloaded; loaded
 once when the hub starts, before its first cycle. A store that cannot be read (a
 damaged file, another version, a shape that is not ours) is ignored with one
 warning: plans then count afresh and the baseline learns again.
@@ -24,14 +24,17 @@ from .const import DOMAIN
 _LOGGER = logging.getLogger(__name__)
 
 STORAGE_VERSION = 1
-SAVE_DELAY_S = 30.0
-"""The baseline changes every five minutes and progress slowly: a write at most this often."""
+SAVE_EVERY_S = 60.0
+"""At most one write this often: the baseline changes every five minutes, progress slowly."""
+SAVE_DELAY_S = 5.0
 
 
 class PlanStore:
     """The stored plans of one hub."""
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+        self._hass = hass
+        self._requested: float | None = None
         self._store: Store[dict[str, Any]] = Store(
             hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.plans"
         )
@@ -51,7 +54,14 @@ class PlanStore:
         return data
 
     def schedule_save(self, data: Callable[[], dict[str, Any]]) -> None:
-        """Save within a while (many calls make one write)."""
+        """Save soon, at most once every ``SAVE_EVERY_S``.
+
+        Throttled here: the store's own delay starts again with every call, so
+        a call every cycle would put the write off until Home Assistant stops."""
+        now = self._hass.loop.time()
+        if self._requested is not None and now - self._requested < SAVE_EVERY_S:
+            return
+        self._requested = now
         self._store.async_delay_save(data, SAVE_DELAY_S)
 
     async def async_save(self, data: dict[str, Any]) -> None:

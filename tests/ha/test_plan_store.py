@@ -114,3 +114,17 @@ async def test_diagnostics_show_progress_baseline_and_the_last_plan(
     last = plans["last_plans"]["sub_charger"]
     assert last["status"] == "infeasible" and last["shortfall_reason"] == "not_enough_time"
     assert last["slots"] and "grid_w" in last["slots"][0]
+
+
+@pytest.mark.usefixtures("freezer")
+async def test_progress_is_saved_while_running_not_only_at_unload(
+    hass: HomeAssistant, freezer: Any, hass_storage: dict[str, Any]
+) -> None:
+    freezer.move_to(START)
+    _set_prices(hass, [0.10, 0.10, 0.10, 0.10])
+    fake, _entry = await plan_hub(hass, entry_id="hub1")
+    await _set_plan(hass, 20.0, dt_util.utcnow() + timedelta(hours=3))
+    car_draws(fake, 10.0)
+    await advance(hass, freezer, 400)  # cycles every 5 s the whole time
+    saved = hass_storage[KEY]["data"]["progress"]["sub_charger"]["delivered_wh"]
+    assert saved > 0  # a power cut now would keep most of it
