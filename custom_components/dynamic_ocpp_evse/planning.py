@@ -123,6 +123,8 @@ class PlanBook:
             prices = _prices(hass, entry)
         floors: dict[str, float] = {}
         self.plans = {}
+        for gone in set(self.progress) - set(settings.loads):  # a charger was removed
+            del self.progress[gone]
         for load_id, load in settings.loads.items():
             sub = entry.subentries.get(load_id)
             progress = None
