@@ -61,3 +61,17 @@ async def test_the_car_itself_is_not_learned_as_house(hass: HomeAssistant, freez
     await advance(hass, freezer, 630)  # two 5-minute samples are complete
     expected = _book(hass).baseline.expected_a("B", dt_util.utcnow().timestamp())
     assert expected == pytest.approx(4.0, abs=0.01)
+
+
+@pytest.mark.usefixtures("freezer")
+async def test_an_unknown_car_draw_teaches_the_baseline_nothing(
+    hass: HomeAssistant, freezer: Any
+) -> None:
+    freezer.move_to(START)
+    fake = await _solar_hub(hass)
+    # the grid shows 14 A but the car's current cannot be read: the house share is unknown
+    fake.set_state(fake._ids("cp1", 1)["current.import"], "unavailable")
+    set_grid(hass, 14.0, 14.0, 14.0)
+    await advance(hass, freezer, 630)
+    expected = _book(hass).baseline.expected_a("A", dt_util.utcnow().timestamp())
+    assert expected is None or expected <= 2.0  # at most the 2 A seen before, never 14 A
