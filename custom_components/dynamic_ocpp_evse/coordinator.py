@@ -51,6 +51,7 @@ from .measurements import (
     read_load,
     read_site,
 )
+from .plan_store import PlanStore
 from .planning import PlanBook
 from .repairs import InputWatch
 from .scenario_config import GRID_SENSOR_KEYS, build_config, managed_load_ids, voltage
@@ -106,6 +107,7 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
         self._import_limit_why: str | None = None
         self._grid_seen = False
         self.plans = PlanBook()
+        self.plan_store = PlanStore(hass, entry.entry_id)
         self._plan_floors: dict[str, float] = {}
         self.runner = CommandRunner(hass, entry, self.name, self.adapters, self._now)
         self.store = ControllerStore(hass, entry.entry_id)
@@ -132,6 +134,7 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
     async def async_start(self) -> None:
         """Restore what the controller kept, prepare the adapters, subscribe, run a cycle."""
         self._restored = await self.store.async_load()
+        self.plans.restore(await self.plan_store.async_load())
         self.runner.start()
         self._unsubs.append(
             async_track_state_change_event(self.hass, self.input_entities, self._state_changed)
@@ -163,6 +166,7 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
         if self._controller is not None:
             controller, now = self._controller, self._now()
             await self.store.async_save(lambda: controller.snapshot(now))
+        await self.plan_store.async_save(self.plans.to_dict())
         await self.async_shutdown()
 
     def _now(self) -> float:
@@ -266,7 +270,13 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
         measurements = build_measurements(site, {lid: readings[lid] for lid in managed})
         wall = dt_util.utcnow()
         try:
-            self._plan_floors = self.plans.floors(self.hass, self.config_entry, self.settings, wall)
+            self._plan_floors = self.plans.floors(
+                self.hass,
+                self.config_entry,
+                self.settings,
+                wall,
+                import_limit_w=self._import_limit_w,
+            )
         except Exception:  # a plan that cannot be made is no floor, never a stopped loop
             _LOGGER.exception("%s: plans cannot be made", self.name)
             self._plan_floors = {}
@@ -285,7 +295,12 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
             site, readings = as_screened(site, readings, measurements)
             self.runner.dispatch(result)
             self.store.schedule_save(lambda: controller.snapshot(self._now()))
+            # the house draw as the gate let it in: grid less the managed loads, per phase
+            self.plans.learn(
+                self.config_entry, site.grid_a, {lid: readings[lid] for lid in managed}, wall
+            )
         self.plans.record(self.config_entry, readings, wall)
+        self.plan_store.schedule_save(self.plans.to_dict)
         self._unreadable(site, implausible)
         self.inputs.async_check(implausible=implausible)
         return self._result(site, readings, managed, measurements, result)
