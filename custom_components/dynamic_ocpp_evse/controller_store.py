@@ -2,8 +2,9 @@
 
 Owns one Home Assistant ``Store`` per hub holding the controller's snapshot
 (``engine.snapshot``: pauses, grace periods, battery hysteresis, overload floors)
-and the wall-clock time it was taken. Saved a few seconds after each cycle (batched
-by the store, flushed when Home Assistant stops) and at once when the hub is
+and the wall-clock time it was taken. Saved while the hub runs, a few seconds after
+the first cycle and then at most every ``SAVE_EVERY_S`` (throttled_save.py; what is
+pending is written when Home Assistant stops), and at once when the hub is
 unloaded; loaded once when the hub starts, before its first cycle.
 """
 
@@ -19,10 +20,13 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
+from .throttled_save import ThrottledSave
 
 _LOGGER = logging.getLogger(__name__)
 
 STORAGE_VERSION = 1
+SAVE_EVERY_S = 15.0
+"""At most one write this often: what a power cut can lose of a pause or a grace period."""
 SAVE_DELAY_S = 5.0
 
 
@@ -33,6 +37,7 @@ class ControllerStore:
         self._store: Store[dict[str, Any]] = Store(
             hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.controller"
         )
+        self._saves = ThrottledSave(hass, self._store, every_s=SAVE_EVERY_S, delay_s=SAVE_DELAY_S)
 
     async def async_load(self) -> tuple[Any, float] | None:
         """(snapshot, wall-clock seconds since it was taken), or None when there is none."""
@@ -53,13 +58,14 @@ class ControllerStore:
         return {"saved_at": dt_util.utcnow().isoformat(), "snapshot": snapshot()}
 
     def schedule_save(self, snapshot: Callable[[], dict[str, Any]]) -> None:
-        """Save within a few seconds (many calls make one write)."""
-        self._store.async_delay_save(lambda: self._data(snapshot), SAVE_DELAY_S)
+        """Save soon, at most once every ``SAVE_EVERY_S`` (many calls make one write)."""
+        self._saves.schedule(lambda: self._data(snapshot))
 
     async def async_save(self, snapshot: Callable[[], dict[str, Any]]) -> None:
         """Save now (the hub is being unloaded)."""
-        await self._store.async_save(self._data(snapshot))
+        await self._saves.async_save(self._data(snapshot))
 
     async def async_remove(self) -> None:
         """Forget the stored state (the hub was removed)."""
+        self._saves.async_cancel()
         await self._store.async_remove()

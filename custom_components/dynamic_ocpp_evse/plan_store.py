@@ -3,8 +3,9 @@
 Owns one Home Assistant ``Store`` per hub (key ``dynamic_ocpp_evse.<entry_id>.plans``,
 version 1) holding :meth:`.planning.PlanBook.to_dict`: each charger's plan progress
 (target, departure, energy delivered, the key that ties it to the settings) and
-the learned house baseline. Saved a few seconds after a cycle, at most once a
-minute (flushed when Home Assistant stops) and at once when the hub is unloaded; loaded
+the learned house baseline. Saved a few seconds after the first cycle, then at most
+once a minute (throttled_save.py; what is pending is written when Home Assistant
+stops) and at once when the hub is unloaded; loaded
 once when the hub starts, before its first cycle. A store that cannot be read (a
 damaged file, another version, a shape that is not ours) is ignored with one
 warning: plans then count afresh and the baseline learns again.
@@ -20,6 +21,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
 
 from .const import DOMAIN
+from .throttled_save import ThrottledSave
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -33,11 +35,10 @@ class PlanStore:
     """The stored plans of one hub."""
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
-        self._hass = hass
-        self._requested: float | None = None
         self._store: Store[dict[str, Any]] = Store(
             hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.plans"
         )
+        self._saves = ThrottledSave(hass, self._store, every_s=SAVE_EVERY_S, delay_s=SAVE_DELAY_S)
 
     async def async_load(self) -> dict[str, Any]:
         """What was kept ({} when there is nothing usable; one warning when it is bad)."""
@@ -54,20 +55,14 @@ class PlanStore:
         return data
 
     def schedule_save(self, data: Callable[[], dict[str, Any]]) -> None:
-        """Save soon, at most once every ``SAVE_EVERY_S``.
-
-        Throttled here: the store's own delay starts again with every call, so
-        a call every cycle would put the write off until Home Assistant stops."""
-        now = self._hass.loop.time()
-        if self._requested is not None and now - self._requested < SAVE_EVERY_S:
-            return
-        self._requested = now
-        self._store.async_delay_save(data, SAVE_DELAY_S)
+        """Save soon, at most once every ``SAVE_EVERY_S`` (many calls make one write)."""
+        self._saves.schedule(data)
 
     async def async_save(self, data: dict[str, Any]) -> None:
         """Save now (the hub is being unloaded)."""
-        await self._store.async_save(data)
+        await self._saves.async_save(data)
 
     async def async_remove(self) -> None:
         """Forget the stored plans (the hub was removed)."""
+        self._saves.async_cancel()
         await self._store.async_remove()

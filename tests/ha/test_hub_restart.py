@@ -8,10 +8,12 @@ before any dynamic profile.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.dynamic_ocpp_evse.const import DOMAIN
 from tests.ha.hub_fixtures import (
@@ -124,6 +126,43 @@ async def test_a_restart_during_a_pause_keeps_the_plug_off(
     await advance(hass, freezer, 20)
     assert _on(hass, PLUG2_SWITCH)
     assert switch_calls(calls).count(("turn_on", PLUG2_SWITCH)) == 1
+
+
+async def test_a_power_cut_during_a_pause_keeps_the_plug_off(
+    hass: HomeAssistant, hass_storage: dict[str, Any], freezer: Any
+) -> None:
+    """The state is written while the hub runs, not only when Home Assistant stops:
+    after a power cut (no unload, no final write) the pause is still honoured."""
+    key = f"{DOMAIN}.hub1.controller"
+    entry, site, calls = await _start(hass, entry_id="hub1")
+    site.house_a["B"] = 26.0  # phase B over its breaker: the pump stops, a 180 s pause
+    site.publish()
+    await settle(hass)
+    assert not _on(hass, PLUG2_SWITCH)
+    for n in range(30):  # a meter reporting every 2 s for a minute: a cycle each time
+        site.house_a["B"] = 2.0 + 0.1 * (n % 2)
+        site.publish()
+        freezer.tick(2)
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+    assert not _on(hass, PLUG2_SWITCH)
+    on_disk = copy.deepcopy(hass_storage.get(key))
+    assert on_disk is not None, "nothing written in a minute of running"
+    assert on_disk["data"]["snapshot"]["loads"][PUMP]["pause_s"] > 0
+
+    # The power goes: what was written is all that is left for the next start.
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    hass_storage[key] = on_disk
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert not _on(hass, PLUG2_SWITCH)
+    await advance(hass, freezer, 50)
+    assert not _on(hass, PLUG2_SWITCH)  # some 110 s into the 180 s pause
+    assert hass.states.get("sensor.pump_status").state == "paused"
+    await advance(hass, freezer, 90)
+    assert _on(hass, PLUG2_SWITCH)  # and on once it would have ended
+    assert switch_calls(calls)[-1] == ("turn_on", PLUG2_SWITCH)
 
 
 async def test_a_damaged_stored_state_starts_fresh(
