@@ -95,11 +95,18 @@ class PlanBook:
         return "none" if plan is None else plan.status
 
     def floors(
-        self, hass: HomeAssistant, entry: ConfigEntry, settings: Settings, now: datetime
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry,
+        settings: Settings,
+        now: datetime,
+        *,
+        prices: list[tuple[float, float, float]] | None = None,
+        production_w: list[tuple[float, float, float]] | None = None,
     ) -> dict[str, float]:
         """Plan every charger with a target; the planned minimum now per load (A)."""
         now_s = now.timestamp()
-        prices = _prices(hass, entry)
+        prices = _prices(hass, entry) if prices is None else prices
         volts = voltage(entry.data)
         phases = site_phases(entry.data)
         floors: dict[str, float] = {}
