@@ -288,7 +288,9 @@ class DynamicOcppEvseConfigFlow(ChargerDiscoveryFlow, domain=DOMAIN):
         known = entry.data.get("areas") if entry is not None else None
         if not isinstance(area, str) or not _AREA.match(area.upper()):
             errors[CONF_PRICE_AREA] = "price_area_invalid"
-        elif isinstance(known, list) and area.upper() not in {str(a).upper() for a in known}:
+            return
+        answers[CONF_PRICE_AREA] = area = area.upper()
+        if isinstance(known, list) and area not in {str(a).upper() for a in known}:
             errors[CONF_PRICE_AREA] = "price_area_not_in_entry"
 
     def _check_server(self, answers: dict[str, Any], errors: dict[str, str]) -> None:
