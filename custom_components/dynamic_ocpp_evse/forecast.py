@@ -55,9 +55,16 @@ def add_up(forecasts: Iterable[list[Interval]]) -> list[Interval]:
     """Several forecasts as one: in each stretch the sum of those that cover it."""
     parts = [i for forecast in forecasts for i in forecast]
     edges = sorted({t for start, end, _ in parts for t in (start, end)})
+    starts = sorted(range(len(parts)), key=lambda k: parts[k][0])
+    active: dict[int, float] = {}
     out: list[Interval] = []
+    nxt = 0
     for begin, end in pairwise(edges):
-        covering = [w for s, e, w in parts if s <= begin and e >= end]
-        if covering:
-            out.append((begin, end, sum(covering)))
+        while nxt < len(starts) and parts[starts[nxt]][0] <= begin:
+            active[starts[nxt]] = parts[starts[nxt]][2]
+            nxt += 1
+        for k in [k for k in active if parts[k][1] <= begin]:
+            del active[k]
+        if active:
+            out.append((begin, end, sum(active.values())))
     return out
