@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant, ServiceCall, SupportsResponse
 from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from tests.ha.plan_fixtures import sample
+from tests.ha.plan_input_fixtures import sample
 from tests.ha.test_config_flow import SITE, assert_translated, start, submit
 from tests.ha.test_plan_inputs_prices import ENTITY_SOURCES
 

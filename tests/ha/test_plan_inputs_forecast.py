@@ -24,7 +24,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from tests.ha.hub_fixtures import advance
-from tests.ha.plan_fixtures import START, coordinator, local, planned_hub, sample
+from tests.ha.plan_input_fixtures import START, coordinator, local, planned_hub, sample
 
 FORECAST_DOMAIN = "sunny_forecast"
 

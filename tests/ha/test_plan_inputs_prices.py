@@ -21,7 +21,7 @@ from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from tests.ha.hub_fixtures import advance
-from tests.ha.plan_fixtures import (
+from tests.ha.plan_input_fixtures import (
     START,
     charging_slots,
     coordinator,

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from custom_components.dynamic_ocpp_evse.forecast import PLAUSIBLE_W, add_up, from_wh_hours
 from custom_components.dynamic_ocpp_evse.prices import from_response
-from tests.ha.plan_fixtures import sample
+from tests.ha.plan_input_fixtures import sample
 
 DAY = datetime(2026, 3, 2, tzinfo=UTC)
 
