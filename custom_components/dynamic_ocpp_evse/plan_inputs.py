@@ -28,7 +28,9 @@ Solar forecast: from Home Assistant's energy dashboard configuration, each solar
 source's ``config_entry_solar_forecast`` entries, asked through their
 integration's energy platform (``async_get_solar_forecast``, as the energy
 dashboard does), converted and added up by :mod:`.forecast`; refreshed every
-``FORECAST_REFRESH_S``. Without a configured forecast there is none.
+``FORECAST_REFRESH_S`` (every ``FORECAST_WAIT_S`` while a forecast's integration
+or entry is not loaded yet and answers nothing, as after a restart). Without a
+configured forecast there is none.
 """
 
 from __future__ import annotations
@@ -62,6 +64,8 @@ CALL_TIMEOUT_S = 10.0
 PRICE_REFRESH_S = 3600.0
 RETRY_S = 900.0
 FORECAST_REFRESH_S = 900.0
+FORECAST_WAIT_S = 60.0
+"""Asked again this soon while a forecast's integration is not loaded yet (a restart)."""
 TOMORROW_HOUR = 13
 """From this local hour on, tomorrow's day-ahead prices are expected."""
 
@@ -99,6 +103,7 @@ class PlanInputs:
         self._prices_tried: datetime | None = None
         self._prices_ok = False
         self._forecast_tried: datetime | None = None
+        self._forecast_waiting = False  # an entry's integration was not loaded yet
         self._task: asyncio.Task[None] | None = None
         self._reported: set[str] = set()
 
@@ -129,7 +134,8 @@ class PlanInputs:
     def forecast_due(self, now: datetime) -> bool:
         """Whether the solar forecast should be asked for now."""
         tried = self._forecast_tried
-        return tried is None or not 0 <= (now - tried).total_seconds() < FORECAST_REFRESH_S
+        every = FORECAST_WAIT_S if self._forecast_waiting else FORECAST_REFRESH_S
+        return tried is None or not 0 <= (now - tried).total_seconds() < every
 
     def _has_tomorrow(self, local: datetime) -> bool:
         tomorrow = dt_util.start_of_local_day(local.date() + timedelta(days=1)).timestamp()
@@ -234,10 +240,14 @@ class PlanInputs:
             self._report("forecast", f"no solar forecast: {_why(err)}")
             return []
         parts: list[list[Interval]] = []
+        self._forecast_waiting = False
         for entry_id in entry_ids:
             entry = self.hass.config_entries.async_get_entry(entry_id)
-            if entry is None or entry.domain not in platforms:
-                continue  # removed, or its integration is not loaded (yet)
+            if entry is None:
+                continue  # removed: the energy dashboard still lists it
+            if entry.domain not in platforms:
+                self._forecast_waiting = True  # its integration is not loaded (yet)
+                continue
             try:
                 async with asyncio.timeout(CALL_TIMEOUT_S):
                     forecast = await platforms[entry.domain](self.hass, entry_id)
@@ -248,6 +258,8 @@ class PlanInputs:
                 self._report(f"forecast {entry_id}", why)
                 continue
             self._recovered(f"forecast {entry_id}", f"solar forecast from {entry.title} again")
+            if forecast is None:
+                self._forecast_waiting = True  # its entry is not loaded (yet)
             parts.append(from_wh_hours(forecast))
         self._recovered("forecast", "solar forecast again")
         return add_up(parts)

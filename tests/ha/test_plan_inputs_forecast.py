@@ -13,6 +13,7 @@ from unittest.mock import Mock
 
 import pytest
 from homeassistant.components.energy.data import async_get_manager
+from homeassistant.const import EVENT_COMPONENT_LOADED
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
@@ -34,12 +35,12 @@ def value_at(intervals: list[tuple[float, float, float]], moment: float) -> floa
 
 
 async def forecast_roofs(
-    hass: HomeAssistant, answers: dict[str, Any], *, in_dashboard: bool = True
+    hass: HomeAssistant, answers: dict[str, Any], *, in_dashboard: bool = True, loaded: bool = True
 ) -> tuple[dict[str, str], list[str]]:
     """A forecast integration with an energy platform and one entry per roof in
     ``answers`` (title -> forecast, or a coroutine function to await), listed as the
     forecast of the energy dashboard's solar source. Returns the entry ids by title
-    and the list of entry ids asked."""
+    and the list of entry ids asked. ``loaded``: the integration is set up already."""
     mock_integration(hass, MockModule(FORECAST_DOMAIN))
     ids: dict[str, str] = {}
     for title in answers:
@@ -57,7 +58,8 @@ async def forecast_roofs(
     mock_platform(
         hass, f"{FORECAST_DOMAIN}.energy", Mock(async_get_solar_forecast=async_get_solar_forecast)
     )
-    hass.config.components.add(FORECAST_DOMAIN)
+    if loaded:
+        hass.config.components.add(FORECAST_DOMAIN)
     manager = await async_get_manager(hass)
     manager.data = {
         "energy_sources": [
@@ -156,3 +158,23 @@ async def test_without_a_forecast_in_the_energy_dashboard_there_is_none(
     assert asked == []
     ours = [r for r in caplog.records if r.name.startswith("custom_components.dynamic_ocpp")]
     assert not [r for r in ours if r.levelno >= logging.WARNING]
+
+
+@pytest.mark.usefixtures("freezer")
+async def test_a_forecast_whose_integration_loads_later_is_used_within_a_minute(
+    hass: HomeAssistant, freezer: Any
+) -> None:
+    freezer.move_to(START)
+    _ids, asked = await forecast_roofs(
+        hass, {"South roof": sample("solar_forecast_south.json")}, loaded=False
+    )
+    await planned_hub(hass)
+    assert coordinator(hass).plan_inputs.production_w() == []  # Home Assistant is starting
+    hass.config.components.add(FORECAST_DOMAIN)  # the forecast integration is set up
+    hass.bus.async_fire(EVENT_COMPONENT_LOADED, {"component": FORECAST_DOMAIN})
+    await hass.async_block_till_done()
+    await advance(hass, freezer, 65)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    production = coordinator(hass).plan_inputs.production_w()
+    assert value_at(production, local(12.5).timestamp()) == pytest.approx(4200)
+    assert asked
