@@ -20,9 +20,10 @@ An action is called with ``return_response=True``, blocking, within
 ``CALL_TIMEOUT_S``: at setup, then once an hour, and once more after 13:00 local
 when tomorrow's prices are missing (they are published around noon); after a
 failure again ``RETRY_S`` later. A missing action, an error, a timeout or an
-answer without a readable price leaves no prices (the plan then uses as little
-grid energy as possible) and is reported once as a warning (again after it
-worked in between); it never breaks the control cycle.
+answer without a readable price brings no new prices: those already known count
+until they end, and without any the plan uses as little grid energy as possible.
+It is reported once as a warning (again after it worked in between); it never
+breaks the control cycle.
 
 Solar forecast: from Home Assistant's energy dashboard configuration, each solar
 source's ``config_entry_solar_forecast`` entries, asked through their
@@ -56,7 +57,7 @@ from .const import (
     PRICE_SOURCES,
 )
 from .forecast import add_up, from_wh_hours
-from .prices import Interval, from_response
+from .prices import Interval, from_response, merge
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -167,12 +168,14 @@ class PlanInputs:
                 found = await self._fetch_prices(now)
             except asyncio.CancelledError:
                 raise
-            except Exception as err:  # any failure is no prices, never a crash
+            except Exception as err:  # any failure is no new prices, never a crash
                 self._report("prices", f"no prices from {self._action_name()}: {_why(err)}")
-                found = []
+                # day-ahead prices do not change: those known still count until they end
+                found = [i for i in self._prices if i[1] > now.timestamp()]
+                self._prices_ok = False
             else:
                 self._recovered("prices", f"prices from {self._action_name()} again")
-            self._prices_ok = bool(found)
+                self._prices_ok = True
             changed |= found != self._prices
             self._prices = found
         if self.forecast_due(now):
@@ -217,7 +220,7 @@ class PlanInputs:
             raise
         except Exception as err:  # tomorrow missing is normal before noon
             _LOGGER.debug("%s: no prices for %s yet: %s", self.name, tomorrow, _why(err))
-        return sorted(found)
+        return merge([found])  # in time order, an overlap counted once
 
     async def _call(self, action: tuple[str, str], data: dict[str, Any]) -> Any:
         domain, service = action

@@ -217,6 +217,35 @@ async def _answered(hass: HomeAssistant) -> None:
 
 
 @pytest.mark.usefixtures("freezer")
+async def test_prices_already_known_still_count_when_a_later_request_fails(
+    hass: HomeAssistant, freezer: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    freezer.move_to(START)
+    failing = False
+
+    async def recorded_then_down() -> Any:
+        if failing:
+            raise HomeAssistantError("Nord Pool is down")
+        return sample("nordpool_action_2026-03-02.json")
+
+    register_nordpool(hass, recorded_then_down)
+    options = {"price_source": "nordpool", "price_nordpool_entry": nordpool_entry(hass)}
+    await planned_hub(hass, options)
+    known = coordinator(hass).plan_inputs.prices()
+    assert known and len(known) == 24
+    failing = True
+    caplog.set_level(logging.WARNING)
+    await advance(hass, freezer, 61 * 60, step=60)  # the hourly request fails
+    await _answered(hass)
+    prices = coordinator(hass).plan_inputs.prices()
+    assert prices == [i for i in known if i[1] > dt_util.utcnow().timestamp()]  # 11:00 on
+    assert len([r for r in caplog.records if "Nord Pool is down" in r.getMessage()]) == 1
+    await set_plan(hass, 5.0, local(16))
+    await advance(hass, freezer, 30)
+    assert all(slot["price"] == pytest.approx(0.07) for slot in charging_slots(hass))
+
+
+@pytest.mark.usefixtures("freezer")
 async def test_nord_pool_is_asked_for_tomorrow_after_13_and_otherwise_once_an_hour(
     hass: HomeAssistant, freezer: Any
 ) -> None:
