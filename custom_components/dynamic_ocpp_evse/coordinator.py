@@ -109,7 +109,6 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
         self._import_limit_why: str | None = None
         self._grid_seen = False
         self.plans = PlanBook()
-        self.plan_inputs = PlanInputs(hass, entry.data, self.name, self.async_schedule_recompute)
         self._plan_floors: dict[str, float] = {}
         self.runner = CommandRunner(hass, entry, self.name, self.adapters, self._now)
         self.store = ControllerStore(hass, entry.entry_id)
@@ -131,6 +130,8 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
             )
         )
         self.inputs = InputWatch(hass, entry.entry_id, entry.title, self.input_entities)
+        # prices from a price action and the solar forecast, for plans
+        self.plan_inputs = PlanInputs(hass, entry.data, self.name, self.async_schedule_recompute)
 
     # -- lifecycle -----------------------------------------------------------------
     async def async_start(self) -> None:
