@@ -6,6 +6,7 @@ samples), added up, refreshed every 15 minutes; garbage and failures are ignored
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from datetime import timedelta
 from typing import Any
@@ -24,8 +25,17 @@ from pytest_homeassistant_custom_component.common import (
     mock_platform,
 )
 
+from custom_components.dynamic_ocpp_evse.planning import PlanBook
 from tests.ha.hub_fixtures import advance
-from tests.ha.plan_input_fixtures import START, coordinator, local, planned_hub, sample
+from tests.ha.plan_input_fixtures import (
+    START,
+    coordinator,
+    local,
+    plan_status,
+    planned_hub,
+    sample,
+    set_plan,
+)
 
 FORECAST_DOMAIN = "sunny_forecast"
 
@@ -178,3 +188,34 @@ async def test_a_forecast_whose_integration_loads_later_is_used_within_a_minute(
     production = coordinator(hass).plan_inputs.production_w()
     assert value_at(production, local(12.5).timestamp()) == pytest.approx(4200)
     assert asked
+
+
+@pytest.mark.skipif(
+    "import_limit_w" not in inspect.signature(PlanBook.floors).parameters,
+    reason="the planner uses production_w with the plans state work (branch i16-state)",
+)
+@pytest.mark.usefixtures("freezer")
+async def test_the_plan_charges_in_the_forecast_sun(hass: HomeAssistant, freezer: Any) -> None:
+    """No prices, a sunny forecast: the target is planned into the sun, not the grid."""
+    freezer.move_to(START)
+    await forecast_roofs(
+        hass,
+        {
+            "South roof": sample("solar_forecast_south.json"),
+            "West roof": sample("solar_forecast_west.json"),
+        },
+    )
+    fake = await planned_hub(hass)
+    await set_plan(hass, 5.0, local(16))
+    await advance(hass, freezer, 30)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    status = plan_status(hass)
+    assert status.state == "ok"
+    slots = status.attributes["slots"]
+    solar_kwh = sum(slot["solar_w"] for slot in slots) * 0.25 / 1000
+    assert solar_kwh == pytest.approx(5.0, rel=0.05)  # the whole target from the sun
+    assert all(slot["grid_w"] == 0 for slot in slots)  # nothing bought
+    sunny = [s for s in slots if s["solar_w"] > 0]
+    assert all(local(10) <= dt_util.parse_datetime(s["start"]) < local(16) for s in sunny)
+    assert fake.dynamic_limits()[-1] == 0  # no floor: the mode takes the sun as it comes
