@@ -12,8 +12,10 @@ child process (their CPU does not count as ours), a car on every connector.
    back to back, the hub's clock advanced 1 s per cycle (accelerated time: the
    adapters' send intervals and the controller's holds see an hour pass), the grid
    sensors random-walking every cycle, the chargers metering in real time. Printed:
-   cycle time (p50, p99, max), loop blocking (max, p99), commands the sessions sent per
-   simulated minute, and resident memory every simulated 10 minutes (target: flat).
+   cycle time (p50, p99, max; and the CPU the event loop's thread spent in it, which
+   other processes' load does not inflate), loop blocking (max, p99), entity states
+   written per cycle, commands the sessions sent per simulated minute, resident memory
+   every simulated 10 minutes (target: flat) and the load average.
 
 Usage: .venv/bin/python benchmarks/ocpp_soak.py [--cycles 3600] [--chargers 100]
 """
@@ -124,6 +126,28 @@ def _ms(values: list[float]) -> str:
     )
 
 
+class _WriteCount:
+    """Counts every entity state write (``Entity._async_write_ha_state``) until stopped."""
+
+    def __init__(self) -> None:
+        from homeassistant.helpers.entity import Entity
+
+        self.count = 0
+        self._entity = Entity
+        self._original = Entity._async_write_ha_state
+        count = self
+
+        def counting(entity: Any) -> None:
+            count.count += 1
+            count._original(entity)
+
+        Entity._async_write_ha_state = counting  # type: ignore[method-assign]
+
+    def stop(self) -> int:
+        self._entity._async_write_ha_state = self._original  # type: ignore[method-assign]
+        return self.count
+
+
 class FakeClocks:
     """The hub's clocks (monotonic for the controller, UTC for the adapters), moved by us."""
 
@@ -192,26 +216,30 @@ async def test_soak_one_hub_100_chargers(
     house = [20.0, 20.0, 20.0]
     sent_before = sum(s.queue.sent for s in sessions if s is not None)
     cycle_s: list[float] = []
+    cycle_cpu_s: list[float] = []  # CPU of the event loop's thread: others' load does not count
     memory: list[tuple[int, float]] = []
     gc.collect()
     memory.append((0, _rss_mb()))
+    writes = _WriteCount()
     soak_started = time.monotonic()
     for cycle in range(1, CYCLES + 1):
         clocks.offset += 1.0
         house = [min(150.0, max(0.0, h + rng.uniform(-3, 3))) for h in house]
         set_grid(hass, *house)
-        before = time.perf_counter()
+        before, before_cpu = time.perf_counter(), time.thread_time()
         if PROFILE is not None:
             PROFILE.enable()
         coordinator.async_recompute()
         if PROFILE is not None:
             PROFILE.disable()
         cycle_s.append(time.perf_counter() - before)
+        cycle_cpu_s.append(time.thread_time() - before_cpu)
         await asyncio.sleep(0.01)  # let the commands go out and the meter values in
         if cycle % 600 == 0:
             gc.collect()
             memory.append((cycle, _rss_mb()))
     soak_wall_s = time.monotonic() - soak_started
+    written = writes.stop()
     soak_lags, soak_busy = ticker.take()
     sent = sum(s.queue.sent for s in sessions if s is not None) - sent_before
     connected = sum(1 for s in sessions if s is not None and s.state.connected)
@@ -230,7 +258,12 @@ async def test_soak_one_hub_100_chargers(
     )
     print(
         f"soak: {CYCLES} cycles = {CYCLES / 60:.0f} simulated minutes in {soak_wall_s:.0f} s; "
-        f"cycle time {_ms(cycle_s)}; loop lag {_ms(soak_lags)}; of it our CPU {_ms(soak_busy)}"
+        f"cycle time {_ms(cycle_s)}, of it CPU {_ms(cycle_cpu_s)}; "
+        f"loop lag {_ms(soak_lags)}; of it our CPU {_ms(soak_busy)}"
+    )
+    print(
+        f"entity states written: {written / CYCLES:.0f} per cycle "
+        f"(of {len(hass.states.async_entity_ids())} states in Home Assistant)"
     )
     print(
         f"commands sent: {sent} = {sent / (CYCLES / 60):.0f} per simulated minute "
@@ -240,6 +273,9 @@ async def test_soak_one_hub_100_chargers(
     print(
         "resident memory (MB) by simulated minute: "
         + ", ".join(f"{cycle // 60}: {mb:.1f}" for cycle, mb in memory)
+    )
+    print(
+        "load average (1, 5, 15 min) at the end: " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
     )
     print(json.dumps({"storm_s": storm_s, "memory": memory}))
     if PROFILE is not None:

@@ -10,10 +10,8 @@ surplus, overload episodes longer than 15 s and the grid energy the car took.
 
 from __future__ import annotations
 
-import copy
 import sys
 from collections.abc import Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -29,17 +27,11 @@ from custom_components.dynamic_ocpp_evse.engine.simulate import (  # noqa: E402
 from custom_components.dynamic_ocpp_evse.engine.simulate.day import Day  # noqa: E402
 from custom_components.dynamic_ocpp_evse.engine.simulate.planning import (  # noqa: E402
     PlanningController,
+    with_mode,
 )
 
 DAYS = ROOT / "benchmarks" / "days"
 STRATEGIES = ("standard", "cheapest", "solar", "plan")
-
-
-def with_mode(day: Day, mode: str) -> Day:
-    config = copy.deepcopy(day.config)
-    for load in config["loads"]:
-        load["mode"] = mode
-    return replace(day, config=config)
 
 
 def run(day: Day, strategy: str) -> dict[str, Any]:

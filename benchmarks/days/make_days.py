@@ -2,268 +2,34 @@
 
     .venv/bin/python benchmarks/days/make_days.py      # rewrites benchmarks/days/*.yaml
 
-Every curve is built at 1 s resolution from simple physical shapes (a clear-sky
-bell for solar, clouds as seeded random dips with ramps, a household base load,
+Each function below is one day (or a pair): its household events, its sky and
+the YAML header of its site, loads and cars. Every curve is built at 1 s
+resolution from simple physical shapes (``shapes.py``: a clear-sky bell for
+solar, clouds as seeded random dips with ramps, a household base load,
 fridge/freezer compressor cycles, cooking and appliance peaks, a heat pump),
-then stored as the few ``[time, value]`` points that reproduce it within a
-few watts by linear interpolation (swing-door compression). How each shape is
-made is explained in ``benchmarks/days/README.md``.
+then stored as the few ``[time, value]`` points that reproduce it within a few
+watts by linear interpolation (``day_yaml.py``: swing-door compression). How
+each shape is made is explained in ``benchmarks/days/README.md``.
 """
 
 from __future__ import annotations
 
-import math
 import random
-from collections.abc import Callable
-from pathlib import Path
 
-DAY = 86400
-HERE = Path(__file__).resolve().parent
-Curve = list[float]
-
-
-def hm(text: str) -> int:
-    """'HH:MM' -> seconds."""
-    hours, minutes = text.split(":")
-    return int(hours) * 3600 + int(minutes) * 60
-
-
-def zeros() -> Curve:
-    return [0.0] * (DAY + 1)
-
-
-def pulse(curve: Curve, start: float, length: float, watts: float, ramp: float = 1.0) -> None:
-    """Add a trapezoid: ramp up over ``ramp`` s, hold, ramp down over ``ramp`` s."""
-    t0, t1 = int(start), int(start + length)
-    r = max(1, int(ramp))
-    for t in range(max(0, t0), min(DAY, t1 + r) + 1):
-        if t < t0 + r:
-            level = (t - t0) / r
-        elif t <= t1:
-            level = 1.0
-        else:
-            level = 1.0 - (t - t1) / r
-        curve[t] += watts * max(0.0, min(1.0, level))
-
-
-def cycling(
-    curve: Curve,
-    rng: random.Random,
-    watts: float,
-    on: tuple[int, int],
-    off: tuple[int, int],
-    start: int = 0,
-    end: int = DAY,
-    ramp: float = 2,
-) -> None:
-    """A thermostat-driven compressor or heater: on/off cycles with jittered lengths."""
-    t = start + rng.randint(0, off[1])
-    while t < end:
-        length = rng.randint(*on)
-        pulse(curve, t, min(length, end - t), watts * rng.uniform(0.93, 1.07), ramp)
-        t += length + rng.randint(*off)
-
-
-def hourly(curve: Curve, levels: list[float], rng: random.Random, jitter: float) -> None:
-    """A slowly varying base: one level per hour (jittered), linear in between."""
-    points = [lv * rng.uniform(1 - jitter, 1 + jitter) for lv in levels] + [levels[0]]
-    for t in range(DAY + 1):
-        h, frac = divmod(t / 3600, 1.0)
-        i = min(int(h), 23)
-        curve[t] += points[i] + (points[i + 1] - points[i]) * frac
-
-
-def small_appliances(curve: Curve, rng: random.Random, per_hour: list[float]) -> None:
-    """Lights, TV, computers, vacuum...: 40-400 W blocks of 5-90 min, Poisson arrivals."""
-    for hour, rate in enumerate(per_hour):
-        for _ in range(_poisson(rng, rate)):
-            start = hour * 3600 + rng.randint(0, 3599)
-            pulse(curve, start, rng.randint(300, 5400), rng.uniform(40, 400), 2)
-
-
-def _poisson(rng: random.Random, rate: float) -> int:
-    count, p, limit = 0, 1.0, math.exp(-rate)
-    while True:
-        p *= rng.random()
-        if p <= limit:
-            return count
-        count += 1
-
-
-def hob(curve: Curve, rng: random.Random, start: int, minutes: int, watts: float) -> None:
-    """An induction zone: full power to heat, then simmering as 20-40 s on/off pulses."""
-    heat = rng.randint(180, 420)
-    pulse(curve, start, heat, watts, 1)
-    t, end = start + heat + 5, start + minutes * 60
-    while t < end:
-        on = rng.randint(20, 40)
-        pulse(curve, t, on, watts * 0.8, 1)
-        t += on + rng.randint(15, 40)
-
-
-def oven(curve: Curve, rng: random.Random, start: int, minutes: int, watts: float) -> None:
-    """Oven: preheat at full power for 8-12 min, then thermostat cycling."""
-    heat = rng.randint(480, 720)
-    pulse(curve, start, heat, watts, 1)
-    cycling(curve, rng, watts, (40, 70), (60, 100), start + heat + 30, start + minutes * 60, 1)
-
-
-def washer(curve: Curve, rng: random.Random, start: int, heat_w: float) -> None:
-    """Washing machine or dishwasher: a 10-18 min heating phase, then the motor."""
-    heat = rng.randint(600, 1080)
-    pulse(curve, start + 300, heat, heat_w, 1)
-    pulse(curve, start, 300, 150, 2)
-    pulse(curve, start + 300 + heat, rng.randint(2400, 4200), rng.uniform(150, 350), 2)
-
-
-def clear_sky(rise: str, sets: str, peak: float) -> Curve:
-    """Clear-sky AC production: a sine bell raised to 1.3 (air mass), clipped at peak."""
-    curve = zeros()
-    t0, t1 = hm(rise), hm(sets)
-    for t in range(t0, t1 + 1):
-        curve[t] = peak * math.sin(math.pi * (t - t0) / (t1 - t0)) ** 1.3
-    return curve
-
-
-def clouds(
-    curve: Curve,
-    rng: random.Random,
-    per_hour: Callable[[int], float],
-    depth: tuple[float, float],
-    length: tuple[int, int],
-) -> None:
-    """Multiply in passing clouds: dips with 20-90 s edges and a short edge brightening."""
-    factor = [1.0] * (DAY + 1)
-    for hour in range(24):
-        for _ in range(_poisson(rng, per_hour(hour))):
-            start = hour * 3600 + rng.randint(0, 3599)
-            dip = rng.uniform(*depth)
-            pulse_len = rng.randint(*length)
-            edge = rng.randint(20, 90)
-            shade = zeros()
-            pulse(shade, start, pulse_len, dip, edge)
-            bright = zeros()
-            pulse(bright, start + pulse_len + edge, rng.randint(30, 60), 0.06, 10)
-            for t in range(max(0, start), min(DAY, start + pulse_len + 2 * edge + 70) + 1):
-                factor[t] *= (1.0 - shade[t]) * (1.0 + bright[t])
-    for t in range(DAY + 1):
-        curve[t] *= factor[t]
-
-
-def compress(curve: Curve, tolerance: float) -> list[tuple[int, int]]:
-    """Swing-door compression: few points that stay within ``tolerance`` of the curve."""
-    points = [(0, curve[0])]
-    anchor_t, anchor_v = 0, curve[0]
-    lo, hi = -math.inf, math.inf
-    for t in range(1, DAY + 1):
-        dt = t - anchor_t
-        new_lo = max(lo, (curve[t] - tolerance - anchor_v) / dt)
-        new_hi = min(hi, (curve[t] + tolerance - anchor_v) / dt)
-        if new_lo > new_hi:
-            prev = t - 1
-            points.append((prev, curve[prev]))
-            anchor_t, anchor_v = prev, curve[prev]
-            dt = t - anchor_t
-            lo = (curve[t] - tolerance - anchor_v) / dt
-            hi = (curve[t] + tolerance - anchor_v) / dt
-        else:
-            lo, hi = new_lo, new_hi
-    points.append((DAY, curve[DAY]))
-    return [(t, round(v)) for t, v in points]
-
-
-def _clock(t: int) -> str:
-    h, rest = divmod(t, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h:02d}:{m:02d}:{s:02d}" if s else f"{h:02d}:{m:02d}"
-
-
-def series_yaml(points: list[tuple[int, int]], indent: str) -> str:
-    """Points as a YAML flow list, four per line."""
-    items = [f'["{_clock(t)}", {v}]' for t, v in points]
-    lines = [", ".join(items[i : i + 4]) for i in range(0, len(items), 4)]
-    return "[\n" + ",\n".join(indent + "  " + line for line in lines) + "\n" + indent + "]"
-
-
-def write_day(name: str, header: str, house: dict[str, Curve], solar: Curve) -> None:
-    body = [
-        header.strip("\n"),
-        "",
-        "# Household consumption per phase (W), not counting managed loads.",
-    ]
-    body.append("house_w:")
-    for phase, curve in house.items():
-        body.append(f"  {phase}: " + series_yaml(compress(curve, 4.0), "  "))
-    body.append("# Solar production (W, AC), split evenly over the phases by the simulator.")
-    body.append("solar_w: " + series_yaml(compress(solar, 8.0), ""))
-    (HERE / f"{name}.yaml").write_text("\n".join(body) + "\n", encoding="utf-8")
-
-
-def household(seed: int, season: str) -> dict[str, Curve]:
-    """Base load, fridge and freezer, small appliances; season-specific extras."""
-    rng = random.Random(f"{seed}:house")
-    base = {"A": 55.0, "B": 40.0, "C": 65.0}
-    evening = [0.3] * 6 + [
-        0.8,
-        1.2,
-        0.9,
-        0.5,
-        0.4,
-        0.4,
-        0.6,
-        0.5,
-        0.4,
-        0.5,
-        0.7,
-        1.0,
-        1.4,
-        1.6,
-        1.6,
-        1.4,
-        1.0,
-        0.6,
-    ]
-    if season == "summer":
-        evening = [v * 0.7 for v in evening]
-    house: dict[str, Curve] = {}
-    for phase in ("A", "B", "C"):
-        curve = zeros()
-        hourly(curve, [base[phase] + 60 * v for v in evening], rng, 0.15)
-        small_appliances(curve, rng, [0.1 * v + 0.25 * v * v for v in evening])
-        house[phase] = curve
-    cycling(house["A"], rng, 115, (600, 1200), (1500, 2400))  # fridge
-    cycling(house["C"], rng, 95, (900, 1500), (1800, 3000))  # freezer
-    return house
-
-
-SITE = """\
-site:
-  voltage: 230
-  main_breaker_a: 25
-  grid_current_a: {A: 0, B: 0, C: 0}   # phases present (values ignored)
-  distribution: priority
-  stale_after_s: 60
-  refresh_s: 60
-"""
-OPTIONS = """\
-options:
-  seed: {seed}                    # seeds sensor noise, dropouts and charger delays
-  noise_std_a: 0.3           # grid meter noise per phase (A, standard deviation)
-  dropout_probability: 0.0002  # per sensor and control step
-  dropout_s: [10, 90]        # how long a dropout lasts
-  command_delay_steps: [1, 2]  # a sent command takes effect 1 or 2 control steps later
-  car_ramp_a_per_s: 2.0      # the car raises its current towards a higher offer at 2 A/s
-  car_ramp_down_a_per_s: 10.0 # and lowers it at 10 A/s (IEC 61851-1 allows it 5 s)
-"""
-
-
-def factor_hourly(curve: Curve, rng: random.Random, low: float, high: float) -> None:
-    """Multiply by a slowly varying overcast factor (new level every hour)."""
-    levels = [rng.uniform(low, high) for _ in range(25)]
-    for t in range(DAY + 1):
-        h, frac = divmod(t / 3600, 1.0)
-        i = min(int(h), 23)
-        curve[t] *= levels[i] + (levels[i + 1] - levels[i]) * frac
+from day_yaml import OPTIONS, SITE, price_series, write_day
+from shapes import (
+    clear_sky,
+    clouds,
+    cycling,
+    factor_hourly,
+    hm,
+    hob,
+    household,
+    oven,
+    pulse,
+    washer,
+    zeros,
+)
 
 
 def sunny() -> None:
@@ -421,20 +187,6 @@ cars:
   - {{load: car, arrive: "09:00", leave: "17:30", need_kwh: 40, max_a: 16}}
 {OPTIONS.format(seed=seed)}"""
         write_day(name, header, house, solar)
-
-
-def price_series(steps: list[tuple[str, float]]) -> str:
-    """A step price series: each price holds until the next one starts."""
-    points: list[str] = []
-    for k, (start, price) in enumerate(steps):
-        if k:
-            h, m = (int(x) for x in start.split(":"))
-            before = h * 3600 + m * 60 - 1
-            points.append(
-                f'["{before // 3600:02d}:{before % 3600 // 60:02d}:59", {steps[k - 1][1]}]'
-            )
-        points.append(f'["{start}", {price}]')
-    return "[" + ", ".join(points) + "]"
 
 
 def plan_days() -> None:

@@ -153,6 +153,10 @@ NORDPOOL_CURRENCIES: Final = ("DKK", "EUR", "NOK", "PLN", "SEK")
 CONF_PRICE_TIBBER_HOME: Final = "price_tibber_home"  # Tibber home name; empty: the first
 PLAN_ENERGY_MAX_KWH: Final = 200.0
 DEFAULT_DEPARTURE: Final = "07:00:00"
+# plans by state of charge (charger subentry, section "Plans by state of charge")
+CONF_SOC_ENTITY: Final = "soc_entity"  # the car's state of charge (%)
+CONF_BATTERY_CAPACITY_KWH: Final = "battery_capacity_kwh"
+BATTERY_CAPACITY_RANGE_KWH: Final = (1.0, 300.0)
 
 LOAD_MODES_CHARGER: Final = ("standard", "eco", "solar", "excess", "off")
 LOAD_MODES_PLUG: Final = ("continuous", "solar", "excess", "off")

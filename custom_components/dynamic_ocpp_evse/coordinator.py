@@ -54,6 +54,7 @@ from .measurements import (
     read_site,
 )
 from .plan_inputs import PlanInputs
+from .plan_store import PlanStore
 from .planning import PlanBook
 from .repairs import InputWatch
 from .scenario_config import GRID_SENSOR_KEYS, build_config, managed_load_ids, voltage
@@ -109,6 +110,7 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
         self._import_limit_why: str | None = None
         self._grid_seen = False
         self.plans = PlanBook()
+        self.plan_store = PlanStore(hass, entry.entry_id)
         self._plan_floors: dict[str, float] = {}
         self.runner = CommandRunner(hass, entry, self.name, self.adapters, self._now)
         self.store = ControllerStore(hass, entry.entry_id)
@@ -137,6 +139,7 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
     async def async_start(self) -> None:
         """Restore what the controller kept, prepare the adapters, subscribe, run a cycle."""
         self._restored = await self.store.async_load()
+        self.plans.restore(await self.plan_store.async_load())
         self.runner.start()
         self._unsubs.append(
             async_track_state_change_event(self.hass, self.input_entities, self._state_changed)
@@ -169,6 +172,7 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
         if self._controller is not None:
             controller, now = self._controller, self._now()
             await self.store.async_save(lambda: controller.snapshot(now))
+        await self.plan_store.async_save(self.plans.to_dict())
         await self.async_shutdown()
 
     def _now(self) -> float:
@@ -280,6 +284,7 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
                 wall,
                 prices=self.plan_inputs.prices(),
                 production_w=self.plan_inputs.production_w(),
+                import_limit_w=self._import_limit_w,
             )
         except Exception:  # a plan that cannot be made is no floor, never a stopped loop
             _LOGGER.exception("%s: plans cannot be made", self.name)
@@ -299,7 +304,12 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
             site, readings = as_screened(site, readings, measurements)
             self.runner.dispatch(result)
             self.store.schedule_save(lambda: controller.snapshot(self._now()))
+            # the house draw as the gate let it in: grid less the managed loads, per phase
+            self.plans.learn(
+                self.config_entry, site.grid_a, {lid: readings[lid] for lid in managed}, wall
+            )
         self.plans.record(self.config_entry, readings, wall)
+        self.plan_store.schedule_save(self.plans.to_dict)
         self._unreadable(site, implausible)
         self.inputs.async_check(implausible=implausible)
         return self._result(site, readings, managed, measurements, result)

@@ -1,5 +1,6 @@
 """Config-entry diagnostics: inputs, settings, last measurements, last controller
-result with reasons, and the commands sent; passwords and secrets redacted."""
+result with reasons, the commands sent, and plans (progress, house baseline, last
+plan per charger); passwords and secrets redacted."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from homeassistant.core import HomeAssistant
 
 from .const import CONF_PASSWORD
 from .coordinator import DynamicOcppEvseConfigEntry
+from .planning import PlanBook, progress_attributes
 
 TO_REDACT = {CONF_PASSWORD, "auth_key", "token", "api_key", "secret", "authorization_key"}
 
@@ -62,4 +64,17 @@ async def async_get_config_entry_diagnostics(
         "commands_sent": list(coordinator.commands),
         "open_repairs": coordinator.inputs.problems,
         "readings_not_believed": dict(coordinator.inputs.implausible),
+        "plans": plans_diagnostics(coordinator.plans),
+    }
+
+
+def plans_diagnostics(book: PlanBook) -> dict[str, Any]:
+    """Each charger's progress and last plan, and what the house baseline has learned."""
+    return {
+        "progress": {
+            load_id: {**progress.to_dict(), **progress_attributes(progress)}
+            for load_id, progress in book.progress.items()
+        },
+        "baseline": book.baseline.summary(),
+        "last_plans": {load_id: asdict(plan) for load_id, plan in book.plans.items()},
     }

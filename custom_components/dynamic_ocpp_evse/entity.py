@@ -11,16 +11,23 @@ No entity's state computation may raise: :meth:`DynamicEntity.guarded` turns a
 failing computation or a number that cannot be shown (NaN, infinite) into
 ``None`` (logged once per entity), and a failing state write never stops the
 coordinator from updating the other entities.
+
+A coordinator update writes an entity's state only when what it shows changed
+(availability, value, attributes): a hub of 200 connectors has about 5,400
+entities, and writing each of them on every update kept Home Assistant's event
+loop busy for most of a cycle. Any write made another way (a user's setting, a
+registry change) forgets the last written state, so the next update writes again.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from homeassistant.components.sensor import SensorEntity
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
@@ -95,6 +102,7 @@ class DynamicEntity(CoordinatorEntity[HubCoordinator]):
         link = ocpp_device_link(coordinator.hass, subentry)
         self._attr_device_info = link or device_info(entry, subentry)
         self._failed_once = False
+        self._written: tuple[Any, ...] | None = None
 
     def guarded(self, compute: Callable[[], _T], *, numeric: bool = False) -> _T | None:
         """``compute()``, or None when it raises or gives a number that cannot be shown.
@@ -117,12 +125,46 @@ class DynamicEntity(CoordinatorEntity[HubCoordinator]):
         self._failed_once = True
         _LOGGER.log(level, "%s: state cannot be computed", self.entity_id, exc_info=exc_info)
 
+    def _shown(self) -> tuple[Any, ...]:
+        """What of this entity the state machine shows that can change between cycles.
+
+        Availability, the value and the attributes (copied: a mapping changed in place
+        later compares as changed). A sensor's value is compared before Home Assistant
+        formats it (``native_value``: the formatting depends only on its unit and
+        registry options). The name, unit, icon, device class and capabilities of our
+        entities are fixed; they change only with the registry or the configuration,
+        and those writes make the next cycle write again.
+        """
+        if not self.available:
+            return (False,)
+        value = self.native_value if isinstance(self, SensorEntity) else self.state
+        return (
+            True,
+            value,
+            _copied(self.state_attributes),
+            _copied(self.extra_state_attributes),
+        )
+
+    def _async_write_ha_state(self) -> None:
+        """Every write, however it came, makes the next coordinator update write again."""
+        self._written = None
+        super()._async_write_ha_state()
+
     def _handle_coordinator_update(self) -> None:
-        """Write the new state; a failure here must not stop the other entities."""
+        """Write the new state if it changed; a failure must not stop the other entities."""
         try:
+            shown: tuple[Any, ...] | None = None if self.force_update else self._shown()
+            if shown is not None and shown == self._written:
+                return
             super()._handle_coordinator_update()
+            self._written = shown
         except Exception:
             self._failed(exc_info=True)
+
+
+def _copied(attributes: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """A shallow copy, so that a mapping changed in place later compares as changed."""
+    return None if attributes is None else dict(attributes)
 
 
 def add_entities(

@@ -22,6 +22,7 @@ from .devices import remove_replaced_devices
 from .entity import device_info
 from .migration import async_migrate_entry
 from .ocpp_runtime import async_start_ocpp_server
+from .plan_store import PlanStore
 from .repairs import async_clear_entry_issues
 from .services import async_setup_services
 from .settings import forget_settings
@@ -88,4 +89,5 @@ async def async_remove_entry(hass: HomeAssistant, entry: DynamicOcppEvseConfigEn
     """The hub was deleted: forget its settings, stored controller state and repair issues."""
     forget_settings(hass, entry.entry_id)
     await ControllerStore(hass, entry.entry_id).async_remove()
+    await PlanStore(hass, entry.entry_id).async_remove()
     async_clear_entry_issues(hass, entry.entry_id)

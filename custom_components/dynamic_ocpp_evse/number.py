@@ -1,5 +1,6 @@
 """Numbers: battery SOC thresholds and fixed import limit (hub); min/max current
-and the plan energy (chargers) and priority (every load). Ranges come from
+and the plan target, energy or state of charge (chargers; the latter with a SoC
+sensor and battery capacity) and priority (every load). Ranges come from
 :func:`settings.value_range`."""
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .const import SUBENTRY_CHARGER
 from .coordinator import DynamicOcppEvseConfigEntry, HubCoordinator
 from .entity import SettingEntity, add_entities
+from .planning import soc_form
 from .scenario_config import has_battery, has_fixed_import_limit
 from .settings import (
     CURRENT_KEYS,
@@ -50,6 +52,10 @@ class DynamicNumberDescription(NumberEntityDescription):
 
 def _is_charger(_data: Mapping[str, Any], sub: ConfigSubentry | None) -> bool:
     return sub is not None and sub.subentry_type == SUBENTRY_CHARGER
+
+
+def _has_soc_form(_data: Mapping[str, Any], sub: ConfigSubentry | None) -> bool:
+    return sub is not None and sub.subentry_type == SUBENTRY_CHARGER and soc_form(sub) is not None
 
 
 def _is_load(_data: Mapping[str, Any], sub: ConfigSubentry | None) -> bool:
@@ -119,6 +125,16 @@ NUMBERS: tuple[DynamicNumberDescription, ...] = (
         mode=NumberMode.BOX,
         exists_fn=_is_charger,
     ),
+    DynamicNumberDescription(
+        key="plan_soc",
+        translation_key="plan_soc",
+        setting_key="plan_soc",
+        device_class=NumberDeviceClass.BATTERY,
+        native_unit_of_measurement=PERCENTAGE,
+        native_step=1,
+        mode=NumberMode.BOX,
+        exists_fn=_has_soc_form,
+    ),
 )
 
 
@@ -148,6 +164,8 @@ class DynamicNumber(SettingEntity, NumberEntity):
     def _coerce(self, value: float) -> Any:
         if self.setting_key == "plan_energy_kwh":
             return round(float(value), 3)
+        if self.setting_key == "plan_soc":
+            return round(float(value), 1)
         return round(value) if self.setting_key == "priority" else float(value)
 
     def restored_value(self, value: Any) -> Any:

@@ -1,93 +1,101 @@
 """Plans in Home Assistant: each charger's target and progress, and its plan this cycle.
 
-The glue between the user's plan settings (``plan_energy_kwh`` and ``departure``
-in :class:`.settings.LoadSettings`), the hub's price entity and the pure planner
-(:mod:`.engine.plan`). Each cycle :meth:`PlanBook.floors` plans every charger
-with a target (again when a 15-minute slot starts or an input changes: the
-target, departure, prices or the charger's limits; within a slot the plan and
-its floor stay put, so the controller's configuration does not change every
-cycle) and answers the planned minimum of the current slot in amps (the
-``plan_floor_a`` of the load's controller config); after the controller step
-:meth:`PlanBook.record` adds the energy the charger drew.
+The glue between the user's plan settings (``plan_energy_kwh`` or ``plan_soc``
+and ``departure`` in :class:`.settings.LoadSettings`), the hub's price entity,
+the house baseline and the pure planner (:mod:`.engine.plan`). Each cycle
+:meth:`PlanBook.floors` plans every charger with a target (again when a
+15-minute slot starts or an input changes: the target, departure, prices, the
+forecast or the charger's limits; within a slot the plan and its floor stay put,
+so the controller's configuration does not change every cycle) and answers the
+planned minimum of the current slot in amps (the ``plan_floor_a`` of the load's
+controller config); after the controller step :meth:`PlanBook.record` adds the
+energy each charger drew and :meth:`PlanBook.learn` teaches the baseline the
+house draw (grid current minus the managed loads, per phase).
 
-Readings chosen (docs/user-guide.md, "Plans"):
-
-- progress is the load's measured current integrated over time (legs x voltage),
-  counted from the moment the plan was set; it is not kept over a restart of
-  Home Assistant (the plan then counts from the restart);
-- the departure is the next occurrence of the departure time when the plan was
-  set; once it has passed the plan ends (status ``none``) until a target or a
-  departure time is set again;
-- the most a slot may take is the charger's maximum current on its legs (the
-  controller keeps every hard limit when it executes the plan); no solar forecast
-  is used (forecast surplus 0), so surplus is whatever the mode takes on top.
+Readings chosen (docs/plans.md, docs/user-guide.md "Plans"): progress and the
+target are in :mod:`.plan_progress`; the most a slot may take is the charger's
+maximum, lowered to the expected headroom over the house baseline
+(:mod:`.engine.plan_limits`: breaker and import limit); the forecast surplus
+is the forecast production less the expected house power.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntry
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
 from .adapters.base import LoadReading
-from .const import CONF_PRICE_ENTITY, SUBENTRY_CHARGER
+from .const import (
+    CONF_BATTERY_CAPACITY_KWH,
+    CONF_IMPORT_LIMIT_ENTITY,
+    CONF_MAIN_BREAKER_A,
+    CONF_PRICE_ENTITY,
+    CONF_SOC_ENTITY,
+    DEFAULT_MAIN_BREAKER_A,
+    SUBENTRY_CHARGER,
+)
+from .engine.baseline import Baseline
 from .engine.plan import SLOT_S, Plan, PlanRequest, make_plan, slots_between
+from .engine.plan_limits import headroom_intervals, surplus_intervals
+from .measurements import numeric_state
+from .plan_progress import (
+    DEFAULT_EFFICIENCY,
+    PlanKey,
+    PlanProgress,
+    next_occurrence,
+    parse_departure,
+    plausible_soc,
+)
 from .prices import from_attributes
 from .scenario_config import load_phases, site_phases, voltage
 from .settings import Settings
 
 PLAN_STATUSES = ("none", "done", "ok", "infeasible")
-MAX_GAP_S = 120.0
-"""A longer gap between two cycles counts only this long (no reading in between)."""
+DONE_WH = 1.0
+"""A target this close is met (the plan ends at once, not at the end of the slot)."""
+Intervals = list[tuple[float, float, float]]
+
+__all__ = ["PLAN_STATUSES", "PlanBook", "parse_departure", "plan_attributes", "soc_form"]
 
 
-def parse_departure(value: Any) -> time | None:
-    """A departure time from ``HH:MM[:SS]`` (None when it cannot be read)."""
-    if isinstance(value, time):
-        return value
-    if not isinstance(value, str):
+def soc_form(sub: ConfigSubentry) -> tuple[str, float] | None:
+    """(SoC entity, battery capacity kWh) of a charger set up for SoC targets."""
+    entity_id = sub.data.get(CONF_SOC_ENTITY)
+    capacity = sub.data.get(CONF_BATTERY_CAPACITY_KWH)
+    if not entity_id or isinstance(capacity, bool) or not isinstance(capacity, int | float):
         return None
+    if not math.isfinite(capacity) or capacity <= 0:
+        return None
+    return str(entity_id), float(capacity)
+
+
+def _float(value: Any, default: float) -> float:
     try:
-        return time.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def next_occurrence(now: datetime, at: time) -> datetime:
-    """The next moment (after ``now``, local time) the clock shows ``at``."""
-    local = dt_util.as_local(now)
-    moment = local.replace(hour=at.hour, minute=at.minute, second=at.second, microsecond=0)
-    return moment if moment > local else moment + timedelta(days=1)
-
-
-@dataclass(slots=True)
-class PlanProgress:
-    """One charger's active target and what it drew since the target was set."""
-
-    target_wh: float
-    departure_s: float
-    key: tuple[float, str, int]
-    delivered_wh: float = 0.0
-    last_s: float | None = None
+        number = float(value)
+    except (TypeError, ValueError):
+        return default
+    return number if math.isfinite(number) else default
 
 
 class PlanBook:
-    """The plans of one hub: progress per charger and the plan of the last cycle."""
+    """The plans of one hub: progress per charger, the baseline, the last cycle's plans."""
 
     def __init__(self) -> None:
         self.progress: dict[str, PlanProgress] = {}
         self.plans: dict[str, Plan] = {}
-        self._restarts: dict[str, int] = {}
+        self.generations: dict[str, int] = {}
+        self.baseline = Baseline()
         self._cache: dict[str, tuple[Any, Plan]] = {}
 
     def restart(self, load_id: str) -> None:
         """Count a plan afresh (the service set it again, even to the same values)."""
-        self._restarts[load_id] = self._restarts.get(load_id, 0) + 1
+        self.generations[load_id] = self.generations.get(load_id, 0) + 1
 
     def status(self, load_id: str) -> str:
         """none, done, ok or infeasible."""
@@ -101,79 +109,225 @@ class PlanBook:
         settings: Settings,
         now: datetime,
         *,
-        prices: list[tuple[float, float, float]] | None = None,
-        production_w: list[tuple[float, float, float]] | None = None,
+        prices: Intervals | None = None,
+        production_w: Intervals | None = None,
+        import_limit_w: float | None = None,
     ) -> dict[str, float]:
-        """Plan every charger with a target; the planned minimum now per load (A)."""
+        """Plan every charger with a target; the planned minimum now per load (A).
+
+        ``prices`` None: read the hub's price entity; ``production_w``: forecast
+        solar production intervals (W; None: no forecast); ``import_limit_w``: the
+        value of the import limit entity (when the limit is an entity)."""
         now_s = now.timestamp()
-        prices = _prices(hass, entry) if prices is None else prices
-        volts = voltage(entry.data)
-        phases = site_phases(entry.data)
+        if prices is None:
+            prices = _prices(hass, entry)
         floors: dict[str, float] = {}
         self.plans = {}
+        for gone in set(self.progress) - set(settings.loads):  # a charger was removed
+            del self.progress[gone]
         for load_id, load in settings.loads.items():
             sub = entry.subentries.get(load_id)
-            progress = self._progress(load_id, load.plan_energy_kwh, load.departure, now)
-            if sub is None or sub.subentry_type != SUBENTRY_CHARGER or progress is None:
+            progress = None
+            if sub is not None and sub.subentry_type == SUBENTRY_CHARGER:
+                progress = self._progress(
+                    hass, sub, load.plan_energy_kwh, load.plan_soc, load.departure, now
+                )
+            if progress is None:
                 self.progress.pop(load_id, None)
                 self._cache.pop(load_id, None)
                 continue
-            if now_s >= progress.departure_s:
-                continue  # the departure has passed: the plan has ended
-            legs = max(1, len(load_phases(sub, phases)))
-            max_w = max(0.0, load.max_current_a) * legs * volts
-            min_w = max(0.0, load.min_current_a) * legs * volts
-            # One plan per slot: re-planned when a slot starts or an input changes
-            # (target, departure, prices, limits), so the floor is steady within a slot.
-            key = (math.floor(now_s / SLOT_S), progress.key, tuple(prices), max_w, min_w)
-            cached = self._cache.get(load_id)
-            if cached is not None and cached[0] == key:
-                plan = cached[1]
-            else:
-                need = progress.target_wh - progress.delivered_wh
-                slots = slots_between(now_s, progress.departure_s, prices, [], max_w)
-                plan = make_plan(PlanRequest(need, progress.departure_s, slots, min_w))
-                self._cache[load_id] = (key, plan)
+            need = progress.remaining_wh()
+            if now_s >= progress.departure_s or need is None or sub is None:
+                continue  # the departure has passed (the plan has ended), or no SoC yet
+            plan, per_amp_w = self._plan(
+                entry, settings, sub, progress, need, now, prices, production_w, import_limit_w
+            )
             self.plans[load_id] = plan
             grid_w = plan.grid_w_at(now_s)
-            if grid_w > 0 and load.mode != "off":
-                floors[load_id] = round(grid_w / (legs * volts), 2)
+            if load.mode == "off":
+                continue
+            if not plan.feasible:  # as fast as the limits allow: the controller keeps them
+                floors[load_id] = max(0.0, load.max_current_a)
+            elif grid_w > 0:
+                floors[load_id] = round(grid_w / per_amp_w, 2)
         return floors
 
-    def _progress(
-        self, load_id: str, energy_kwh: float, departure: str, now: datetime
-    ) -> PlanProgress | None:
-        at = parse_departure(departure)
-        if not math.isfinite(energy_kwh) or energy_kwh <= 0 or at is None:
-            return None
-        key = (energy_kwh, departure, self._restarts.get(load_id, 0))
-        known = self.progress.get(load_id)
-        if known is not None and known.key == key:
-            return known
-        fresh = PlanProgress(
-            target_wh=energy_kwh * 1000,
-            departure_s=next_occurrence(now, at).timestamp(),
-            key=key,
-            last_s=now.timestamp(),
-        )
-        self.progress[load_id] = fresh
-        return fresh
-
-    def record(self, entry: ConfigEntry, readings: dict[str, LoadReading], now: datetime) -> None:
-        """Add the energy each planned charger drew since the last cycle."""
+    def _plan(
+        self,
+        entry: ConfigEntry,
+        settings: Settings,
+        sub: ConfigSubentry,
+        progress: PlanProgress,
+        need: float,
+        now: datetime,
+        prices: Intervals,
+        production_w: Intervals | None,
+        import_limit_w: float | None,
+    ) -> tuple[Plan, float]:
+        """The plan of one charger (cached within a slot) and its W per amp."""
+        load = settings.loads[sub.subentry_id]
         now_s = now.timestamp()
         volts = voltage(entry.data)
+        phases = site_phases(entry.data)
+        legs = load_phases(sub, phases)
+        per_amp_w = max(1, len(legs)) * volts
+        max_w = max(0.0, load.max_current_a) * per_amp_w
+        min_w = max(0.0, load.min_current_a) * per_amp_w
+        # One plan per slot: re-planned when a slot starts or an input changes (target,
+        # departure, prices, forecast, limits) or the target is met (at once: no overshoot),
+        # so the floor is steady within a slot.
+        key = (
+            math.floor(now_s / SLOT_S),
+            progress.key,
+            need <= DONE_WH,
+            tuple(prices),
+            tuple(production_w or ()),
+            max_w,
+            min_w,
+        )
+        cached = self._cache.get(sub.subentry_id)
+        if cached is not None and cached[0] == key:
+            return cached[1], per_amp_w
+        offset = _utc_offset_s(now)
+        if entry.data.get(CONF_IMPORT_LIMIT_ENTITY):
+            limit = import_limit_w
+        else:
+            limit = settings.hub.import_limit_w
+        headroom = headroom_intervals(
+            self.baseline,
+            now_s,
+            progress.departure_s,
+            breaker_a=_float(entry.data.get(CONF_MAIN_BREAKER_A), DEFAULT_MAIN_BREAKER_A),
+            volts=volts,
+            load_phases=legs,
+            site_phases=phases,
+            import_limit_w=limit,
+            utc_offset_s=offset,
+        )
+        surplus = surplus_intervals(
+            self.baseline,
+            production_w,
+            now_s,
+            progress.departure_s,
+            volts=volts,
+            site_phases=phases,
+            utc_offset_s=offset,
+        )
+        slots = slots_between(now_s, progress.departure_s, prices, surplus, max_w, headroom)
+        plan = make_plan(PlanRequest(need, progress.departure_s, slots, min_w, full_w=max_w))
+        self._cache[sub.subentry_id] = (key, plan)
+        return plan, per_amp_w
+
+    def _progress(
+        self,
+        hass: HomeAssistant,
+        sub: ConfigSubentry,
+        energy_kwh: float,
+        target_soc: float,
+        departure: str,
+        now: datetime,
+    ) -> PlanProgress | None:
+        """The charger's progress (afresh when its target changed), its SoC read."""
+        load_id = sub.subentry_id
+        at = parse_departure(departure)
+        form = soc_form(sub)
+        by_soc = form is not None and math.isfinite(target_soc) and 0 < target_soc <= 100
+        if at is None or not (by_soc or (math.isfinite(energy_kwh) and energy_kwh > 0)):
+            return None
+        generation = self.generations.get(load_id, 0)
+        key: PlanKey = (
+            ("soc", float(target_soc), departure, generation)
+            if by_soc
+            else ("energy", float(energy_kwh), departure, generation)
+        )
+        progress = self.progress.get(load_id)
+        if progress is None or progress.key != key:
+            progress = PlanProgress(
+                target_wh=0.0 if by_soc else energy_kwh * 1000,
+                departure_s=next_occurrence(now, at).timestamp(),
+                key=key,
+                last_s=now.timestamp(),
+                target_soc=float(target_soc) if by_soc else None,
+            )
+            self.progress[load_id] = progress
+        if form is not None and progress.target_soc is not None:
+            soc = plausible_soc(numeric_state(hass.states.get(form[0])))
+            progress.update_soc(soc, form[1], DEFAULT_EFFICIENCY)
+        return progress
+
+    def record(
+        self, entry: ConfigEntry, readings: Mapping[str, LoadReading], now: datetime
+    ) -> None:
+        """Add the energy each planned charger drew since the last cycle."""
+        volts = voltage(entry.data)
         for load_id, progress in self.progress.items():
-            last, progress.last_s = progress.last_s, now_s
-            reading = readings.get(load_id)
-            if last is None or reading is None or not reading.draw_a:
+            progress.record(readings.get(load_id), volts, now.timestamp())
+
+    def learn(
+        self,
+        entry: ConfigEntry,
+        grid_a: Mapping[str, float | None],
+        managed: Mapping[str, LoadReading],
+        now: datetime,
+    ) -> None:
+        """Teach the baseline the house draw: grid current less the managed loads'."""
+        phases = site_phases(entry.data)
+        house: dict[str, float] = {}
+        for phase in phases:
+            grid = grid_a.get(phase)
+            if grid is None or not math.isfinite(grid):
                 continue
-            amps = sum(a for a in reading.draw_a if a is not None and math.isfinite(a) and a > 0)
-            seconds = min(max(0.0, now_s - last), MAX_GAP_S)
-            progress.delivered_wh += amps * volts * seconds / 3600.0
+            house[phase] = grid
+        for load_id, reading in managed.items():
+            sub = entry.subentries.get(load_id)
+            if sub is None:
+                continue
+            legs = load_phases(sub, phases)
+            if reading.draw_a is None:
+                for leg in legs:  # an unknown draw: the house share on its legs is unknown
+                    house.pop(leg, None)
+                continue
+            for leg, amps in zip(legs, reading.draw_a, strict=False):
+                if leg not in house:
+                    continue
+                if amps is None or not math.isfinite(amps):
+                    house.pop(leg)
+                else:
+                    house[leg] -= max(0.0, amps)
+        self.baseline.add(now.timestamp(), house, _utc_offset_s(now))
+
+    def to_dict(self) -> dict[str, Any]:
+        """What is kept across a restart (see plan_store.py)."""
+        return {
+            "progress": {lid: p.to_dict() for lid, p in self.progress.items()},
+            "generations": dict(self.generations),
+            "baseline": self.baseline.to_dict(),
+        }
+
+    def restore(self, data: Mapping[str, Any]) -> None:
+        """Take back what :meth:`to_dict` kept (anything unusable in it is left out)."""
+        generations = data.get("generations")
+        if isinstance(generations, Mapping):
+            self.generations = {
+                str(k): v
+                for k, v in generations.items()
+                if isinstance(v, int) and not isinstance(v, bool) and v >= 0
+            }
+        progress = data.get("progress")
+        if isinstance(progress, Mapping):
+            for load_id, raw in progress.items():
+                restored = PlanProgress.from_dict(raw)
+                if restored is not None:
+                    self.progress[str(load_id)] = restored
+        self.baseline = Baseline.from_dict(data.get("baseline"))
 
 
-def _prices(hass: HomeAssistant, entry: ConfigEntry) -> list[tuple[float, float, float]]:
+def _utc_offset_s(now: datetime) -> float:
+    offset = dt_util.as_local(now).utcoffset()
+    return 0.0 if offset is None else offset.total_seconds()
+
+
+def _prices(hass: HomeAssistant, entry: ConfigEntry) -> Intervals:
     entity_id = entry.data.get(CONF_PRICE_ENTITY)
     state = hass.states.get(str(entity_id)) if entity_id else None
     if state is None:
@@ -199,8 +353,20 @@ def plan_attributes(plan: Plan | None, progress: PlanProgress | None) -> dict[st
             for s in plan.slots
         ],
         "cost": plan.cost,
-        "delivered_kwh": None if progress is None else round(progress.delivered_wh / 1000, 3),
-        "departure": None
-        if progress is None
-        else dt_util.utc_from_timestamp(progress.departure_s).isoformat(),
+        "reason": plan.shortfall_reason,
+        **progress_attributes(progress),
+    }
+
+
+def progress_attributes(progress: PlanProgress | None) -> dict[str, Any]:
+    """Delivered and still needed energy, departure, and the SoC target and reading."""
+    if progress is None:
+        return {"delivered_kwh": None, "departure": None}
+    needed = progress.remaining_wh()
+    return {
+        "delivered_kwh": round(progress.delivered_wh / 1000, 3),
+        "needed_kwh": None if needed is None else round(max(0.0, needed) / 1000, 3),
+        "departure": dt_util.utc_from_timestamp(progress.departure_s).isoformat(),
+        "target_soc": progress.target_soc,
+        "soc": progress.soc,
     }

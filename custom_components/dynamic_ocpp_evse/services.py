@@ -20,6 +20,7 @@ from homeassistant.helpers import device_registry as dr
 from .const import DISTRIBUTION_MODES, DOMAIN, PHASE_MODES, SUBENTRY_CHARGER
 from .coordinator import DynamicOcppEvseConfigEntry, HubCoordinator
 from .phase_entities import switches_phases
+from .planning import soc_form
 from .settings import (
     LOAD_SUBENTRY_TYPES,
     current_gap,
@@ -45,6 +46,7 @@ ATTR_PHASE_MODE = "phase_mode"
 SERVICE_SET_PLAN = "set_plan"
 ATTR_ENERGY_KWH = "energy_kwh"
 ATTR_DEPARTURE = "departure"
+ATTR_SOC = "soc"
 
 _DEVICE = {vol.Required(ATTR_DEVICE_ID): cv.string}
 
@@ -166,26 +168,38 @@ async def _set_phase_mode(hass: HomeAssistant, call: ServiceCall) -> None:
 
 
 async def _set_plan(hass: HomeAssistant, call: ServiceCall) -> None:
-    """A charger's plan target and departure; energy 0 clears the plan."""
+    """A charger's plan target (energy or state of charge) and departure; 0 clears it."""
     coordinator, load_id, kind, name = _load(hass, call)
     if kind != SUBENTRY_CHARGER:
         raise _error("not_a_charger", device=name)
-    energy = call.data[ATTR_ENERGY_KWH]
-    # NaN and infinity fall outside the range too
-    _check_range(coordinator, load_id, "plan_energy_kwh", energy, ATTR_ENERGY_KWH)
-    coordinator.settings.set_value(load_id, "plan_energy_kwh", round(float(energy), 3))
+    if (ATTR_ENERGY_KWH in call.data) == (ATTR_SOC in call.data):
+        raise _error("plan_target_required")
+    settings = coordinator.settings
+    if ATTR_SOC in call.data:
+        sub = coordinator.config_entry.subentries[load_id]
+        if soc_form(sub) is None:
+            raise _error("soc_not_configured", device=name)
+        soc = call.data[ATTR_SOC]
+        _check_range(coordinator, load_id, "plan_soc", soc, ATTR_SOC)
+        settings.set_value(load_id, "plan_soc", round(float(soc), 1))
+        settings.set_value(load_id, "plan_energy_kwh", 0.0)
+    else:
+        energy = call.data[ATTR_ENERGY_KWH]
+        # NaN and infinity fall outside the range too
+        _check_range(coordinator, load_id, "plan_energy_kwh", energy, ATTR_ENERGY_KWH)
+        settings.set_value(load_id, "plan_energy_kwh", round(float(energy), 3))
+        settings.set_value(load_id, "plan_soc", 0.0)
     if ATTR_DEPARTURE in call.data:
         departure: time = call.data[ATTR_DEPARTURE]
-        coordinator.settings.set_value(
-            load_id, "departure", departure.replace(microsecond=0).isoformat()
-        )
+        settings.set_value(load_id, "departure", departure.replace(microsecond=0).isoformat())
     coordinator.plans.restart(load_id)  # set again: counts afresh from now
     coordinator.async_settings_changed()
 
 
 _PLAN_FIELDS: dict[Any, Any] = {
     **_DEVICE,
-    vol.Required(ATTR_ENERGY_KWH): vol.Coerce(float),
+    vol.Optional(ATTR_ENERGY_KWH): vol.Coerce(float),
+    vol.Optional(ATTR_SOC): vol.Coerce(float),
     vol.Optional(ATTR_DEPARTURE): cv.time,
 }
 _SERVICES: dict[str, tuple[Any, vol.Schema]] = {

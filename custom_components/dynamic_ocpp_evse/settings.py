@@ -99,6 +99,8 @@ class LoadSettings:
     """Plan target (chargers): this much energy by the departure; 0: no plan."""
     departure: str = DEFAULT_DEPARTURE
     """Plan departure time of day, ``HH:MM:SS`` (the next occurrence when set)."""
+    plan_soc: float = 0.0
+    """Plan target as a state of charge (%; chargers with a SoC sensor); 0: none."""
 
 
 def _float(value: Any, default: float) -> float:
@@ -318,6 +320,8 @@ def value_range(entry: ConfigEntry, scope: str, key: str) -> tuple[float, float]
         return SOC_RANGE
     if key == "plan_energy_kwh":
         return 0.0, PLAN_ENERGY_MAX_KWH
+    if key == "plan_soc":
+        return SOC_RANGE
     if key == "import_limit_w":
         return import_limit_range(entry.data)
     raise KeyError(key)

@@ -18,11 +18,13 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
 from .const import (
+    CONF_BATTERY_CAPACITY_KWH,
     CONF_GRID_SENSOR_A,
     CONF_GRID_SENSOR_B,
     CONF_GRID_SENSOR_C,
     CONF_MEMBERS,
     CONF_PARENT,
+    CONF_SOC_ENTITY,
     SUBENTRY_CIRCUIT,
 )
 
@@ -40,6 +42,7 @@ ERR_NAME_EXISTS = "name_exists"
 ERR_CIRCUIT_CYCLE = "circuit_cycle"
 ERR_CIRCUIT_TWO_PARENTS = "circuit_two_parents"
 ERR_NOT_WHOLE = "not_whole_number"
+ERR_CAPACITY_REQUIRED = "battery_capacity_required"
 
 # fields stored as int although the number selector returns floats: 3.0 is taken
 # as 3, 3.5 is refused with ERR_NOT_WHOLE (never silently cut to 3)
@@ -104,6 +107,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "phase_min_interval_s": (60, 86_400),
     "phase_up_delay_s": (0, 3600),
     "phase_down_delay_s": (0, 3600),
+    "battery_capacity_kwh": (1, 300),
 }
 
 _UNKNOWN = (STATE_UNKNOWN, STATE_UNAVAILABLE)
@@ -164,6 +168,13 @@ def check_entities(
             continue
         if error := entity_error(hass, entity_id, units, numeric=numeric):
             errors[key] = error
+
+
+def check_soc_form(hass: HomeAssistant, data: Mapping[str, Any], errors: dict[str, str]) -> None:
+    """Plans by state of charge: a SoC sensor in % needs the battery capacity."""
+    check_entities(hass, data, {CONF_SOC_ENTITY: (PERCENT_UNITS, True)}, errors)
+    if data.get(CONF_SOC_ENTITY) and data.get(CONF_BATTERY_CAPACITY_KWH) is None:
+        errors.setdefault(CONF_BATTERY_CAPACITY_KWH, ERR_CAPACITY_REQUIRED)
 
 
 def as_number(value: Any) -> float | None:

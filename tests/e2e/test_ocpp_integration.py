@@ -15,23 +15,12 @@ from homeassistant.config_entries import ConfigSubentryDataWithId
 from homeassistant.core import HomeAssistant
 
 from custom_components.dynamic_ocpp_evse.const import (
-    BACKEND_OCPP_INTEGRATION,
-    CONF_BACKEND,
-    CONF_CHARGE_POINT_ID,
-    CONF_CONNECTOR_ID,
-    CONF_MAX_CURRENT_A,
-    CONF_MIN_CURRENT_A,
     CONF_MIN_SEND_INTERVAL_S,
-    CONF_MODE,
-    CONF_NAME,
     CONF_OCPP_SERVER_ENABLED,
-    CONF_PHASES,
-    CONF_PRIORITY,
-    SUBENTRY_CHARGER,
 )
 from custom_components.dynamic_ocpp_evse.engine import timing
 from custom_components.dynamic_ocpp_evse.engine.timing import SITE_DEFAULTS
-from tests.ha.hub_fixtures import set_grid
+from tests.ha.hub_fixtures import charger, set_grid
 from tools.cp_simulator import Misbehaviour, Simulator
 
 from .conftest import BREAKER_A, dynamic_limits, floors, until
@@ -42,24 +31,7 @@ FLOOR_ID = 8013
 
 def ocpp_charger(cpid: str) -> ConfigSubentryDataWithId:
     """A 3-phase 6-16 A connector through the ocpp integration (profiles every second)."""
-    return ConfigSubentryDataWithId(
-        data={
-            CONF_NAME: cpid,
-            CONF_BACKEND: BACKEND_OCPP_INTEGRATION,
-            CONF_CHARGE_POINT_ID: cpid,
-            CONF_CONNECTOR_ID: 1,
-            CONF_PHASES: ["A", "B", "C"],
-            CONF_MIN_CURRENT_A: 6.0,
-            CONF_MAX_CURRENT_A: 16.0,
-            CONF_MODE: "standard",
-            CONF_PRIORITY: 1,
-            CONF_MIN_SEND_INTERVAL_S: 1,
-        },
-        subentry_id=f"sub_{cpid.lower()}",
-        subentry_type=SUBENTRY_CHARGER,
-        title=cpid,
-        unique_id=f"{cpid}-1",
-    )
+    return charger(f"sub_{cpid.lower()}", cpid, cpid, **{CONF_MIN_SEND_INTERVAL_S: 1})
 
 
 @pytest.fixture

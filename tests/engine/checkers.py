@@ -3,15 +3,20 @@
 ``assert_hard_limits`` re-derives each site limit from the raw scenario mapping
 (independently of the engine's own bookkeeping) and checks a result against it;
 the reason, fairness and order checkers do the same for the distribution rules.
-Used by the property tests and the scenario suite.
+``assert_available_is_what_woken_gets`` checks an inactive load's ``available_a``
+against waking it. Used by the property tests and the scenario suite.
 """
 
 from __future__ import annotations
 
+import copy
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+import pytest
+from hypothesis import strategies as st
 
 TOL_A = 1e-6
 TOL_W = 1e-6
@@ -350,3 +355,20 @@ def assert_mode_rules(scenario: Mapping[str, Any], result: Mapping[str, Any]) ->
         elif lv.mode == "solar" and below_target:
             assert got["current_a"] == 0, f"{lv.id}: solar runs while the battery is below target"
             assert got["reason"] == "battery_below_target", f"{lv.id}: {got['reason']!r}"
+
+
+def assert_available_is_what_woken_gets(
+    allocate: Callable[[dict[str, Any]], Mapping[str, Any]], scenario: dict[str, Any], data: Any
+) -> None:
+    """An inactive load's ``available_a`` is exactly the current it gets once it becomes
+    active (up to two inactive loads, drawn from hypothesis ``data``, each woken alone)."""
+    result = allocate(scenario)
+    inactive = [i for i, load in enumerate(scenario["loads"]) if not load["active"]]
+    if not inactive:
+        return
+    for index in data.draw(st.lists(st.sampled_from(inactive), max_size=2, unique=True)):
+        load_id = scenario["loads"][index]["id"]
+        woken = copy.deepcopy(scenario)
+        woken["loads"][index]["active"] = True
+        got = allocate(woken)["loads"][load_id]["current_a"]
+        assert result["loads"][load_id]["available_a"] == pytest.approx(got, abs=1e-9), load_id

@@ -63,6 +63,18 @@ def test_an_infeasible_target_is_flagged_and_charges_as_fast_as_allowed() -> Non
     assert [s.grid_w for s in plan.slots] == [7000.0] * 4
 
 
+def test_an_infeasible_target_says_whether_time_or_the_limits_are_short() -> None:
+    # 50 kWh in an hour: not even the charger's full 11 kW would do it
+    slots = _slots([0.1] * 4, [0] * 4, max_w=7000)
+    plan = make_plan(PlanRequest(50000, 4 * Q, slots, 1380, full_w=11000))
+    assert plan.shortfall_reason == "not_enough_time"
+    # 10 kWh in an hour: 11 kW would do it, the expected headroom of 7 kW does not
+    plan = make_plan(PlanRequest(10000, 4 * Q, slots, 1380, full_w=11000))
+    assert plan.status == "infeasible" and plan.shortfall_reason == "limits"
+    # a feasible plan has no shortfall
+    assert make_plan(PlanRequest(5000, 4 * Q, slots, 1380, full_w=11000)).shortfall_reason is None
+
+
 def test_nothing_needed_is_done() -> None:
     plan = make_plan(PlanRequest(0, 4 * Q, _slots([0.1] * 4, [0] * 4), 1380))
     assert plan.status == "done" and all(s.grid_w == 0 for s in plan.slots)
@@ -133,6 +145,23 @@ def test_never_above_a_hard_limit_and_feasible_targets_are_met(request: PlanRequ
         assert plan.planned_wh >= request.need_wh - 1.0
     if plan.status == "infeasible":
         assert request.need_wh > _capacity_wh(request) - 1.0 - 1e-6 or request.min_w > 0
+        assert plan.shortfall_reason in ("not_enough_time", "limits")
+    else:
+        assert plan.shortfall_reason is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(requests(), st.floats(0, 22000))
+def test_not_enough_time_only_when_full_power_could_not_do_it(
+    request: PlanRequest, full_w: float
+) -> None:
+    request = PlanRequest(request.need_wh, request.departure_s, request.slots, 0.0, full_w)
+    plan = make_plan(request)
+    hours = sum(_hours(s, request.departure_s) for s in request.slots)
+    if plan.shortfall_reason == "not_enough_time":
+        assert full_w * hours < request.need_wh
+    if plan.shortfall_reason == "limits":
+        assert full_w * hours >= request.need_wh - 1e-3
 
 
 @settings(max_examples=300, deadline=None)

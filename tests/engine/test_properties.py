@@ -17,7 +17,12 @@ from hypothesis import strategies as st
 from custom_components.dynamic_ocpp_evse.engine import allocate
 from custom_components.dynamic_ocpp_evse.engine.constraints import forget_skeletons
 
-from .checkers import TOL_W, assert_hard_limits, assert_mode_rules
+from .checkers import (
+    TOL_W,
+    assert_available_is_what_woken_gets,
+    assert_hard_limits,
+    assert_mode_rules,
+)
 from .checkers_rules import (
     _total_w,
     assert_served_in_order,
@@ -93,16 +98,7 @@ def test_more_headroom_never_lowers_standard_total(scenario: dict[str, Any], dat
 @given(scenarios(), st.data())
 def test_inactive_load_available_is_what_it_gets(scenario: dict[str, Any], data: Any) -> None:
     """An inactive load's available_a is exactly what it gets once it becomes active."""
-    result = allocate(scenario)
-    inactive = [i for i, load in enumerate(scenario["loads"]) if not load["active"]]
-    if not inactive:
-        return
-    for index in data.draw(st.lists(st.sampled_from(inactive), max_size=2, unique=True)):
-        load_id = scenario["loads"][index]["id"]
-        woken = copy.deepcopy(scenario)
-        woken["loads"][index]["active"] = True
-        got = allocate(woken)["loads"][load_id]["current_a"]
-        assert result["loads"][load_id]["available_a"] == pytest.approx(got, abs=1e-9), load_id
+    assert_available_is_what_woken_gets(allocate, scenario, data)
 
 
 @FAST

@@ -106,3 +106,44 @@ def test_cli_rejects_an_invalid_day_with_exit_2_and_one_line(
     assert len(lines) == 1
     assert all(word in lines[0] for word in words)
     assert not (tmp_path / "never.json").exists()
+
+
+def test_plan_option_charges_the_car_by_its_plan_and_plots_the_plan(tmp_path: Path) -> None:
+    """`--plan car` on the winter plan day: the car's 30 kWh are in by 07:00, the
+    plan is drawn (PNG written), and a plan that charges in the cheap night costs
+    less than charging at once (the metrics' grid import is the same energy)."""
+    day = ROOT / "benchmarks" / "days" / "winter_night_plan.yaml"
+    out_png = tmp_path / "plan.png"
+    result = cli(str(day), "--plan", "car", "--plot", str(out_png), "--step", "30")
+    assert result.returncode == 0, result.stderr
+    car = json.loads(result.stdout)["loads"]["car"]
+    assert car["need_met"] is True
+    assert car["energy_kwh"] >= car["need_kwh"] - 0.05
+    assert out_png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_planned_minimum_follows_the_cheap_night() -> None:
+    """The plan the simulator records (and plots) puts the car's minimum in the
+    cheapest hours (00-05 h), not in the 17-21 h peak."""
+    from custom_components.dynamic_ocpp_evse.engine.simulate import load_day, run_day
+    from custom_components.dynamic_ocpp_evse.engine.simulate.planning import (
+        PlanningController,
+        with_mode,
+    )
+
+    day = load_day(ROOT / "benchmarks" / "days" / "winter_night_plan.yaml")
+    day = with_mode(day.window(None, None, 30.0), "solar", only="car")
+    planner = PlanningController(day, "car", forecast=True)
+    run_day(day, lambda _config: planner)
+    peak = [a for t, a in planner.planned_a if 17 * 3600 <= t % 86400 < 21 * 3600]
+    night = [a for t, a in planner.planned_a if 0 <= t % 86400 < 5 * 3600]
+    assert peak and night
+    assert max(peak) == 0.0
+    assert sum(night) > 0.0
+
+
+def test_plan_option_refuses_a_load_no_car_visits() -> None:
+    result = cli(str(SUNNY), "--plan", "nobody")
+    assert result.returncode == 2
+    assert "--plan" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -10,11 +10,9 @@ and the public ``available_a`` with what the load gets once woken.
 
 from __future__ import annotations
 
-import copy
 import random
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,6 +24,7 @@ from custom_components.dynamic_ocpp_evse.engine.locality import Locality
 from custom_components.dynamic_ocpp_evse.engine.models import Distribution
 from custom_components.dynamic_ocpp_evse.engine.what_if import what_if_active, what_if_resolve
 
+from .checkers import assert_available_is_what_woken_gets
 from .strategies import scenarios
 
 SETTINGS = settings(
@@ -94,16 +93,7 @@ def test_local_answers_equal_the_re_solve(scenario: dict[str, Any]) -> None:
 @given(sites_with_idle_loads(), st.data())
 def test_available_is_what_the_woken_load_gets(scenario: dict[str, Any], data: Any) -> None:
     """Through the public API: available_a of an inactive load is its current once active."""
-    result = allocate(scenario)
-    inactive = [i for i, load in enumerate(scenario["loads"]) if not load["active"]]
-    if not inactive:
-        return
-    for index in data.draw(st.lists(st.sampled_from(inactive), max_size=2, unique=True)):
-        load_id = scenario["loads"][index]["id"]
-        woken = copy.deepcopy(scenario)
-        woken["loads"][index]["active"] = True
-        got = allocate(woken)["loads"][load_id]["current_a"]
-        assert result["loads"][load_id]["available_a"] == pytest.approx(got, abs=1e-9), load_id
+    assert_available_is_what_woken_gets(allocate, scenario, data)
 
 
 def test_a_car_park_answers_locally() -> None:
@@ -161,6 +151,9 @@ def test_a_sequential_unit_joins_connectors_on_different_phases() -> None:
             {"id": "left", "min_a": 6, "max_a": 16, "phases": ["A"], "charger": "u"},
             {"id": "right", "min_a": 6, "max_a": 16, "phases": ["B"], "charger": "u",
              "active": False},
+            # outside the unit's part, so that the part is not the whole site
+            # (a whole-site part is the re-solve itself)
+            {"id": "other", "min_a": 6, "max_a": 16, "phases": ["C"]},
         ],
     }  # fmt: skip
     for distribution in (Distribution.SHARED, Distribution.PRIORITY):
@@ -171,3 +164,31 @@ def test_a_sequential_unit_joins_connectors_on_different_phases() -> None:
         local = Locality(problem, baseline, distribution)
         assert local.part(1) == [0, 1]
         assert local.answer(1) == what_if_resolve(problem, distribution)[1] == 0.0
+
+
+def test_a_whole_site_part_is_the_re_solve_and_is_remembered() -> None:
+    """A tight breaker joins every load into one part: solving the part would be
+    re-solving the site, so the re-solve answers, and the same site asked again
+    gets that answer back without solving."""
+    scenario = {
+        "site": {
+            "voltage": 230,
+            "main_breaker_a": 25,
+            "grid_current_a": {"A": 5, "B": 5, "C": 5},
+            "distribution": "shared",
+        },
+        "loads": [
+            {"id": "a", "min_a": 6, "max_a": 16},
+            {"id": "b", "min_a": 6, "max_a": 16},
+            {"id": "idle", "min_a": 6, "max_a": 16, "active": False},
+        ],
+    }
+    problem, distribution = _problem(scenario)
+    baseline = solve(problem, distribution).solver
+    assert baseline is not None
+    oracle = what_if_resolve(problem, distribution)
+    assert oracle[2] == 6.6  # 20 A over three: 6.6 A (the 0.2 A left go to a and b)
+    assert what_if_active(problem, distribution, baseline) == oracle
+    again = Locality(problem, baseline, distribution)
+    assert again.part(2) == [0, 1, 2]
+    assert again.answer(2) == oracle[2]

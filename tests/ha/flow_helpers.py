@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import voluptuous as vol
-from homeassistant.data_entry_flow import section
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType, section
 
 from custom_components.dynamic_ocpp_evse.const import DOMAIN
 
@@ -65,3 +66,20 @@ def assert_form_texts(result: dict[str, Any], *path: str) -> None:
         if isinstance(value, section):
             part = texts["sections"][str(key)]
             assert part["name"] and part["description"], key
+
+
+def subentry_errors(kind: str) -> dict[str, str]:
+    """The error texts of one subentry flow (strings.json)."""
+    errors: dict[str, str] = STRINGS["config_subentries"][kind]["error"]
+    return errors
+
+
+async def assert_rejected(
+    hass: HomeAssistant, result: dict[str, Any], answers: dict[str, Any], kind: str, **error: str
+) -> None:
+    """Submitting ``answers`` shows the ``kind`` subentry form again with exactly
+    ``error`` (field: code), and the code has a text."""
+    result = await hass.config_entries.subentries.async_configure(result["flow_id"], answers)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == error
+    assert set(error.values()) <= set(subentry_errors(kind))

@@ -8,6 +8,7 @@ services record every call and switch the state like a real plug would.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -110,9 +111,10 @@ def circuit(
 
 
 def charger(
-    sub_id: str = CHARGER, title: str = "Wallbox", cpid: str = "cp1"
+    sub_id: str = CHARGER, title: str = "Wallbox", cpid: str = "cp1", **data: Any
 ) -> ConfigSubentryDataWithId:
-    """An OCPP-integration charger connector subentry (6-16 A, 3 phases)."""
+    """An OCPP-integration charger connector subentry (6-16 A, 3 phases; ``data``:
+    further keys of its configuration)."""
     return ConfigSubentryDataWithId(
         data={
             CONF_NAME: title,
@@ -124,6 +126,7 @@ def charger(
             CONF_MAX_CURRENT_A: 16.0,
             CONF_MODE: "standard",
             CONF_PRIORITY: 1,
+            **data,
         },
         subentry_id=sub_id,
         subentry_type=SUBENTRY_CHARGER,
@@ -267,6 +270,31 @@ async def setup_hub(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     """Set the entry up and let the first cycle's commands run."""
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
+
+
+@dataclass
+class RunningHub:
+    """The standard hub set up on a site model (see :func:`start_hub`)."""
+
+    entry: MockConfigEntry
+    site: SiteModel
+    calls: list[ServiceCall]  # the stand-in plug services' calls
+
+
+async def start_hub(
+    hass: HomeAssistant, site: SiteModel | None = None, *, fail: bool = False, **entry: Any
+) -> RunningHub:
+    """Set the standard hub (``make_entry(hass, **entry)``) up on ``site`` (default: a
+    2 A house, no sun): stand-in plug services (failing with ``fail``), both plugs off,
+    the meter published."""
+    site = site or SiteModel(hass)
+    calls = await register_switch(hass, site, fail=fail)
+    hass.states.async_set(PLUG1_SWITCH, "off")
+    hass.states.async_set(PLUG2_SWITCH, "off")
+    site.publish()
+    config_entry = make_entry(hass, **entry)
+    await setup_hub(hass, config_entry)
+    return RunningHub(config_entry, site, calls)
 
 
 def battery_data() -> dict[str, Any]:

@@ -16,13 +16,9 @@ from homeassistant.util import dt as dt_util
 
 from custom_components.dynamic_ocpp_evse.adapters.pacing import SendPacer
 from tests.ha.hub_fixtures import (
-    PLUG1_SWITCH,
     PLUG2_SWITCH,
-    SiteModel,
-    make_entry,
-    register_switch,
     settle,
-    setup_hub,
+    start_hub,
 )
 from tests.ha.test_ocpp_adapter_standin import START
 
@@ -55,13 +51,8 @@ async def _tick(hass: HomeAssistant, freezer: Any, mono: Monotonic, wall_jump_s:
 async def test_wall_clock_jumps_neither_end_nor_stretch_a_pause(
     hass: HomeAssistant, freezer: Any
 ) -> None:
-    site = SiteModel(hass)
-    await register_switch(hass, site)
-    hass.states.async_set(PLUG1_SWITCH, "off")
-    hass.states.async_set(PLUG2_SWITCH, "off")
-    site.publish()
-    entry = make_entry(hass)
-    await setup_hub(hass, entry)
+    hub = await start_hub(hass)
+    entry, site = hub.entry, hub.site
     mono = Monotonic()
     entry.runtime_data.coordinator._clock = mono
     site.house_a["B"] = 26.0  # an overload stops the pump: a 180 s pause

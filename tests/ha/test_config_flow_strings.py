@@ -32,6 +32,14 @@ FLOW_FILES = {
     "flows/load.py": ("config_subentries", "load"),
     "flows/thermal.py": ("config_subentries", "thermal"),
 }
+# the flows' shared bases, whose checks name errors too
+LOAD_FORM = ("flows/load_form.py", "flows/subentry_form.py")
+SHARED_SOURCES = {
+    "flows/plug.py": LOAD_FORM,
+    "flows/load.py": LOAD_FORM,
+    "flows/thermal.py": LOAD_FORM,
+    "flows/circuit.py": ("flows/subentry_form.py",),
+}
 
 
 def load(name: str) -> dict[str, Any]:
@@ -79,6 +87,8 @@ def test_german_has_every_text() -> None:
 @pytest.mark.parametrize(("filename", "path"), FLOW_FILES.items())
 def test_every_error_and_abort_reason_has_a_text(filename: str, path: tuple[str, ...]) -> None:
     source = (PACKAGE / filename).read_text()
+    for shared in SHARED_SOURCES.get(filename, ()):
+        source += (PACKAGE / shared).read_text()
     texts = section(load("strings.json"), path)
     errors = set(re.findall(r'errors(?:\[[^\]]+\]\s*=|\.setdefault\([^,]+,)\s*"([a-z_]+)"', source))
     aborts = set(re.findall(r'async_abort\(reason="([a-z_]+)"\)', source))

@@ -11,25 +11,14 @@ from homeassistant.core import HomeAssistant
 
 from tests.ha.hub_fixtures import (
     HEATER,
-    PLUG1_SWITCH,
-    PLUG2_SWITCH,
-    SiteModel,
-    make_entry,
-    register_switch,
-    setup_hub,
+    start_hub,
 )
 
 
 async def test_values_that_cannot_be_shown_are_unknown_not_tracebacks(
     hass: HomeAssistant, caplog: pytest.LogCaptureFixture
 ) -> None:
-    site = SiteModel(hass)
-    await register_switch(hass, site)
-    hass.states.async_set(PLUG1_SWITCH, "off")
-    hass.states.async_set(PLUG2_SWITCH, "off")
-    site.publish()
-    entry = make_entry(hass)
-    await setup_hub(hass, entry)
+    entry = (await start_hub(hass)).entry
     coordinator = entry.runtime_data.coordinator
     assert hass.states.get("sensor.home_available_power").state not in ("unknown", "unavailable")
 

@@ -18,6 +18,7 @@ from homeassistant.util.yaml import load_yaml_dict
 
 from custom_components.dynamic_ocpp_evse.const import DOMAIN
 from tests.ha import hassfest_rules as rules
+from tests.ha import hassfest_strings as texts
 from tests.ha.hassfest_keys import Collector
 
 PACKAGE = Path(__file__).resolve().parents[2] / "custom_components" / DOMAIN
@@ -31,22 +32,22 @@ CHECKED = ("entity", "exceptions", "issues", "selector")
 
 
 def _resolved() -> dict[str, Any]:
-    resolved, _problems = rules.resolve_references(STRINGS, DOMAIN, COMMON)
+    resolved, _problems = texts.resolve_references(STRINGS, DOMAIN, COMMON)
     return resolved
 
 
 def test_strings_json_keys_values_and_structure() -> None:
-    problems = rules.key_problems(STRINGS) + rules.value_problems(STRINGS)
-    problems += rules.structure_problems(STRINGS) + rules.reserved_state_problems(STRINGS)
-    problems += rules.resolve_references(STRINGS, DOMAIN, COMMON)[1]
+    problems = texts.key_problems(STRINGS) + texts.value_problems(STRINGS)
+    problems += texts.structure_problems(STRINGS) + texts.reserved_state_problems(STRINGS)
+    problems += texts.resolve_references(STRINGS, DOMAIN, COMMON)[1]
     assert problems == []
 
 
 @pytest.mark.parametrize("path", TRANSLATIONS, ids=[p.name for p in TRANSLATIONS])
 def test_translation_file_complete_resolved_and_valid(path: Path) -> None:
     data = rules.load_json(path)
-    assert rules.translation_file_problems(path.name, data, _resolved()) == []
-    assert rules.structure_problems(data) == []
+    assert texts.translation_file_problems(path.name, data, _resolved()) == []
+    assert texts.structure_problems(data) == []
 
 
 def test_english_is_strings_json_with_references_resolved() -> None:
@@ -131,8 +132,8 @@ BAD_STRINGS: list[tuple[dict[str, Any], str]] = [
 
 @pytest.mark.parametrize(("strings", "expected"), BAD_STRINGS)
 def test_rules_catch_bad_strings(strings: dict[str, Any], expected: str) -> None:
-    problems = rules.key_problems(strings) + rules.value_problems(strings)
-    problems += rules.structure_problems(strings) + rules.reserved_state_problems(strings)
+    problems = texts.key_problems(strings) + texts.value_problems(strings)
+    problems += texts.structure_problems(strings) + texts.reserved_state_problems(strings)
     assert any(expected in p for p in problems), problems
 
 
@@ -153,13 +154,13 @@ def test_rules_catch_bad_manifest_services_icons_and_references() -> None:
     problems = rules.icons_problems(icons, {"entity": {"sensor": {"s": {"state": {"on": "On"}}}}})
     assert any("same as the default" in p for p in problems)
     assert any("no such state" in p for p in problems) and any("not an mdi" in p for p in problems)
-    _resolved_strings, problems = rules.resolve_references(
+    _resolved_strings, problems = texts.resolve_references(
         {"a": {"b": "[%key:component::d::a::c%]"}}, "d", COMMON
     )
     assert any("does not exist" in p for p in problems)
     data = {"a": {"b": "[%key:common::action::close%]"}}
-    assert rules.translation_file_problems(
-        "en.json", data, rules.resolve_references(data, "d", COMMON)[0]
+    assert texts.translation_file_problems(
+        "en.json", data, texts.resolve_references(data, "d", COMMON)[0]
     )
 
 
@@ -243,6 +244,6 @@ def test_hacs_json_is_valid_and_its_minimum_is_what_we_test() -> None:
 
 def test_naming_a_protocol_is_not_a_url() -> None:
     strings = {"exceptions": {"x": {"message": "The server speaks wss:// (TLS)."}}}
-    assert rules.value_problems(strings) == []
+    assert texts.value_problems(strings) == []
     strings = {"exceptions": {"x": {"message": "Connect to ws://homeassistant:9000/cp1"}}}
-    assert any("URL" in p for p in rules.value_problems(strings))
+    assert any("URL" in p for p in texts.value_problems(strings))

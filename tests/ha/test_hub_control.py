@@ -18,6 +18,7 @@ from tests.ha.hub_fixtures import (
     set_grid,
     settle,
     setup_hub,
+    start_hub,
     switch_calls,
 )
 
@@ -25,13 +26,8 @@ from tests.ha.hub_fixtures import (
 async def _start(
     hass: HomeAssistant, house_a: float = 2.0, solar_w: float = 0.0, **kw: Any
 ) -> tuple[SiteModel, list[Any]]:
-    site = SiteModel(hass, house_a=house_a, solar_w=solar_w)
-    calls = await register_switch(hass, site, **kw)
-    hass.states.async_set(PLUG1_SWITCH, "off")
-    hass.states.async_set(PLUG2_SWITCH, "off")
-    site.publish()
-    await setup_hub(hass, make_entry(hass))
-    return site, calls
+    hub = await start_hub(hass, SiteModel(hass, house_a=house_a, solar_w=solar_w), **kw)
+    return hub.site, hub.calls
 
 
 async def _select(hass: HomeAssistant, entity_id: str, option: str) -> None:

@@ -29,10 +29,8 @@ from tests.ha.hub_fixtures import (
     SiteModel,
     advance,
     charger,
-    make_entry,
-    register_switch,
     settle,
-    setup_hub,
+    start_hub,
 )
 from tests.ha.test_ocpp_adapter_standin import CHARGE_RATE_SCHEMA, OcppStandIn, stand_in
 
@@ -102,14 +100,9 @@ async def _hub(hass: HomeAssistant) -> tuple[OcppStandIn, dict[str, str], SiteMo
     fake.set_state(ids["status.connector"], "Charging")
     fake.set_state(ids["current.import"], 0.0, L1=0.0, L2=0.0, L3=0.0)
     fake.set_state(ids["current.offered"], 6.0)
-    site = SiteModel(hass, solar_w=0.0)
-    calls = await register_switch(hass, site)
-    hass.states.async_set(PLUG1_SWITCH, "off")
-    hass.states.async_set(PLUG2_SWITCH, "off")
-    site.publish()
-    await setup_hub(hass, make_entry(hass, extra=[charger()]))
+    hub = await start_hub(hass, SiteModel(hass, solar_w=0.0), extra=[charger()])
     await hass.async_block_till_done(wait_background_tasks=True)
-    return fake, ids, site, calls
+    return fake, ids, hub.site, hub.calls
 
 
 @pytest.mark.parametrize("name", list(FAULTS))
@@ -159,12 +152,8 @@ async def test_a_watt_only_charger_gets_watts_and_the_others_stay_in_control(
     ids = fake.add_charger("cp1")[1]
     fake.set_state(ids["status.connector"], "Charging")
     fake.set_state(ids["current.import"], 0.0, L1=0.0, L2=0.0, L3=0.0)
-    site = SiteModel(hass)
-    calls = await register_switch(hass, site)
-    hass.states.async_set(PLUG1_SWITCH, "off")
-    hass.states.async_set(PLUG2_SWITCH, "off")
-    site.publish()
-    await setup_hub(hass, make_entry(hass, extra=[charger()]))
+    hub = await start_hub(hass, extra=[charger()])
+    calls = hub.calls
     await hass.async_block_till_done(wait_background_tasks=True)
 
     units = {p["chargingSchedule"]["chargingRateUnit"] for _, p in fake.profiles()}

@@ -21,18 +21,14 @@ from custom_components.dynamic_ocpp_evse.const import CONF_IMPORT_LIMIT_ENTITY, 
 from custom_components.dynamic_ocpp_evse.diagnostics import async_get_config_entry_diagnostics
 from tests.ha.hub_fixtures import (
     GRID,
-    PLUG1_SWITCH,
     PLUG2_SWITCH,
     SOLAR,
-    SiteModel,
     advance,
     battery_data,
     charger,
-    make_entry,
-    register_switch,
     set_grid,
     settle,
-    setup_hub,
+    start_hub,
 )
 from tests.ha.test_ocpp_adapter_standin import stand_in
 
@@ -47,15 +43,9 @@ async def _hub(hass: HomeAssistant, data: dict[str, Any] | None = None) -> tuple
     fake.set_state(ids["status.connector"], "Charging")
     fake.set_state(ids["current.import"], 0.0, L1=0.0, L2=0.0, L3=0.0)
     fake.set_state(ids["current.offered"], 6.0)
-    site = SiteModel(hass)
-    calls = await register_switch(hass, site)
-    hass.states.async_set(PLUG1_SWITCH, "off")
-    hass.states.async_set(PLUG2_SWITCH, "off")
-    site.publish()
-    entry = make_entry(hass, data=data, extra=[charger()])
-    await setup_hub(hass, entry)
+    hub = await start_hub(hass, data=data, extra=[charger()])
     await hass.async_block_till_done(wait_background_tasks=True)
-    return entry, (fake, ids, site, calls)
+    return hub.entry, (fake, ids, hub.site, hub.calls)
 
 
 def _errors(caplog: pytest.LogCaptureFixture) -> list[str]:

@@ -10,25 +10,14 @@ from homeassistant.helpers import issue_registry as ir
 
 from custom_components.dynamic_ocpp_evse.const import DOMAIN
 from tests.ha.hub_fixtures import (
-    PLUG1_SWITCH,
-    PLUG2_SWITCH,
-    SiteModel,
     advance,
-    make_entry,
-    register_switch,
-    setup_hub,
+    start_hub,
 )
 
 
 async def _hub(hass: HomeAssistant) -> Any:
-    site = SiteModel(hass)
-    await register_switch(hass, site)
-    hass.states.async_set(PLUG1_SWITCH, "off")
-    hass.states.async_set(PLUG2_SWITCH, "off")
-    site.publish()
-    entry = make_entry(hass)
-    await setup_hub(hass, entry)
-    return entry, site
+    hub = await start_hub(hass)
+    return hub.entry, hub.site
 
 
 async def test_issue_after_ten_minutes_unavailable_and_cleared_on_return(

@@ -22,25 +22,19 @@ from tests.ha.hub_fixtures import (
     advance,
     charger,
     make_entry,
-    register_switch,
     set_grid,
     set_solar,
     settle,
     setup_hub,
+    start_hub,
     switch_calls,
 )
 from tests.ha.test_ocpp_adapter_standin import stand_in
 
 
 async def _start(hass: HomeAssistant, solar_w: float = 0.0, **kw: Any) -> tuple[Any, Any, Any]:
-    site = SiteModel(hass, solar_w=solar_w)
-    calls = await register_switch(hass, site)
-    hass.states.async_set(PLUG1_SWITCH, "off")
-    hass.states.async_set(PLUG2_SWITCH, "off")
-    site.publish()
-    entry = make_entry(hass, **kw)
-    await setup_hub(hass, entry)
-    return entry, site, calls
+    hub = await start_hub(hass, SiteModel(hass, solar_w=solar_w), **kw)
+    return hub.entry, hub.site, hub.calls
 
 
 def _on(hass: HomeAssistant, entity_id: str) -> bool:

@@ -16,13 +16,9 @@ from tests.ha.hub_fixtures import (
     CHARGER,
     HEATER,
     PLUG1_SWITCH,
-    PLUG2_SWITCH,
     PUMP,
-    SiteModel,
     charger,
-    make_entry,
-    register_switch,
-    setup_hub,
+    start_hub,
     switch_calls,
 )
 
@@ -30,13 +26,8 @@ from tests.ha.hub_fixtures import (
 @pytest.fixture
 async def hub(hass: HomeAssistant) -> dict[str, Any]:
     """A hub with two plugs, a circuit and a charger; device ids by name."""
-    site = SiteModel(hass)
-    calls = await register_switch(hass, site)
-    hass.states.async_set(PLUG1_SWITCH, "off")
-    hass.states.async_set(PLUG2_SWITCH, "off")
-    site.publish()
-    entry = make_entry(hass, extra=[charger()])
-    await setup_hub(hass, entry)
+    running = await start_hub(hass, extra=[charger()])
+    entry, calls = running.entry, running.calls
     devices = dr.async_get(hass)
 
     def device(ident: str) -> str:

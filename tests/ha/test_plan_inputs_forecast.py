@@ -6,7 +6,6 @@ samples), added up, refreshed every 15 minutes; garbage and failures are ignored
 from __future__ import annotations
 
 import asyncio
-import inspect
 import logging
 from datetime import timedelta
 from typing import Any
@@ -25,7 +24,6 @@ from pytest_homeassistant_custom_component.common import (
     mock_platform,
 )
 
-from custom_components.dynamic_ocpp_evse.planning import PlanBook
 from tests.ha.hub_fixtures import advance
 from tests.ha.plan_input_fixtures import (
     START,
@@ -190,10 +188,6 @@ async def test_a_forecast_whose_integration_loads_later_is_used_within_a_minute(
     assert asked
 
 
-@pytest.mark.skipif(
-    "import_limit_w" not in inspect.signature(PlanBook.floors).parameters,
-    reason="the planner uses production_w with the plans state work (branch i16-state)",
-)
 @pytest.mark.usefixtures("freezer")
 async def test_the_plan_charges_in_the_forecast_sun(hass: HomeAssistant, freezer: Any) -> None:
     """No prices, a sunny forecast: the target is planned into the sun, not the grid."""

@@ -185,6 +185,7 @@ async def test_unreachable_target_is_flagged_and_charges_as_fast_as_allowed(
     await advance(hass, freezer, 30)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert _state(hass, "plan_status").state == "infeasible"
+    assert _state(hass, "plan_status").attributes["reason"] == "not_enough_time"
     assert fake.dynamic_limits()[-1] == pytest.approx(16.0, abs=0.1)  # its maximum
 
 

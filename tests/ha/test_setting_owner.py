@@ -18,12 +18,7 @@ from pytest_homeassistant_custom_component.common import mock_restore_cache_with
 from tests.ha.flow_helpers import suggested
 from tests.ha.hub_fixtures import (
     HEATER,
-    PLUG1_SWITCH,
-    PLUG2_SWITCH,
-    SiteModel,
-    make_entry,
-    register_switch,
-    setup_hub,
+    start_hub,
 )
 
 HEATER_MODE = "select.heater_operating_mode"
@@ -31,14 +26,7 @@ DISTRIBUTION = "select.home_distribution_mode"
 
 
 async def _hub(hass: HomeAssistant) -> Any:
-    site = SiteModel(hass)
-    await register_switch(hass, site)
-    hass.states.async_set(PLUG1_SWITCH, "off")
-    hass.states.async_set(PLUG2_SWITCH, "off")
-    site.publish()
-    entry = make_entry(hass)
-    await setup_hub(hass, entry)
-    return entry
+    return (await start_hub(hass)).entry
 
 
 async def _select(hass: HomeAssistant, entity_id: str, option: str) -> None:

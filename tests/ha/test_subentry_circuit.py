@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,11 +11,9 @@ from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.dynamic_ocpp_evse.const import DOMAIN
-from tests.ha.flow_helpers import suggested
+from tests.ha.flow_helpers import subentry_errors, suggested
 
-ERRORS = json.loads(
-    (Path(__file__).parents[2] / "custom_components" / DOMAIN / "strings.json").read_text()
-)["config_subentries"]["circuit"]["error"]
+ERRORS = subentry_errors("circuit")
 
 
 def sub(kind: str, title: str, **data: Any) -> ConfigSubentryData:

@@ -3,8 +3,6 @@ reconfiguring, and the texts of its form."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,11 +12,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.dynamic_ocpp_evse.const import DOMAIN
-from tests.ha.flow_helpers import assert_form_texts, suggested
-
-ERRORS = json.loads(
-    (Path(__file__).parents[2] / "custom_components" / DOMAIN / "strings.json").read_text()
-)["config_subentries"]["load"]["error"]
+from tests.ha.flow_helpers import assert_form_texts, assert_rejected, suggested
 
 HUB = {
     "name": "Home",
@@ -119,12 +113,7 @@ async def test_add_load_errors(
     hass: HomeAssistant, entry: MockConfigEntry, changes: dict[str, Any], field: str, error: str
 ) -> None:
     result = await start(hass, entry)
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], {**HEATER, **changes}
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {field: error}
-    assert error in ERRORS
+    await assert_rejected(hass, result, {**HEATER, **changes}, "load", **{field: error})
 
 
 async def test_reconfigure_a_load(hass: HomeAssistant, entry: MockConfigEntry) -> None:

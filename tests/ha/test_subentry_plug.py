@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,11 +12,7 @@ from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.dynamic_ocpp_evse.const import DOMAIN
-from tests.ha.flow_helpers import assert_form_texts, field_names, suggested
-
-ERRORS = json.loads(
-    (Path(__file__).parents[2] / "custom_components" / DOMAIN / "strings.json").read_text()
-)["config_subentries"]["plug"]["error"]
+from tests.ha.flow_helpers import assert_form_texts, assert_rejected, field_names, suggested
 
 HUB = {"name": "Home", "grid_sensor_a": "sensor.grid_l1", "grid_sensor_c": "sensor.grid_l3"}
 PLUG = {
@@ -91,12 +85,7 @@ async def test_plug_errors(
     error: str,
 ) -> None:
     result = await start(hass, entry)
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], {**PLUG, **changes}
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {field: error}
-    assert error in ERRORS
+    await assert_rejected(hass, result, {**PLUG, **changes}, "plug", **{field: error})
 
 
 async def test_reconfigure_plug(hass: HomeAssistant, entry: MockConfigEntry) -> None:

@@ -3,8 +3,6 @@ validation error, reconfiguring, and the texts of both forms."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,11 +12,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.dynamic_ocpp_evse.const import DOMAIN
-from tests.ha.flow_helpers import assert_form_texts, field_names, suggested
-
-ERRORS = json.loads(
-    (Path(__file__).parents[2] / "custom_components" / DOMAIN / "strings.json").read_text()
-)["config_subentries"]["thermal"]["error"]
+from tests.ha.flow_helpers import assert_form_texts, assert_rejected, field_names, suggested
 
 HUB = {"name": "Home", "grid_sensor_a": "sensor.grid_l1", "grid_sensor_b": "sensor.grid_l2"}
 TANK = {
@@ -118,12 +112,7 @@ async def test_add_tank_errors(
     hass: HomeAssistant, entry: MockConfigEntry, changes: dict[str, Any], field: str, error: str
 ) -> None:
     result = await start(hass, entry, "Water tank", "water")
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], {**TANK, **changes}
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {field: error}
-    assert error in ERRORS
+    await assert_rejected(hass, result, {**TANK, **changes}, "thermal", **{field: error})
 
 
 async def test_a_switched_tank_with_its_sensor(hass: HomeAssistant, entry: MockConfigEntry) -> None:

@@ -7,7 +7,8 @@ the dynamic profile, the short-lived dynamic profile and its refresh, the per-co
 send rate limit (decreases are never delayed), the compliance check against what the
 charger reports it offers, and the reset. Profiles are built by ``ocpp_server.profiles``;
 reading states is ``ocpp_reading``; what the connectors of one charger share (lock,
-reset, repair issue, capabilities) is ``ocpp_unit``. Never raises into the coordinator.
+reset, repair issue, capabilities) is ``ocpp_unit``; the service calls themselves and
+what their failures mean are ``ocpp_calls``. Never raises into the coordinator.
 
 The ``ocpp`` integration hides two things (docs/ocpp-integration.md): a dropped charger
 changes no entity, and a refused profile is only logged. So a failed call, or a change
@@ -17,7 +18,6 @@ dynamic profile. What we know about the floor is ``ocpp_floor``.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
@@ -39,9 +39,10 @@ from ..ocpp_server.profiles import (
 )
 from .base import LoadCommand, LoadReading
 from .charger_settings import compliance_cycles, min_send_interval, profile_settings
+from .ocpp_calls import OcppCalls
 from .ocpp_floor import FloorRecord, FloorState
 from .ocpp_reading import ConnectorReader
-from .ocpp_unit import async_call_ocpp, charger_unreachable, register, unit_for, unregister
+from .ocpp_unit import register, unit_for, unregister
 from .pacing import ComplianceCount, SendPacer
 
 _LOGGER = logging.getLogger(__name__)
@@ -102,8 +103,7 @@ class OcppIntegrationAdapter:
         # health
         self._missing = False
         self._offline = False
-        self._unreachable = False  # a call said the charger is not connected
-        self._failing = False
+        self._calls = OcppCalls(hass, self.cpid, self._connector, on_failure=self._may_hold_nothing)
         self._warned_no_floor = False
         # compliance: the current we expect offered since the last send
         self._compliance = ComplianceCount(compliance_cycles(subentry_data))
@@ -128,11 +128,11 @@ class OcppIntegrationAdapter:
             return "charger_missing"
         if self._unit.unsupported:
             return "unsupported"
-        if self._failing:
+        if self._calls.failing:
             return "service_failed"
         if self._compliance.non_compliant:
             return "non_compliant"
-        if self._offline or self._unreachable:
+        if self._offline or self._calls.unreachable:
             return "offline"
         if self.floor_state == "unconfirmed":
             return "unconfirmed"
@@ -171,13 +171,13 @@ class OcppIntegrationAdapter:
             self._check_floor()
             if self._check_compliance() and self._unit.may_auto_reset(now):
                 _LOGGER.warning("%s: clearing and re-installing its profiles", self.cpid)
-                await self._unit.async_reset_locked(now, self._clear)
+                await self._unit.async_reset_locked(now, self._calls.clear)
 
     async def async_reset(self) -> None:
         """Clear every profile of the charger, then re-install floors and profiles."""
         async with self._unit.lock:
             if self._charger_reachable():
-                await self._unit.async_reset_locked(self._now(), self._clear)
+                await self._unit.async_reset_locked(self._now(), self._calls.clear)
 
     async def async_unload(self) -> None:
         """Leave the unit; the floor stays on the charger, the dynamic profile expires."""
@@ -262,7 +262,7 @@ class OcppIntegrationAdapter:
             unit=self._rate_unit,
             stack_level=level,
         )
-        if not await self._set_profile(profile):
+        if not await self._calls.set_profile(profile):
             return False
         limit = offered_limit_a(self._floor_a, 0.0)
         self._floor.sent(limit, self._now(), self._reader.offered_reported())
@@ -300,57 +300,12 @@ class OcppIntegrationAdapter:
             now=now - timedelta(seconds=margin),
             transaction_id=tx,
         )
-        if not await self._set_profile(profile):
+        if not await self._calls.set_profile(profile):
             return False
         self._pacer.sent(amps, now)
         self._sent_tx = tx
         self._compliance.expect(amps)
         self._report_mark = self._reader.offered_reported()
-        return True
-
-    async def _set_profile(self, profile: dict[str, Any]) -> bool:
-        data = {
-            "devid": self.cpid,
-            "conn_id": self._connector,
-            "custom_profile": json.dumps(profile, separators=(",", ":")),
-        }
-        return await self._call("set_charge_rate", data)
-
-    async def _clear(self) -> bool:
-        return await self._call("clear_profile", {"devid": self.cpid})
-
-    async def _call(self, service: str, data: Mapping[str, Any]) -> bool:
-        """Call an ocpp service; log once per failure streak; never raise."""
-        try:
-            await async_call_ocpp(self.hass, service, data)
-        except Exception as err:
-            self._may_hold_nothing()
-            if charger_unreachable(err):
-                if not self._unreachable:
-                    _LOGGER.info(
-                        "%s connector %s: the charger is not connected; its profiles are "
-                        "sent again once it is back",
-                        self.cpid,
-                        self._connector,
-                    )
-                self._unreachable = True
-                return False
-            if not self._failing:
-                _LOGGER.warning(
-                    "%s connector %s: ocpp.%s failed (%s); retrying every cycle",
-                    self.cpid,
-                    self._connector,
-                    service,
-                    str(err) or type(err).__name__,
-                )
-            self._failing = True
-            return False
-        self._unreachable = False
-        if self._failing:
-            _LOGGER.info(
-                "%s connector %s: ocpp.%s works again", self.cpid, self._connector, service
-            )
-            self._failing = False
         return True
 
     # --- compliance ------------------------------------------------------------------

@@ -16,11 +16,15 @@ once an ``excess`` load runs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 from .headroom import SiteBudget
 from .models import MODE_TIER, Load, Mode, Scenario
+
+if TYPE_CHECKING:
+    from .columns import Columns
 
 
 class Pool(IntEnum):
@@ -78,6 +82,8 @@ class Problem:
     order: list[int] = field(default_factory=list)
     """Load positions in serving order: tier, then priority, then urgency (thermal
     loads), then input order."""
+    columns: Columns | None = None
+    """Per-load lists for the solver's loops (``columns.py``), made on first use."""
 
     def __post_init__(self) -> None:
         if self.order or not self.loads:
@@ -101,19 +107,6 @@ class Problem:
             range(len(loads)),
             key=lambda i: (loads[i].tier, loads[i].priority, loads[i].rank, loads[i].index),
         )
-
-
-def _mode_target(load: Load, budget: SiteBudget) -> tuple[float, str | None]:
-    """The target before any site limit, and the reason when it is zero.
-
-    ``off`` comes first: the user's choice holds whether or not the load wants power."""
-    if load.mode is Mode.OFF:
-        return 0.0, "off"
-    if not load.active:
-        return 0.0, "inactive"
-    if load.mode is Mode.SOLAR and budget.battery_below_target:
-        return 0.0, "battery_below_target"
-    return load.max_a, None
 
 
 Capacity = tuple[str, str, int]
@@ -156,7 +149,10 @@ def _topology_key(scenario: Scenario, budget: SiteBudget) -> tuple[object, ...]:
     return (
         scenario.site.phases,
         tuple(
-            (x.id, x.phases, x.mode, x.priority, x.rank, x.index, x.charger) for x in scenario.loads
+            [
+                (x.id, x.phases, x.mode, x.priority, x.rank, x.index, x.charger)
+                for x in scenario.loads
+            ]
         ),
         tuple(
             (c.id, tuple(c.limit_a), scenario.circuit_loads.get(c.id, ()))
@@ -167,6 +163,23 @@ def _topology_key(scenario: Scenario, budget: SiteBudget) -> tuple[object, ...]:
         budget.battery_boost_w > 0,
         eco_unbounded,
     )
+
+
+def _capacities(shape: Skeleton, scenario: Scenario, budget: SiteBudget) -> list[float]:
+    """Every resource's capacity (:func:`_capacity`, resource by resource; the
+    breaker phases and circuits, by far the most of them, read inline)."""
+    breaker = budget.breaker_headroom_a
+    circuits = scenario.circuits
+    made: list[float] = []
+    for kind in shape.capacities:
+        what, phase, index = kind
+        if what == "circuit":
+            made.append(float(circuits[index].limit_a[phase]))
+        elif what == "breaker":
+            made.append(breaker[phase])
+        else:
+            made.append(_capacity(kind, scenario, budget))
+    return made
 
 
 def _capacity(kind: Capacity, scenario: Scenario, budget: SiteBudget) -> float:
@@ -288,25 +301,37 @@ def skeleton(scenario: Scenario, budget: SiteBudget) -> Skeleton:
     return built
 
 
-def build_problem(scenario: Scenario, budget: SiteBudget) -> Problem:
-    """Translate a scenario and its site budget into resources."""
-    shape = skeleton(scenario, budget)
-    resources = [
-        Resource(name, _capacity(kind, scenario, budget), pool, members)
-        for name, kind, pool, members in zip(
-            shape.names, shape.capacities, shape.pools, shape.members, strict=True
-        )
-    ]
+def build_problem(scenario: Scenario, budget: SiteBudget, shape: Skeleton | None = None) -> Problem:
+    """Translate a scenario and its site budget into resources (``shape``: the
+    site's :func:`skeleton`, when the caller already has it)."""
+    if shape is None:
+        shape = skeleton(scenario, budget)
+    resources = list(
+        map(Resource, shape.names, _capacities(shape, scenario, budget), shape.pools, shape.members)
+    )
+    # Each load's target before any site limit, and the reason when it is zero:
+    # "off" first (the user's choice holds whether or not the load wants power),
+    # then inactive, then a solar load while the battery is below its target;
+    # otherwise its maximum. ``woken``: the target if it were active (what-if).
+    off, solar = Mode.OFF, Mode.SOLAR
+    no_solar = budget.battery_below_target
     targets: list[float] = []
     reasons: list[str | None] = []
     if_active: list[float] = []
+    reason: str | None
     for load in scenario.loads:
-        target, reason = _mode_target(load, budget)
+        mode = load.mode
+        if mode is off:
+            target, reason, woken = 0.0, "off", 0.0
+        elif mode is solar and no_solar:
+            target, woken = 0.0, 0.0
+            reason = "battery_below_target" if load.active else "inactive"
+        else:
+            woken = load.max_a
+            target, reason = (woken, None) if load.active else (0.0, "inactive")
         targets.append(target)
         reasons.append(reason)
-        if_active.append(
-            target if load.active else _mode_target(replace(load, active=True), budget)[0]
-        )
+        if_active.append(woken)
     return Problem(
         scenario.loads,
         targets,

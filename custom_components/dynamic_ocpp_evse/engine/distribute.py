@@ -16,8 +16,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from .columns import columns
 from .constraints import POOL_OF_MODE, Pool, Problem
-from .fill import progressive_fill
+from .fill import hand_out_leftovers, progressive_fill
 from .models import Distribution
 from .power_load import on_step
 
@@ -44,6 +45,14 @@ class Solver:
     def __init__(self, problem: Problem) -> None:
         self.p = problem
         loads = problem.loads
+        cols = columns(problem)
+        self.min_a = cols.min_a
+        self.max_a = cols.max_a
+        self.binary = cols.binary
+        self.step_a = cols.step_a
+        self.tier = cols.tier
+        self.book = cols.book
+        self.rank = cols.rank
         self.x = [0.0] * len(loads)
         self.used = [0.0] * len(problem.resources)
         self.cap = [res.capacity for res in problem.resources]
@@ -70,12 +79,6 @@ class Solver:
     def active_pools(self) -> set[Pool]:
         """Conditional surplus pools that currently limit all their members."""
         return {pool for pool, loads in self.running.items() if loads}
-
-    def enforced_uses(self, i: int, active: set[Pool]) -> list[tuple[int, float]]:
-        """Resources that limit load i now (hard ones, its own pool, active pools)."""
-        own = self.own_pool[i]
-        extra = [(r, c) for r, c, pool in self.pooled[i] if pool is own or pool in active]
-        return self.hard[i] + extra
 
     def headroom(
         self, i: int, *, hard_only: bool = False, settled: bool = False
@@ -116,7 +119,7 @@ class Solver:
                 if pool is own or running[pool]:
                     room = x + (cap[r] - used[r]) / c
                     if pool is Pool.ECO and own is Pool.ECO:
-                        room = max(self.p.loads[i].min_a, room)
+                        room = max(self.min_a[i], room)
                     if room < limit:
                         best, binding, limit = room, r, room - EPS
         return (best if best > 0.0 else 0.0), binding, hard_best
@@ -137,14 +140,15 @@ class Solver:
 
     def usable(self, i: int, amps: float) -> float:
         """What load i may really be set to given a headroom: 0 or within [min, max]."""
-        load = self.p.loads[i]
-        if load.binary:
-            return load.max_a if amps >= load.max_a - EPS else 0.0
-        if load.step_a > 0:  # a setpoint: on its steps from the minimum (not 0.1 A)
-            amps = on_step(min(amps + EPS, load.max_a), load.min_a, load.max_a, load.step_a)
+        most = self.max_a[i]
+        if self.binary[i]:
+            return most if amps >= most - EPS else 0.0
+        step = self.step_a[i]
+        if step > 0:  # a setpoint: on its steps from the minimum (not 0.1 A)
+            amps = on_step(min(amps + EPS, most), self.min_a[i], most, step)
         else:
-            amps = min(floor_tenth(amps), load.max_a)
-        return amps if amps >= load.min_a - EPS else 0.0
+            amps = min(math.floor(amps * 10 + 1e-6) / 10, most)  # floor_tenth
+        return amps if amps >= self.min_a[i] - EPS else 0.0
 
     def assign(self, i: int, amps: float) -> None:
         """Set load i's current and book its use of every resource."""
@@ -153,7 +157,9 @@ class Solver:
             return
         self.x[i] = amps
         used = self.used
-        for r, coefficient in self.p.uses[i]:
+        # Only on the limits the solver reads (``columns.py``): a limit left out
+        # as slack is never asked how much it holds.
+        for r, coefficient in self.book[i]:
             used[r] += coefficient * delta
         unit = self.unit_of[i]
         if unit is not None and amps > 0:
@@ -165,7 +171,7 @@ class Solver:
         pool = self.own_pool[i]
         if pool is None:
             return
-        floor = self.p.loads[i].min_a if pool is Pool.ECO else 0.0
+        floor = self.min_a[i] if pool is Pool.ECO else 0.0
         if self.x[i] > floor + EPS:
             self.running[pool].add(i)
         else:
@@ -173,22 +179,54 @@ class Solver:
 
     def runnable(self, i: int) -> bool:
         """Whether load i may run at all (active and a target of at least its minimum)."""
-        target = self.p.target_a[i]
-        return target > 0 and target >= self.p.loads[i].min_a - EPS
+        target = self.target[i]
+        return target > 0 and target >= self.min_a[i] - EPS
 
     # -- phases of the algorithms ---------------------------------------------
     def reserve_minimums(self) -> None:
         """Give every load that fits its minimum, in order."""
+        target, min_a, unit_of = self.target, self.min_a, self.unit_of
+        reserved, claimed, x, cap, used = self.reserved, self.claimed, self.x, self.cap, self.used
+        hard, pooled, own_pool, running = self.hard, self.pooled, self.own_pool, self.running
+        book, track, eco = self.book, self._track_pool, Pool.ECO
         for i in self.order:
-            if not self.runnable(i):
+            least = min_a[i]
+            want = target[i]
+            if not (want > 0 and want >= least - EPS):  # not runnable
                 continue
-            room, bound = self.headroom(i)
-            if bound != -2 and room >= self.p.loads[i].min_a - EPS:
-                self.assign(i, self.p.loads[i].min_a)
-                self.reserved.add(i)
-                unit = self.p.unit_of[i]
+            unit = unit_of[i]
+            if unit is not None and claimed.get(unit, i) != i:
+                continue  # its sequential unit is taken
+            # rooms(i), inline
+            amps = x[i]
+            best = want
+            below = best - EPS
+            for r, c in hard[i]:
+                some = amps + (cap[r] - used[r]) / c
+                if some < below:
+                    best, below = some, some - EPS
+            if pooled[i]:
+                own = own_pool[i]
+                for r, c, pool in pooled[i]:
+                    if pool is own or running[pool]:
+                        some = amps + (cap[r] - used[r]) / c
+                        if pool is eco and own is eco:
+                            some = max(least, some)
+                        if some < below:
+                            best, below = some, some - EPS
+            if (best if best > 0.0 else 0.0) >= least - EPS:
+                delta = least - amps  # assign(i, least), inline
+                if delta != 0:
+                    x[i] = least
+                    for r, c in book[i]:
+                        used[r] += c * delta
+                    if unit is not None and least > 0:
+                        claimed[unit] = i
+                    if own_pool[i] is not None:
+                        track(i)
+                reserved.add(i)
                 if unit is not None:
-                    self.claimed.setdefault(unit, i)
+                    claimed.setdefault(unit, i)
 
     def raise_in_order(
         self,
@@ -203,21 +241,23 @@ class Solver:
         were active: in these modes a load never changes what those before it get.
         With ``until``, stop after that load (what comes later cannot change it).
         """
+        target, min_a, loads, x = self.target, self.min_a, self.p.loads, self.x
+        rooms, usable, assign, blocked_by = self.rooms, self.usable, self.assign, self.blocked_by
         for i in self.order:
-            if not self.runnable(i):
-                if probe is not None and not self.p.loads[i].active:
+            want = target[i]
+            if not (want > 0 and want >= min_a[i] - EPS):  # not runnable
+                if probe is not None and not loads[i].active:
                     probe[i] = self._probe(i, strict)
                 continue
-            if strict and self.blocked_by.get(-1) is not None:
-                self.blocked_by[i] = self.blocked_by[-1]
+            if strict and blocked_by.get(-1) is not None:
+                blocked_by[i] = blocked_by[-1]
                 continue
-            room, bound = self.headroom(i)
-            amps = self.usable(i, room)
-            if amps > self.x[i]:
-                self.assign(i, amps)
-            held_back = bound != -1 and not self._mode_bound(i, bound)
-            if strict and held_back and 0 < self.x[i] < self.p.target_a[i] - EPS:
-                self.blocked_by[-1] = f"waiting_for:{self.p.loads[i].id}"
+            room, bound, _ = rooms(i)
+            amps = usable(i, room)
+            if amps > x[i]:
+                assign(i, amps)
+            if strict and bound != -1 and not self._mode_bound(i, bound) and 0 < x[i] < want - EPS:
+                blocked_by[-1] = f"waiting_for:{loads[i].id}"
             if i == until:
                 return
 
@@ -234,6 +274,8 @@ class Solver:
         """A sequential unit held by a connector that ended at 0 A (a 0 A minimum
         reserved it) goes to the next connector in order that can run."""
         idle = {unit for unit, i in self.claimed.items() if self.x[i] <= 0}
+        if not idle:
+            return
         for unit in idle:
             del self.claimed[unit]
         for i in self.order:
@@ -252,46 +294,51 @@ class Solver:
 
     def water_fill(self) -> None:
         """Max-min fair raise, tier by tier, from the reserved minimums."""
-        loads = self.p.loads
+        tiers = self.tier
         reserved = self.reserved
-        by_tier: dict[int, list[int]] = {}
-        for i in self.order:
-            tier = loads[i].tier
-            if tier not in by_tier:
-                by_tier[tier] = []
-            if i in reserved:
-                by_tier[tier].append(i)
-        for tier in sorted(by_tier):
-            members = by_tier[tier]
-            self._fill(members, self.active_pools() | self._own_pools(members))
+        order = self.order
+        present = sorted(set(tiers))
+        for tier in present:  # a tier with nobody reserved has nobody to raise
+            if len(present) == 1:
+                members = [i for i in order if i in reserved]
+            else:
+                members = [i for i in order if i in reserved and tiers[i] == tier]
+            if members:
+                self._fill(members, self.active_pools() | self._own_pools(members))
         self.filled = list(self.x)
-        x = self.x
+        x, binary, step, most, least = self.x, self.binary, self.step_a, self.max_a, self.min_a
+        usable, floor, used, book = self.usable, math.floor, self.used, self.book
+        unit_of, claimed, own_pool = self.unit_of, self.claimed, self.own_pool
+        track = self._track_pool
         for i in self.order:
-            if x[i] > 0 and not loads[i].binary:
-                self.assign(i, self.usable(i, x[i] + 1e-7))
+            amps = x[i]
+            if amps > 0 and not binary[i]:
+                if step[i] > 0:
+                    settled = usable(i, amps + 1e-7)
+                else:  # usable(), inline: 0.1 A below, at most max, 0 below min
+                    settled = min(floor((amps + 1e-7) * 10 + 1e-6) / 10, most[i])
+                    if settled < least[i] - EPS:
+                        settled = 0.0
+                if settled != amps:  # assign(i, settled), inline
+                    delta = settled - amps
+                    x[i] = settled
+                    for r, c in book[i]:
+                        used[r] += c * delta
+                    unit = unit_of[i]
+                    if unit is not None and settled > 0:
+                        claimed[unit] = i
+                    if own_pool[i] is not None:
+                        track(i)
         self._hand_out_leftovers()
 
     def _hand_out_leftovers(self) -> None:
         """Rounding down to 0.1 A leaves up to 0.1 A per load unused: give it back
-        in 0.1 A steps, lowest current first (as water-filling in 0.1 A steps would)."""
-        loads = self.p.loads
-        rank = {i: k for k, i in enumerate(self.order)}
-        candidates = sorted(
-            (
-                i
-                for i in self.reserved
-                if not loads[i].binary and not loads[i].step_a and self.x[i] < self.p.target_a[i]
-            ),
-            key=lambda i: (loads[i].tier, self.x[i], rank[i]),
-        )
-        for i in candidates:
-            room, _ = self.headroom(i)
-            more = floor_tenth(self.x[i] + 0.1 + 1e-7)
-            if room >= more - EPS and more <= loads[i].max_a + EPS:
-                self.assign(i, more)
+        (see :func:`.fill.hand_out_leftovers`)."""
+        hand_out_leftovers(self)
 
     def _own_pools(self, members: list[int]) -> set[Pool]:
-        pools = {POOL_OF_MODE.get(self.p.loads[i].mode) for i in members}
+        loads = self.p.loads
+        pools = {POOL_OF_MODE.get(loads[i].mode) for i in members}
         return {p for p in pools if p is not None}
 
     def _fill(self, members: list[int], active: set[Pool]) -> None:

@@ -46,10 +46,19 @@ def house_current(site: Site, loads: tuple[Load, ...]) -> dict[str, float]:
 
 def house_from_grid(grid_a: Mapping[str, float], loads: tuple[Load, ...]) -> dict[str, float]:
     """``grid_a`` per phase minus every managed load's own measured draw on it."""
-    draws: dict[str, list[float]] = {p: [] for p in grid_a}
+    # Loads wired alike are read together, column by column (fsum is exactly
+    # rounded: the order in which the draws are summed does not matter).
+    wired: dict[tuple[str, ...], list[tuple[float, ...]]] = {}
     for load in loads:
-        for phase, amps in zip(load.phases, load.draw_a, strict=True):
-            draws[phase].append(amps)
+        rows = wired.get(load.phases)
+        if rows is None:
+            wired[load.phases] = [load.draw_a]
+        else:
+            rows.append(load.draw_a)
+    draws: dict[str, list[float]] = {p: [] for p in grid_a}
+    for legs, rows in wired.items():
+        for phase, column in zip(legs, zip(*rows, strict=True), strict=True):
+            draws[phase].extend(column)
     return {p: grid - math.fsum(draws[p]) for p, grid in grid_a.items()}
 
 
@@ -120,16 +129,16 @@ def site_budget(site: Site, loads: tuple[Load, ...]) -> SiteBudget:
         import_cap = 0.0 if import_cap is None else min(import_cap, 0.0)
     import_headroom = None if import_cap is None else import_cap - house_w
 
-    return SiteBudget(
-        voltage=voltage,
-        house_a=house,
-        breaker_headroom_a=breaker,
-        import_headroom_w=import_headroom,
-        battery_boost_w=boost_w,
-        surplus_w=max(0.0, export_w - withheld_w + battery_parts_w),
-        excess_w=excess_w,
-        export_w=export_w,
-        solar_w=solar_w,
-        battery_below_target=below_target,
-        inverter_room_w=room,
+    return SiteBudget(  # positional (in field order): a keyword call costs more
+        voltage,
+        house,
+        breaker,
+        import_headroom,
+        boost_w,
+        max(0.0, export_w - withheld_w + battery_parts_w),  # surplus_w
+        excess_w,
+        export_w,
+        solar_w,
+        below_target,
+        room,
     )

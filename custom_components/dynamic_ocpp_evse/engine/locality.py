@@ -25,7 +25,9 @@ from __future__ import annotations
 import copy
 import math
 import operator
+from dataclasses import dataclass
 
+from .columns import columns
 from .constraints import Pool, Problem, Resource
 from .distribute import Solver, solve
 from .models import Distribution
@@ -42,7 +44,6 @@ class Locality:
     def __init__(self, problem: Problem, baseline: Solver, distribution: Distribution) -> None:
         self.p = problem
         self.distribution = distribution
-        resources = problem.resources
         x = baseline.x
         filled = baseline.filled
         peak = x if filled is None else list(map(max, filled, x))
@@ -50,30 +51,25 @@ class Locality:
         # Per limit: the most its members together held at any time (a bound), and
         # the most any one member could ask of it (its target, or target if active).
         want = list(map(max, problem.target_a, problem.active_target_a))
-        held: list[float] = []
-        demand: list[float] = []
-        for index, coefficient in _columns(problem):
-            held.append(math.sumprod(coefficient, map(peak.__getitem__, index)))
-            demand.append(max(map(operator.mul, coefficient, map(want.__getitem__, index))))
-        self.held = held
-        self.demand = demand
-        self.capacity = [res.capacity for res in resources]
-        self.connectors: dict[str, list[int]] = {}
-        for j, unit in enumerate(problem.unit_of):
-            if unit is not None:
-                self.connectors.setdefault(unit, []).append(j)
-        sequential = {f"charger:{unit}" for unit in self.connectors}
-        kind: list[int] = []
-        for r, res in enumerate(resources):
-            cap = res.capacity
-            if res.name in sequential:
-                kind.append(JOIN)
-            elif res.pool is not Pool.NONE and cap <= 0.0:
-                kind.append(PIN)
-            elif cap - held[r] >= 2 * demand[r] + MARGIN:
-                kind.append(DROP)
-            else:
-                kind.append(JOIN)
+        shape = _shape(problem)
+        self.connectors = shape.connectors
+        sumprod, at_peak = math.sumprod, peak.__getitem__
+        distinct = [sumprod(c, map(at_peak, index)) for index, c in shape.distinct]
+        self.held = held = list(map(distinct.__getitem__, shape.column_of))
+        self.demand = demand = _demands(problem, shape, want)
+        self.capacity = capacity = [res.capacity for res in problem.resources]
+        kind = [
+            JOIN
+            if sequential
+            else PIN
+            if pool and cap <= 0.0
+            else DROP
+            if cap - h >= 2 * d + MARGIN
+            else JOIN
+            for cap, h, d, sequential, pool in zip(
+                capacity, held, demand, shape.sequential, shape.pooled, strict=True
+            )
+        ]
         self.kind = kind
         # The parts and their limits depend only on the site's shape and which
         # limits are tight: kept across calls while both stay the same.
@@ -86,6 +82,7 @@ class Locality:
         self.parts: dict[int, tuple[int, ...]] = known[1]
         self.kept: dict[tuple[int, ...], tuple[int, ...]] = known[2]
         self.sites: dict[tuple[int, ...], Problem] = {}
+        self.site: tuple[object, ...] | None = None
 
     def part(self, i: int) -> list[int]:
         """Load positions joined to load i by tight limits (a sequential unit's
@@ -123,12 +120,25 @@ class Locality:
             part = tuple(self.part(i))
             for j in part:  # a part is the same seen from any of its loads
                 self.parts[j] = part
+        if len(part) == len(self.peak):
+            # The whole site: solving the part is re-solving the site, the
+            # definition itself. Its answers are remembered by everything the
+            # site's solution depends on (:meth:`resolved`).
+            known = _answers.get(self._site_key(i))
+            if known is not None and known[0] is self.p.uses:
+                return known[1]
+            return None
         basis = self._basis(part)
         p = self.p
         kind = self.kind
         k_i = part.index(i)
         key = (basis, k_i, p.active_target_a[i])
-        before = tuple(self.peak[j] for j in part)
+        peak_now = self.peak
+        before = (
+            tuple(peak_now)
+            if len(part) == len(peak_now)
+            else tuple(map(peak_now.__getitem__, part))
+        )
         known = _answers.get(key)
         if known is not None and known[0] is p.uses:
             _, amps, peak, seen_before, seen_more = known
@@ -155,13 +165,27 @@ class Locality:
                 for r, c in p.uses[j]:
                     if kind[r] == DROP:
                         more[r] = more.get(r, 0.0) + c * change
-            _remember(key, (p.uses, amps, peak, before, more))
+            _remember(key, (p.uses, amps, peak, before, more), len(part))
         # The loose limits must stay loose with the part's new currents.
         capacity, held, demand = self.capacity, self.held, self.demand
         for r, extra in more.items():
             if capacity[r] - held[r] - extra < demand[r] + MARGIN:
                 return None
         return amps
+
+    def resolved(self, i: int, amps: float) -> None:
+        """Remember the re-solve's answer for load i when its part is the whole site."""
+        part = self.parts.get(i)
+        if part is not None and len(part) == len(self.peak):
+            _remember(self._site_key(i), (self.p.uses, amps, [], (), {}), len(part))
+
+    def _site_key(self, i: int) -> tuple[object, ...]:
+        """Everything the site's solution with load i active depends on besides its
+        shape: the loads' limits, targets (and targets if active), every capacity."""
+        site = self.site
+        if site is None:
+            site = self.site = site_content(self.p, self.distribution)
+        return (site, i)
 
     def _limits(self, part: tuple[int, ...]) -> tuple[int, ...]:
         """The part's limits: the tight ones and the zero pools its loads use."""
@@ -176,17 +200,25 @@ class Locality:
     def _basis(self, part: tuple[int, ...]) -> tuple[object, ...]:
         """Everything the part's solution depends on besides the site's shape (the
         shape is checked by identity when a cached answer is used)."""
-        p = self.p
         kept = self._limits(part)
-        loads, targets, resources = p.loads, p.target_a, p.resources
-        return (
-            self.distribution,
-            part,
-            tuple((loads[j].min_a, loads[j].max_a, loads[j].binary) for j in part),
-            tuple(targets[j] for j in part),
-            kept,
-            tuple(resources[r].capacity for r in kept),
-        )
+        cols = columns(self.p)
+        if len(part) == len(cols.min_a):  # the whole site: the lists as they are
+            loads: tuple[object, ...] = (
+                tuple(cols.min_a),
+                tuple(cols.max_a),
+                tuple(cols.binary),
+                tuple(cols.step_a),
+                tuple(self.p.target_a),
+            )
+        else:
+            loads = (
+                tuple(map(cols.min_a.__getitem__, part)),
+                tuple(map(cols.max_a.__getitem__, part)),
+                tuple(map(cols.binary.__getitem__, part)),
+                tuple(map(cols.step_a.__getitem__, part)),
+                tuple(map(self.p.target_a.__getitem__, part)),
+            )
+        return (self.distribution, part, loads, kept, tuple(map(self.capacity.__getitem__, kept)))
 
     def _sub_site(self, part: tuple[int, ...]) -> Problem:
         """The part as a site of its own: its loads in the same order, the tight
@@ -196,25 +228,59 @@ class Locality:
         if found is not None:
             return found
         p = self.p
-        where = {j: k for k, j in enumerate(part)}
-        renumber: dict[int, int] = {}
-        resources: list[Resource] = []
-        for r in self._limits(part):
-            res = p.resources[r]
-            renumber[r] = len(resources)
-            members = [(where[m], c) for m, c in res.members if m in where]
-            resources.append(Resource(res.name, res.capacity, res.pool, members))
+        kept = self._limits(part)
+        renumber = {r: k for k, r in enumerate(kept)}
+        # Each kept limit's members within the part, read from the part's loads (a
+        # zero pool may hold thousands of loads, the part a few dozen).
+        members: list[list[tuple[int, float]]] = [[] for _ in kept]
+        uses: list[list[tuple[int, float]]] = []
+        for k, j in enumerate(part):
+            mine: list[tuple[int, float]] = []
+            for r, c in p.uses[j]:
+                s = renumber.get(r)
+                if s is not None:
+                    members[s].append((k, c))
+                    mine.append((s, c))
+            uses.append(mine)
+        resources = [
+            Resource(res.name, res.capacity, res.pool, held)
+            for res, held in zip(map(p.resources.__getitem__, kept), members, strict=True)
+        ]
         sub = Problem(
             tuple(p.loads[j] for j in part),
             [p.target_a[j] for j in part],
             [None] * len(part),
             resources,
-            [[(renumber[r], c) for r, c in p.uses[j] if r in renumber] for j in part],
+            uses,
             [p.unit_of[j] for j in part],
             [p.active_target_a[j] for j in part],
         )
+        columns(sub)  # once, shared by the copies each woken load solves
         self.sites[part] = sub
         return sub
+
+
+def site_content(problem: Problem, distribution: Distribution) -> tuple[object, ...]:
+    """Everything a site's solution depends on besides its shape: the loads'
+    limits, targets (and targets if active), every capacity."""
+    cols = columns(problem)
+    return (
+        distribution,
+        tuple(cols.min_a),
+        tuple(cols.max_a),
+        tuple(cols.binary),
+        tuple(cols.step_a),
+        tuple(problem.target_a),
+        tuple(problem.active_target_a),
+        tuple([res.capacity for res in problem.resources]),
+    )
+
+
+def remembered(problem: Problem, content: tuple[object, ...], i: int) -> float | None:
+    """The re-solve's answer for load i remembered for this site content and shape
+    (by :meth:`Locality.resolved`), if any."""
+    known = _answers.get((content, i))
+    return known[1] if known is not None and known[0] is problem.uses else None
 
 
 ANSWER_CACHE_SIZE = 4096
@@ -227,23 +293,77 @@ _parts: dict[
     tuple[object, dict[int, tuple[int, ...]], dict[tuple[int, ...], tuple[int, ...]]],
 ] = {}
 """Parts and their limits by site shape (identity of its ``uses``) and tight limits."""
-_column_cache: dict[int, tuple[object, list[tuple[tuple[int, ...], tuple[float, ...]]]]] = {}
 
 
-def _columns(problem: Problem) -> list[tuple[tuple[int, ...], tuple[float, ...]]]:
-    """Per limit: its members' positions and coefficients, by site shape."""
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What :class:`Locality` reads of a site's shape (computed once per shape)."""
+
+    columns: list[tuple[tuple[int, ...], tuple[float, ...]]]
+    """Per limit: its members' positions and coefficients."""
+    distinct: list[tuple[tuple[int, ...], tuple[float, ...]]]
+    """The different columns (twin limits, e.g. a breaker's phases, share one)."""
+    column_of: list[int]
+    """Per limit: its column's position in ``distinct``."""
+    connectors: dict[str, list[int]]
+    """Per sequential charger unit: its connectors."""
+    sequential: list[bool]
+    """Per limit: whether it is a sequential unit's."""
+    pooled: list[bool]
+    """Per limit: whether it is a conditional surplus pool."""
+
+
+_shapes: dict[int, tuple[object, _Shape]] = {}
+
+
+def _shape(problem: Problem) -> _Shape:
+    """The site's shape as :class:`Locality` reads it (by identity of its ``uses``)."""
     key = id(problem.uses)
-    known = _column_cache.get(key)
+    known = _shapes.get(key)
     if known is not None and known[0] is problem.uses:
         return known[1]
-    columns = [
-        (tuple(k for k, _ in res.members), tuple(c for _, c in res.members))
-        for res in problem.resources
+    resources = problem.resources
+    connectors: dict[str, list[int]] = {}
+    for j, unit in enumerate(problem.unit_of):
+        if unit is not None:
+            connectors.setdefault(unit, []).append(j)
+    names = {f"charger:{unit}" for unit in connectors}
+    every = [
+        (tuple(k for k, _ in res.members), tuple(c for _, c in res.members)) for res in resources
     ]
-    if len(_column_cache) >= PART_CACHE_SIZE:
-        _column_cache.clear()
-    _column_cache[key] = (problem.uses, columns)
-    return columns
+    where: dict[tuple[tuple[int, ...], tuple[float, ...]], int] = {}
+    column_of = [where.setdefault(column, len(where)) for column in every]
+    made = _Shape(
+        every,
+        list(where),
+        column_of,
+        connectors,
+        [res.name in names for res in resources],
+        [res.pool is not Pool.NONE for res in resources],
+    )
+    if len(_shapes) >= PART_CACHE_SIZE:
+        _shapes.clear()
+    _shapes[key] = (problem.uses, made)
+    return made
+
+
+_demand_cache: dict[tuple[int, tuple[float, ...]], tuple[object, list[float]]] = {}
+
+
+def _demands(problem: Problem, shape: _Shape, want: list[float]) -> list[float]:
+    """Per limit: the most any one member could ask of it (its coefficient times its
+    target, or its target if it were active); by site shape and targets, which
+    change far less often than the currents."""
+    key = (id(problem.uses), tuple(want))
+    known = _demand_cache.get(key)
+    if known is not None and known[0] is problem.uses:
+        return known[1]
+    mul, at = operator.mul, want.__getitem__
+    made = [max(map(mul, c, map(at, index))) for index, c in shape.columns]
+    if len(_demand_cache) >= PART_CACHE_SIZE:
+        _demand_cache.clear()
+    _demand_cache[key] = (problem.uses, made)
+    return made
 
 
 Answer = tuple[object, float, list[float], tuple[float, ...], dict[int, float]]
@@ -258,9 +378,9 @@ questions every few seconds, and a car park's parts rarely change between them
 _held_currents = [0]
 
 
-def _remember(key: tuple[object, ...], answer: Answer) -> None:
-    """Cache one answer; when full, start afresh (bounded memory, no bookkeeping)."""
-    size = len(answer[2])
+def _remember(key: tuple[object, ...], answer: Answer, size: int) -> None:
+    """Cache one answer of a part of ``size`` loads (its key holds a few values per
+    load); when full, start afresh (bounded memory, no bookkeeping)."""
     if size > ANSWER_CACHE_CURRENTS // 16:
         return  # a part this large is most of a large site: not worth the memory
     if len(_answers) >= ANSWER_CACHE_SIZE or _held_currents[0] + size > ANSWER_CACHE_CURRENTS:
@@ -275,4 +395,5 @@ def forget_answers() -> None:
     _answers.clear()
     _held_currents[0] = 0
     _parts.clear()
-    _column_cache.clear()
+    _shapes.clear()
+    _demand_cache.clear()

@@ -2,7 +2,7 @@
 
 This module owns the vocabulary: the site, its battery and inverter, the managed
 loads, the physical charger units and the circuit groups. Nothing here computes;
-parsing and validation live in ``scenario.py``.
+parsing and validation live in ``scenario.py`` (single fields: ``fields.py``).
 """
 
 from __future__ import annotations
@@ -109,7 +109,8 @@ class Site:
     @property
     def phases(self) -> tuple[str, ...]:
         """Phases that exist at this site, in A/B/C order."""
-        return tuple(p for p in PHASES if p in self.grid_current_a)
+        grid = self.grid_current_a
+        return tuple([p for p in PHASES if p in grid])
 
 
 @dataclass(frozen=True, slots=True)

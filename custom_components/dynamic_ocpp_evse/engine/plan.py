@@ -17,15 +17,18 @@ grid energy runs at least at the load's minimum power (a car cannot charge at
 less than 6 A), so the last grid slot may take a little more than needed.
 
 When the target cannot be met before the departure the plan says so
-(``feasible`` False) and asks for every slot at its most: charge as fast as
-the limits allow. The plan is recomputed whenever its inputs change (prices,
+(``feasible`` False) and why (``shortfall_reason``): ``not_enough_time`` when
+even the load's full power (``PlanRequest.full_w``, no expected headroom) in
+every slot left would not meet it, otherwise ``limits`` (the expected headroom
+or the import limit prevent it). It then asks for every slot at its most:
+charge as fast as the limits allow. The plan is recomputed whenever its inputs change (prices,
 forecast, target, measured progress); nothing here remembers a previous plan.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 SLOT_S = 900.0
 EPS_WH = 1e-6
@@ -54,6 +57,8 @@ class PlanRequest:
     slots: tuple[Slot, ...]
     min_w: float
     """The least the load can run at (its minimum current, on its phases)."""
+    full_w: float | None = None
+    """The load's own maximum without any expected limit (None: the most of any slot)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +89,8 @@ class Plan:
     """Start of the first slot with planned grid energy (None: none)."""
     finish_s: float | None
     """When the target is expected to be met (None: not before the departure)."""
+    shortfall_reason: str | None = None
+    """Infeasible plans: ``not_enough_time`` or ``limits`` (see the module docstring)."""
 
     @property
     def feasible(self) -> bool:
@@ -153,8 +160,16 @@ def make_plan(request: PlanRequest) -> Plan:
             max(0.0, cap - solar) if cap >= min_w else 0.0
             for cap, solar in zip(cap_w, solar_w, strict=True)
         ]
-        return _result("infeasible", slots, hours, grid_w, solar_w, need)
+        plan = _result("infeasible", slots, hours, grid_w, solar_w, need)
+        return replace(plan, shortfall_reason=_shortfall(request, cap_w, hours, need))
     return _result("ok", slots, hours, grid_w, taken_solar, need)
+
+
+def _shortfall(request: PlanRequest, cap_w: list[float], hours: list[float], need: float) -> str:
+    """Why a target cannot be met: too little time even at full power, or the limits."""
+    full = request.full_w
+    full_w = _clean(full) if full is not None else max(cap_w, default=0.0)
+    return "not_enough_time" if full_w * sum(hours) < need - EPS_WH else "limits"
 
 
 def _result(

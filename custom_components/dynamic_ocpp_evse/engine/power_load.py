@@ -15,6 +15,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from .fields import ScenarioError, number
+
 EPS_A = 1e-9
 
 
@@ -22,19 +24,17 @@ def power_limits(
     raw: Mapping[str, Any], field: str, volt_legs: float
 ) -> tuple[float, float, float]:
     """(min_a, max_a, step_a) of a load given in watts; ``volt_legs`` is V x legs."""
-    from .scenario import ScenarioError, _number  # scenario imports this module
-
     if "max_w" not in raw:
         raise ScenarioError(f"{field}.max_w", "is required with min_w")
-    max_w = _number(raw["max_w"], f"{field}.max_w", minimum=0)
-    min_w = _number(raw.get("min_w", 0), f"{field}.min_w", minimum=0)
+    max_w = number(raw["max_w"], f"{field}.max_w", minimum=0)
+    min_w = number(raw.get("min_w", 0), f"{field}.min_w", minimum=0)
     if min_w > max_w:
         raise ScenarioError(f"{field}.min_w", f"min_w {min_w:g} is above max_w {max_w:g}")
     step_a = 0.0
     if raw.get("step_w") is not None:
-        step_a = _number(raw["step_w"], f"{field}.step_w", minimum=0) / volt_legs
+        step_a = number(raw["step_w"], f"{field}.step_w", minimum=0) / volt_legs
     elif raw.get("step_a") is not None:
-        step_a = _number(raw["step_a"], f"{field}.step_a", minimum=0)
+        step_a = number(raw["step_a"], f"{field}.step_a", minimum=0)
     max_a = max_w / volt_legs
     if step_a > 0:  # a setpoint's steps start at its minimum, exactly
         return min_w / volt_legs, max_a, step_a

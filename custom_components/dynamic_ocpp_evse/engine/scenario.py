@@ -1,7 +1,9 @@
 """Parse and validate a scenario mapping (the YAML schema) into engine models.
 
 Every problem raises :class:`ScenarioError` naming the offending field, e.g.
-``loads[2].mode``, so a user (or the CLI) can see exactly what to fix.
+``loads[2].mode``, so a user (or the CLI) can see exactly what to fix. The
+readers of single fields and ``ScenarioError`` itself live in :mod:`.fields`
+(``ScenarioError`` is importable from here too).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .fields import ScenarioError, enum_member, flag, ident, mapping, number, optional_number, whole
 from .models import (
     PHASES,
     Battery,
@@ -31,91 +34,21 @@ from .thermal import parse_thermal
 
 DEFAULT_MIN_A = 6.0
 
-
-class ScenarioError(ValueError):
-    """An invalid scenario; ``field`` names the offending key."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
-
-
-def _mapping(value: Any, field: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise ScenarioError(field, "must be a mapping")
-    return value
-
-
-def _number(
-    value: Any,
-    field: str,
-    *,
-    minimum: float | None = None,
-    strictly_positive: bool = False,
-) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ScenarioError(field, f"must be a number, got {value!r}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise ScenarioError(field, "must be a finite number")
-    if strictly_positive and number <= 0:
-        raise ScenarioError(field, f"must be greater than 0, got {value!r}")
-    if minimum is not None and number < minimum:
-        raise ScenarioError(field, f"must be at least {minimum:g}, got {value!r}")
-    return number
-
-
-def whole(value: Any, field: str, *, minimum: int = 0) -> int:
-    """A whole number, also when written with a decimal point (``1.0``)."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ScenarioError(field, f"must be a whole number of {minimum} or more, got {value!r}")
-    return value
-
-
-def _opt_number(data: Mapping[str, Any], key: str, field: str, **kw: Any) -> float | None:
-    value = data.get(key)
-    if value is None:
-        return None
-    return _number(value, f"{field}.{key}", **kw)
-
-
-def _bool(value: Any, field: str) -> bool:
-    if not isinstance(value, bool):
-        raise ScenarioError(field, f"must be true or false, got {value!r}")
-    return value
-
-
-def _enum[E: (Mode, Kind, Distribution, ThresholdMode)](kind: type[E], value: Any, field: str) -> E:
-    try:
-        return kind(value)
-    except ValueError:
-        allowed = ", ".join(m.value for m in kind)
-        raise ScenarioError(
-            field, f"unknown value {value!r} (expected one of: {allowed})"
-        ) from None
-
-
-def _ident(value: Any, field: str) -> str:
-    if not isinstance(value, str | int) or isinstance(value, bool) or str(value) == "":
-        raise ScenarioError(field, "must be a non-empty name")
-    return str(value)
+__all__ = ["ScenarioError", "parse_scenario"]
 
 
 def _battery(data: Any, field: str) -> Battery:
-    raw = _mapping(data, field)
+    raw = mapping(data, field)
     if "soc" not in raw:
         raise ScenarioError(f"{field}.soc", "is required")
-    soc = _number(raw["soc"], f"{field}.soc", minimum=0)
+    soc = number(raw["soc"], f"{field}.soc", minimum=0)
     battery = Battery(
         soc=soc,
-        power_w=_number(raw.get("power_w", 0), f"{field}.power_w"),
-        min_soc=_number(raw.get("min_soc", 20), f"{field}.min_soc", minimum=0),
-        target_soc=_number(raw.get("target_soc", 80), f"{field}.target_soc", minimum=0),
-        max_charge_w=_number(raw.get("max_charge_w", 5000), f"{field}.max_charge_w", minimum=0),
-        max_discharge_w=_number(
+        power_w=number(raw.get("power_w", 0), f"{field}.power_w"),
+        min_soc=number(raw.get("min_soc", 20), f"{field}.min_soc", minimum=0),
+        target_soc=number(raw.get("target_soc", 80), f"{field}.target_soc", minimum=0),
+        max_charge_w=number(raw.get("max_charge_w", 5000), f"{field}.max_charge_w", minimum=0),
+        max_discharge_w=number(
             raw.get("max_discharge_w", 5000), f"{field}.max_discharge_w", minimum=0
         ),
     )
@@ -125,47 +58,49 @@ def _battery(data: Any, field: str) -> Battery:
 
 
 def _inverter(data: Any, field: str) -> Inverter:
-    raw = _mapping(data, field)
+    raw = mapping(data, field)
     return Inverter(
-        max_w=_opt_number(raw, "max_w", field, minimum=0),
-        max_w_per_phase=_opt_number(raw, "max_w_per_phase", field, minimum=0),
-        asymmetric=_bool(raw.get("asymmetric", False), f"{field}.asymmetric"),
+        max_w=optional_number(raw, "max_w", field, minimum=0),
+        max_w_per_phase=optional_number(raw, "max_w_per_phase", field, minimum=0),
+        asymmetric=flag(raw.get("asymmetric", False), f"{field}.asymmetric"),
     )
 
 
 def _site(data: Any) -> Site:
-    raw = _mapping(data, "site")
+    raw = mapping(data, "site")
     for key in ("voltage", "main_breaker_a", "grid_current_a"):
         if key not in raw:
             raise ScenarioError(f"site.{key}", "is required")
-    grid_raw = _mapping(raw["grid_current_a"], "site.grid_current_a")
+    grid_raw = mapping(raw["grid_current_a"], "site.grid_current_a")
     if not grid_raw:
         raise ScenarioError("site.grid_current_a", "needs at least one phase (A, B or C)")
     grid: dict[str, float] = {}
     for phase, value in grid_raw.items():
         if phase not in PHASES:
             raise ScenarioError(f"site.grid_current_a.{phase}", "unknown phase (use A, B or C)")
-        grid[str(phase)] = _number(value, f"site.grid_current_a.{phase}")
+        grid[str(phase)] = number(value, f"site.grid_current_a.{phase}")
     allow = raw.get("allow_grid_charging")
     battery = _battery(raw["battery"], "site.battery") if raw.get("battery") is not None else None
     if allow is None and isinstance(raw.get("battery"), Mapping):
         allow = raw["battery"].get("allow_grid_charging")
     return Site(
-        voltage=_number(raw["voltage"], "site.voltage", strictly_positive=True),
-        main_breaker_a=_number(raw["main_breaker_a"], "site.main_breaker_a", minimum=0),
+        voltage=number(raw["voltage"], "site.voltage", strictly_positive=True),
+        main_breaker_a=number(raw["main_breaker_a"], "site.main_breaker_a", minimum=0),
         grid_current_a=grid,
-        max_import_w=_opt_number(raw, "max_import_w", "site", minimum=0),
-        solar_w=_opt_number(raw, "solar_w", "site", minimum=0),
-        excess_threshold_w=_number(
+        max_import_w=optional_number(raw, "max_import_w", "site", minimum=0),
+        solar_w=optional_number(raw, "solar_w", "site", minimum=0),
+        excess_threshold_w=number(
             raw.get("excess_threshold_w", 13000), "site.excess_threshold_w", minimum=0
         ),
-        excess_threshold_mode=_enum(
+        excess_threshold_mode=enum_member(
             ThresholdMode,
             raw.get("excess_threshold_mode", "offset"),
             "site.excess_threshold_mode",
         ),
-        distribution=_enum(Distribution, raw.get("distribution", "priority"), "site.distribution"),
-        allow_grid_charging=True if allow is None else _bool(allow, "site.allow_grid_charging"),
+        distribution=enum_member(
+            Distribution, raw.get("distribution", "priority"), "site.distribution"
+        ),
+        allow_grid_charging=True if allow is None else flag(allow, "site.allow_grid_charging"),
         battery=battery,
         inverter=_inverter(raw["inverter"], "site.inverter")
         if raw.get("inverter") is not None
@@ -191,13 +126,13 @@ def _phases(value: Any, site: Site, field: str) -> tuple[str, ...]:
 
 def _load(data: Any, index: int, site: Site) -> Load:
     field = f"loads[{index}]"
-    raw = _mapping(data, field)
+    raw = mapping(data, field)
     if "id" not in raw:
         raise ScenarioError(f"{field}.id", "is required")
-    load_id = _ident(raw["id"], f"{field}.id")
-    kind = _enum(Kind, raw.get("kind", "evse"), f"{field}.kind")
+    load_id = ident(raw["id"], f"{field}.id")
+    kind = enum_member(Kind, raw.get("kind", "evse"), f"{field}.kind")
     default_mode = "standard" if kind is Kind.EVSE else "continuous"
-    mode = _enum(Mode, raw.get("mode", default_mode), f"{field}.mode")
+    mode = enum_member(Mode, raw.get("mode", default_mode), f"{field}.mode")
     priority = whole(raw.get("priority", 1), f"{field}.priority")
     phases = _phases(raw.get("phases"), site, f"{field}.phases")
     binary = kind is Kind.PLUG or raw.get("power_w") is not None
@@ -207,13 +142,13 @@ def _load(data: Any, index: int, site: Site) -> Load:
     elif binary:
         if "power_w" not in raw:
             raise ScenarioError(f"{field}.power_w", "is required for a plug")
-        power = _number(raw["power_w"], f"{field}.power_w", strictly_positive=True)
+        power = number(raw["power_w"], f"{field}.power_w", strictly_positive=True)
         min_a = max_a = power / (site.voltage * len(phases))
     else:
         if "max_a" not in raw:
             raise ScenarioError(f"{field}.max_a", "is required")
-        max_a = _number(raw["max_a"], f"{field}.max_a", minimum=0)
-        min_a = _number(raw.get("min_a", min(DEFAULT_MIN_A, max_a)), f"{field}.min_a", minimum=0)
+        max_a = number(raw["max_a"], f"{field}.max_a", minimum=0)
+        min_a = number(raw.get("min_a", min(DEFAULT_MIN_A, max_a)), f"{field}.min_a", minimum=0)
         if min_a > max_a:
             raise ScenarioError(f"{field}.min_a", f"min_a {min_a:g} is above max_a {max_a:g}")
         # Currents are commanded in steps of 0.1 A: keep the minimum on that grid.
@@ -232,7 +167,7 @@ def _load(data: Any, index: int, site: Site) -> Load:
             raise ScenarioError(
                 f"{field}.draw_a", f"has {len(draw_raw)} values for {len(phases)} phases"
             )
-        draw = tuple(_number(v, f"{field}.draw_a[{i}]", minimum=0) for i, v in enumerate(draw_raw))
+        draw = tuple(number(v, f"{field}.draw_a[{i}]", minimum=0) for i, v in enumerate(draw_raw))
     charger = raw.get("charger")
     thermal = None
     if kind is Kind.THERMAL or raw.get("thermal") is not None:
@@ -246,9 +181,9 @@ def _load(data: Any, index: int, site: Site) -> Load:
         max_a=max_a,
         phases=phases,
         draw_a=draw,
-        active=_bool(raw.get("active", True), f"{field}.active"),
+        active=flag(raw.get("active", True), f"{field}.active"),
         binary=binary,
-        charger=None if charger is None else _ident(charger, f"{field}.charger"),
+        charger=None if charger is None else ident(charger, f"{field}.charger"),
         index=index,
         thermal=thermal,
         step_a=step_a,
@@ -261,9 +196,9 @@ def _limit(value: Any, field: str, site: Site) -> dict[str, float]:
         for phase, amps in value.items():
             if phase not in site.phases:
                 raise ScenarioError(f"{field}.{phase}", "phase is not present at this site")
-            limits[str(phase)] = _number(amps, f"{field}.{phase}", minimum=0)
+            limits[str(phase)] = number(amps, f"{field}.{phase}", minimum=0)
         return limits
-    amps = _number(value, field, minimum=0)
+    amps = number(value, field, minimum=0)
     return dict.fromkeys(site.phases, amps)
 
 
@@ -275,7 +210,7 @@ def _circuits(raw_list: Any, site: Site, load_ids: set[str]) -> tuple[Circuit, .
     circuits: list[Circuit] = []
     for i, data in enumerate(raw_list):
         field = f"circuits[{i}]"
-        raw = _mapping(data, field)
+        raw = mapping(data, field)
         if "id" not in raw:
             raise ScenarioError(f"{field}.id", "is required")
         if "limit_a" not in raw:
@@ -286,10 +221,10 @@ def _circuits(raw_list: Any, site: Site, load_ids: set[str]) -> tuple[Circuit, .
         parent = raw.get("parent")
         circuits.append(
             Circuit(
-                id=_ident(raw["id"], f"{field}.id"),
+                id=ident(raw["id"], f"{field}.id"),
                 limit_a=_limit(raw["limit_a"], f"{field}.limit_a", site),
-                parent=None if parent is None else _ident(parent, f"{field}.parent"),
-                members=tuple(_ident(m, f"{field}.members") for m in members),
+                parent=None if parent is None else ident(parent, f"{field}.parent"),
+                members=tuple(ident(m, f"{field}.members") for m in members),
             )
         )
     ids = [c.id for c in circuits]
@@ -364,15 +299,15 @@ def _chargers(raw_list: Any) -> tuple[ChargerUnit, ...]:
     units: list[ChargerUnit] = []
     for i, data in enumerate(raw_list):
         field = f"chargers[{i}]"
-        raw = _mapping(data, field)
+        raw = mapping(data, field)
         if "id" not in raw:
             raise ScenarioError(f"{field}.id", "is required")
         if "max_a" not in raw:
             raise ScenarioError(f"{field}.max_a", "is required")
         unit = ChargerUnit(
-            id=_ident(raw["id"], f"{field}.id"),
-            max_a=_number(raw["max_a"], f"{field}.max_a", minimum=0),
-            concurrent=_bool(raw.get("concurrent", True), f"{field}.concurrent"),
+            id=ident(raw["id"], f"{field}.id"),
+            max_a=number(raw["max_a"], f"{field}.max_a", minimum=0),
+            concurrent=flag(raw.get("concurrent", True), f"{field}.concurrent"),
         )
         if any(u.id == unit.id for u in units):
             raise ScenarioError(f"{field}.id", f"duplicate charger id {unit.id!r}")
@@ -382,7 +317,7 @@ def _chargers(raw_list: Any) -> tuple[ChargerUnit, ...]:
 
 def parse_scenario(data: Mapping[str, Any]) -> Scenario:
     """Validate ``data`` (the YAML schema, already parsed) and build a Scenario."""
-    root = _mapping(data, "scenario")
+    root = mapping(data, "scenario")
     if "site" not in root:
         raise ScenarioError("site", "is required")
     site = _site(root["site"])

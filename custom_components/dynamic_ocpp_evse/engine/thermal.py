@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from .fields import ScenarioError, flag, mapping, number
 from .models import Load, Mode, Thermal
 
 COMFORT_MODES = frozenset({Mode.STANDARD, Mode.CONTINUOUS, Mode.ECO})
@@ -48,18 +49,16 @@ LEARN_MIN_DT_H = 1.0 / 60.0
 
 def parse_thermal(data: Any, field: str) -> Thermal:
     """The ``thermal:`` block of a load (see docs/scenario-format.md)."""
-    from .scenario import ScenarioError, _bool, _mapping, _number  # scenario imports this module
-
-    raw = _mapping(data, field)
+    raw = mapping(data, field)
     for key in ("target_c", "limit_c"):
         if key not in raw:
             raise ScenarioError(f"{field}.{key}", "is required")
     temp = raw.get("temperature_c")
-    cooling = _bool(raw.get("cooling", False), f"{field}.cooling")
-    target = _number(raw["target_c"], f"{field}.target_c")
-    limit = _number(raw["limit_c"], f"{field}.limit_c")
-    hyst = _number(raw.get("hysteresis_c", 1.0), f"{field}.hysteresis_c", minimum=0)
-    boost = _number(raw.get("boost_c", target + (-hyst if cooling else hyst)), f"{field}.boost_c")
+    cooling = flag(raw.get("cooling", False), f"{field}.cooling")
+    target = number(raw["target_c"], f"{field}.target_c")
+    limit = number(raw["limit_c"], f"{field}.limit_c")
+    hyst = number(raw.get("hysteresis_c", 1.0), f"{field}.hysteresis_c", minimum=0)
+    boost = number(raw.get("boost_c", target + (-hyst if cooling else hyst)), f"{field}.boost_c")
     sign = -1.0 if cooling else 1.0
     if sign * (target + sign * hyst) > sign * limit:
         side = "below" if cooling else "above"
@@ -67,21 +66,21 @@ def parse_thermal(data: Any, field: str) -> Thermal:
     if sign * boost > sign * limit:
         raise ScenarioError(f"{field}.boost_c", "must not be past limit_c")
     return Thermal(
-        temperature_c=None if temp is None else _number(temp, f"{field}.temperature_c"),
+        temperature_c=None if temp is None else number(temp, f"{field}.temperature_c"),
         target_c=target,
         hysteresis_c=hyst,
         boost_c=boost,
         limit_c=limit,
         cooling=cooling,
-        heating_now=_bool(raw.get("heating_now", False), f"{field}.heating_now"),
-        ambient_c=_number(raw.get("ambient_c", 15.0), f"{field}.ambient_c"),
-        time_constant_h=_number(
+        heating_now=flag(raw.get("heating_now", False), f"{field}.heating_now"),
+        ambient_c=number(raw.get("ambient_c", 15.0), f"{field}.ambient_c"),
+        time_constant_h=number(
             raw.get("time_constant_h", 24.0), f"{field}.time_constant_h", strictly_positive=True
         ),
-        rate_c_per_h=_number(
+        rate_c_per_h=number(
             raw.get("rate_c_per_h", 10.0), f"{field}.rate_c_per_h", strictly_positive=True
         ),
-        horizon_h=_number(raw.get("horizon_h", 0.5), f"{field}.horizon_h", minimum=0),
+        horizon_h=number(raw.get("horizon_h", 0.5), f"{field}.horizon_h", minimum=0),
     )
 
 

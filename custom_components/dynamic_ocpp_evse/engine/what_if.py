@@ -10,7 +10,10 @@ from the part of the site it can influence (:mod:`.locality`): the loads joined
 to it through limits that were tight (or are a sequential unit's), re-solved as
 a small site of their own, with the limits that had room to spare checked
 afterwards to still have room to spare with the woken load's share. When that
-part is most of the site, or a check fails, the site is re-solved as before.
+part is the whole site, or a check fails, the site is re-solved as before; a
+whole-site re-solve is remembered by everything it depends on (the loads'
+limits, targets and every capacity, for the same site shape), and a small site
+looks those up first.
 """
 
 from __future__ import annotations
@@ -19,8 +22,11 @@ import copy
 
 from .constraints import Problem
 from .distribute import EPS, Solver, solve
-from .locality import Locality
+from .locality import Locality, remembered, site_content
 from .models import Distribution
+
+SMALL_SITE = 100
+"""Up to this many loads, remembered whole-site answers are looked up first."""
 
 
 def what_if_active(
@@ -52,6 +58,18 @@ def what_if_active(
             asked.append(i)
         else:
             answers[i] = 0.0  # it could not run even if active: the solver never touches it
+    if asked and len(problem.loads) <= SMALL_SITE:
+        # A small site is often one part (a tight breaker joins everybody): its
+        # answers are the re-solves remembered for exactly this site, if any.
+        content = site_content(problem, distribution)
+        rest = []
+        for i in asked:
+            found = remembered(problem, content, i)
+            if found is None:
+                rest.append(i)
+            else:
+                answers[i] = found
+        asked = rest
     if not asked:
         return answers
     if baseline is None:
@@ -61,7 +79,10 @@ def what_if_active(
     local = Locality(problem, baseline, distribution)
     for i in asked:
         found = local.answer(i)
-        answers[i] = found if found is not None else _resolve_one(problem, distribution, i)
+        if found is None:
+            found = _resolve_one(problem, distribution, i)
+            local.resolved(i, found)
+        answers[i] = found
     return answers
 
 

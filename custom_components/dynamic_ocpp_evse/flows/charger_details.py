@@ -2,11 +2,12 @@
 
 ``details`` is the same for adding and reconfiguring: name, wiring, currents,
 priority, mode and (several connectors) the unit limit, with the OCPP charging
-profile settings, phase switching and the connector's timing in collapsed
-sections. Saving keeps the unit-wide settings (connector count, unit limit and
-concurrency, the built-in password) equal on every connector of one charger. The
-steps that reach ``details`` (choosing the backend, the connection, reconfiguring
-it) are in ``charger.py``.
+profile settings, phase switching, the connector's timing and plans by state of
+charge (the car's SoC sensor and battery capacity) in collapsed sections. Saving
+keeps the unit-wide settings (connector count, unit limit and concurrency, the
+built-in password) equal on every connector of one charger. The steps that
+reach ``details`` (choosing the backend, the connection, reconfiguring it) are
+in ``charger.py``.
 """
 
 from __future__ import annotations
@@ -54,15 +55,18 @@ from ..validation import (
     ERR_NAME_EXISTS,
     check_min_max,
     check_ranges,
+    check_soc_form,
     site_phases,
     subentry_name_taken,
 )
 from .charger_forms import (
     SECTION_ADVANCED,
     SECTION_PHASES,
+    SECTION_PLAN_SOC,
     SECTION_PROFILE,
     phase_switching_errors,
     phase_switching_fields,
+    plan_soc_fields,
     profile_fields,
 )
 from .helpers import (
@@ -150,6 +154,7 @@ class ChargerDetailsFlow(ConfigSubentryFlow):
         fields |= collapsed(SECTION_PROFILE, profile_fields())
         fields |= collapsed(SECTION_PHASES, phase_switching_fields())
         fields |= collapsed(SECTION_ADVANCED, load_timing_fields())
+        fields |= collapsed(SECTION_PLAN_SOC, plan_soc_fields())
         return vol.Schema(fields)
 
     def _details_values(self) -> dict[str, Any]:
@@ -180,6 +185,7 @@ class ChargerDetailsFlow(ConfigSubentryFlow):
         check_min_max(answers, CONF_MIN_CURRENT_A, CONF_MAX_CURRENT_A, errors)
         check_min_max(answers, CONF_MAX_CURRENT_A, CONF_UNIT_MAX_A, errors, "above_unit_max")
         phase_switching_errors(answers, errors)
+        check_soc_form(self.hass, answers, errors)
         if (
             answers.get(CONF_PROFILE_KIND) == "tx"
             and self._data.get(CONF_BACKEND) == BACKEND_OCPP_INTEGRATION

@@ -11,6 +11,7 @@ from typing import Any
 import voluptuous as vol
 
 from ..const import (
+    CONF_BATTERY_CAPACITY_KWH,
     CONF_CHARGE_POINT_ID,
     CONF_COMPLIANCE_CYCLES,
     CONF_CONNECTOR_COUNT,
@@ -29,6 +30,7 @@ from ..const import (
     CONF_PROFILE_KIND,
     CONF_PROFILE_VALIDITY_S,
     CONF_RATE_UNIT,
+    CONF_SOC_ENTITY,
     CONF_STACK_LEVEL,
     CONF_STATUS_ENTITY,
     CONF_TRANSACTION_ENTITY,
@@ -106,6 +108,15 @@ RECONFIGURE_BUILTIN_SCHEMA = vol.Schema(
 SECTION_PROFILE = "profile"  # collapsed section of the details step
 SECTION_PHASES = "phase_switching_section"  # 1-phase / 3-phase switching
 SECTION_ADVANCED = "advanced"  # the load's own timing
+SECTION_PLAN_SOC = "plan_soc_section"  # plans by state of charge (the car's SoC sensor)
+
+
+def plan_soc_fields() -> dict[Any, Any]:
+    """The car's state of charge sensor and battery capacity (plans by SoC)."""
+    return {
+        vol.Optional(CONF_SOC_ENTITY): entity(["sensor", "input_number"]),
+        vol.Optional(CONF_BATTERY_CAPACITY_KWH): number("kWh", 0.1, CONF_BATTERY_CAPACITY_KWH),
+    }
 
 
 def profile_fields() -> dict[Any, Any]:

@@ -11,11 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import voluptuous as vol
-from homeassistant.config_entries import (
-    SOURCE_RECONFIGURE,
-    ConfigSubentryFlow,
-    SubentryFlowResult,
-)
+from homeassistant.config_entries import SubentryFlowResult
 from homeassistant.helpers.selector import SelectOptionDict
 
 from ..const import (
@@ -26,15 +22,13 @@ from ..const import (
     DEFAULT_CIRCUIT_LIMIT_A,
     SUBENTRY_CIRCUIT,
 )
-from ..validation import ERR_NAME_EXISTS, check_ranges, circuit_errors, subentry_name_taken
+from ..validation import check_ranges, circuit_errors
 from .helpers import choice, clean_input, missing_required, number, text
+from .subentry_form import SubentryFormFlow
 
 
-class CircuitSubentryFlow(ConfigSubentryFlow):
+class CircuitSubentryFlow(SubentryFormFlow):
     """Add or reconfigure one circuit."""
-
-    def _own_id(self) -> str | None:
-        return self._reconfigure_subentry_id if self.source == SOURCE_RECONFIGURE else None
 
     def _options(self, *, circuits_only: bool) -> list[SelectOptionDict]:
         own = self._own_id()
@@ -59,15 +53,6 @@ class CircuitSubentryFlow(ConfigSubentryFlow):
             fields[vol.Optional(CONF_MEMBERS, default=[])] = choice(members, multiple=True)
         return vol.Schema(fields)
 
-    def _form(
-        self, step_id: str, values: Mapping[str, Any], errors: dict[str, str] | None = None
-    ) -> SubentryFlowResult:
-        return self.async_show_form(
-            step_id=step_id,
-            data_schema=self.add_suggested_values_to_schema(self._schema(), values),
-            errors=errors or {},
-        )
-
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         """Add a circuit."""
         return await self._step("user", user_input, {})
@@ -88,11 +73,7 @@ class CircuitSubentryFlow(ConfigSubentryFlow):
             return self._form(step_id, values)
         answers = clean_input(user_input)
         entry = self._get_entry()
-        errors = missing_required(self._schema(), answers)
-        if not answers.get(CONF_NAME):
-            errors[CONF_NAME] = "required"
-        elif subentry_name_taken(entry, answers[CONF_NAME], self._own_id()):
-            errors[CONF_NAME] = ERR_NAME_EXISTS
+        errors = missing_required(self._schema(), answers) | self._name_errors(answers)
         check_ranges(answers, errors)
         parent = answers.get(CONF_PARENT)
         members = list(answers.get(CONF_MEMBERS, []))
@@ -107,8 +88,4 @@ class CircuitSubentryFlow(ConfigSubentryFlow):
         data = {CONF_NAME: answers[CONF_NAME], CONF_LIMIT_A: answers[CONF_LIMIT_A]}
         data[CONF_PARENT] = parent
         data[CONF_MEMBERS] = members
-        if self.source == SOURCE_RECONFIGURE:
-            return self.async_update_and_abort(
-                entry, self._get_reconfigure_subentry(), title=data[CONF_NAME], data=data
-            )
-        return self.async_create_entry(title=data[CONF_NAME], data=data)
+        return self._save(data)

@@ -9,11 +9,10 @@ mode; pause, grace, minimum on and off time in a collapsed section.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import voluptuous as vol
-from homeassistant.config_entries import SOURCE_RECONFIGURE, ConfigSubentryFlow, SubentryFlowResult
+from homeassistant.config_entries import SubentryFlowResult
 
 from ..const import (
     CONF_CONTROL,
@@ -22,7 +21,6 @@ from ..const import (
     CONF_MIN_POWER_W,
     CONF_MODE,
     CONF_NAME,
-    CONF_PHASES,
     CONF_POWER_ENTITY,
     CONF_PRIORITY,
     CONF_SETPOINT_STEP,
@@ -35,28 +33,22 @@ from ..const import (
     LOAD_MODES_GENERIC,
     SETPOINT_UNITS,
 )
-from ..settings import user_values
 from ..validation import (
-    ERR_NAME_EXISTS,
     POWER_UNITS,
     check_entities,
     check_min_max,
     check_ranges,
     site_phases,
-    subentry_name_taken,
 )
-from .helpers import choice, clean_input, entity, missing_required, number, text
+from .helpers import choice, entity, number, text
 from .load_common import (
     CONF_PHASE,
     SECTION_ADVANCED,
     phase_options,
-    phase_value,
-    store_phases,
-    store_switching_timing,
     switching_timing_fields,
-    switching_timing_values,
 )
-from .sections import collapsed, nest, place_errors
+from .load_form import LoadFormFlow
+from .sections import collapsed
 
 SWITCH_DOMAINS = ("switch", "input_boolean")
 SETPOINT_DOMAINS = ("number", "input_number")
@@ -70,11 +62,8 @@ def control_domain_error(control: Any, entity_id: Any) -> str | None:
     return None if domain in allowed else ERR_WRONG_DOMAIN
 
 
-class LoadSubentryFlow(ConfigSubentryFlow):
+class LoadSubentryFlow(LoadFormFlow):
     """Add or reconfigure one generic load."""
-
-    def _own_id(self) -> str | None:
-        return self._reconfigure_subentry_id if self.source == SOURCE_RECONFIGURE else None
 
     def _schema(self) -> vol.Schema:
         phases = site_phases(self._get_entry().data)
@@ -105,23 +94,8 @@ class LoadSubentryFlow(ConfigSubentryFlow):
             }
         )
 
-    def _form(
-        self, step_id: str, values: Mapping[str, Any], errors: dict[str, str] | None = None
-    ) -> SubentryFlowResult:
-        schema = self._schema()
-        return self.async_show_form(
-            step_id=step_id,
-            data_schema=self.add_suggested_values_to_schema(schema, nest(schema, values)),
-            errors=place_errors(schema, errors or {}),
-        )
-
     def _validate(self, answers: dict[str, Any]) -> dict[str, str]:
-        errors: dict[str, str] = {}
-        entry = self._get_entry()
-        if not answers.get(CONF_NAME):
-            errors[CONF_NAME] = "required"
-        elif subentry_name_taken(entry, answers[CONF_NAME], self._own_id()):
-            errors[CONF_NAME] = ERR_NAME_EXISTS
+        errors = self._name_errors(answers)
         if error := control_domain_error(
             answers.get(CONF_CONTROL), answers.get(CONF_CONTROL_ENTITY)
         ):
@@ -145,29 +119,4 @@ class LoadSubentryFlow(ConfigSubentryFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
         """Change a generic load."""
-        subentry = self._get_reconfigure_subentry()
-        values = dict(subentry.data)
-        values[CONF_NAME] = subentry.title
-        values[CONF_PHASE] = phase_value(subentry.data.get(CONF_PHASES))
-        values.update(switching_timing_values(subentry.data))
-        in_force = user_values(self.hass, self._get_entry().entry_id, subentry.subentry_id)
-        values.update((k, v) for k, v in in_force.items() if k in (CONF_MODE, CONF_PRIORITY))
-        return await self._step("reconfigure", user_input, values)
-
-    async def _step(
-        self, step_id: str, user_input: dict[str, Any] | None, values: Mapping[str, Any]
-    ) -> SubentryFlowResult:
-        if user_input is None:
-            return self._form(step_id, values)
-        answers = clean_input(user_input)
-        errors = missing_required(self._schema(), answers) | self._validate(answers)
-        if errors:
-            return self._form(step_id, answers, errors)
-        data = store_phases(answers, site_phases(self._get_entry().data))
-        data = store_switching_timing(data, answers, values)
-        title = data[CONF_NAME]
-        if self.source == SOURCE_RECONFIGURE:
-            return self.async_update_and_abort(
-                self._get_entry(), self._get_reconfigure_subentry(), title=title, data=data
-            )
-        return self.async_create_entry(title=title, data=data)
+        return await self._step("reconfigure", user_input, self._reconfigure_values())

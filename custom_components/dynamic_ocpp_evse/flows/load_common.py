@@ -2,8 +2,8 @@
 
 The phase choice (one site phase, or two or three of them: a plug or heater on
 2 or 3 phases), stored as ``phases`` (a list, L1 first); the load's timing
-section (pause, grace, minimum on and off time; empty: as the hub); and the
-common form plumbing of a single-form subentry flow (show, validate, store).
+section (pause, grace, minimum on and off time; empty: as the hub). The form
+plumbing of those flows (show, validate, store) is ``load_form``.
 """
 
 from __future__ import annotations

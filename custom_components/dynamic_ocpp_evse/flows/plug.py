@@ -13,18 +13,13 @@ from collections.abc import Mapping
 from typing import Any
 
 import voluptuous as vol
-from homeassistant.config_entries import (
-    SOURCE_RECONFIGURE,
-    ConfigSubentryFlow,
-    SubentryFlowResult,
-)
+from homeassistant.config_entries import SubentryFlowResult
 
 from ..const import (
     CONF_IDLE_S,
     CONF_IDLE_W,
     CONF_MODE,
     CONF_NAME,
-    CONF_PHASES,
     CONF_POWER_ENTITY,
     CONF_POWER_W,
     CONF_PRIORITY,
@@ -36,29 +31,19 @@ from ..const import (
     LOAD_MODES_PLUG,
     SUBENTRY_PLUG,
 )
-from ..settings import user_values
-from ..validation import (
-    ERR_NAME_EXISTS,
-    POWER_UNITS,
-    check_entities,
-    check_ranges,
-    site_phases,
-    subentry_name_taken,
-)
-from .helpers import choice, clean_input, entity, missing_required, number, text
-from .load_common import CONF_PHASE, phase_options, phase_value, store_phases
-from .sections import collapsed, nest, place_errors
+from ..validation import POWER_UNITS, check_entities, check_ranges, site_phases
+from .helpers import choice, entity, number, text
+from .load_common import CONF_PHASE, phase_options, store_phases
+from .load_form import LoadFormFlow
+from .sections import collapsed
 from .timing import LOAD_TIMING_FIELDS, load_timing_fields, store_timing, timing_values
 
 SECTION_ADVANCED = "advanced"  # the plug's own timing (collapsed)
 _SWITCH_DOMAINS = ["switch", "input_boolean"]
 
 
-class PlugSubentryFlow(ConfigSubentryFlow):
+class PlugSubentryFlow(LoadFormFlow):
     """Add or reconfigure one plug."""
-
-    def _own_id(self) -> str | None:
-        return self._reconfigure_subentry_id if self.source == SOURCE_RECONFIGURE else None
 
     def _schema(self) -> vol.Schema:
         phases = site_phases(self._get_entry().data)
@@ -83,23 +68,9 @@ class PlugSubentryFlow(ConfigSubentryFlow):
             }
         )
 
-    def _form(
-        self, step_id: str, values: Mapping[str, Any], errors: dict[str, str] | None = None
-    ) -> SubentryFlowResult:
-        schema = self._schema()
-        return self.async_show_form(
-            step_id=step_id,
-            data_schema=self.add_suggested_values_to_schema(schema, nest(schema, values)),
-            errors=place_errors(schema, errors or {}),
-        )
-
     def _validate(self, answers: dict[str, Any]) -> dict[str, str]:
-        errors: dict[str, str] = {}
+        errors = self._name_errors(answers)
         entry = self._get_entry()
-        if not answers.get(CONF_NAME):
-            errors[CONF_NAME] = "required"
-        elif subentry_name_taken(entry, answers[CONF_NAME], self._own_id()):
-            errors[CONF_NAME] = ERR_NAME_EXISTS
         check_entities(
             self.hass,
             answers,
@@ -123,31 +94,13 @@ class PlugSubentryFlow(ConfigSubentryFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
         """Change a plug."""
-        subentry = self._get_reconfigure_subentry()
-        values = dict(subentry.data)
-        values[CONF_NAME] = subentry.title
-        values[CONF_PHASE] = phase_value(subentry.data.get(CONF_PHASES))
-        values.update(timing_values(subentry.data))
-        in_force = user_values(self.hass, self._get_entry().entry_id, subentry.subentry_id)
-        values.update((k, v) for k, v in in_force.items() if k in (CONF_MODE, CONF_PRIORITY))
-        return await self._step("reconfigure", user_input, values)
+        return await self._step("reconfigure", user_input, self._reconfigure_values())
 
-    async def _step(
-        self, step_id: str, user_input: dict[str, Any] | None, values: Mapping[str, Any]
-    ) -> SubentryFlowResult:
-        if user_input is None:
-            return self._form(step_id, values)
-        answers = clean_input(user_input)
-        errors = missing_required(self._schema(), answers) | self._validate(answers)
-        if errors:
-            return self._form(step_id, answers, errors)
+    def _timing_values(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        return timing_values(data)
+
+    def _store(self, answers: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
         data = store_phases(answers, site_phases(self._get_entry().data))
         if CONF_TIMING in values:  # keys of ``timing`` the form does not show stay
             data[CONF_TIMING] = values[CONF_TIMING]
-        data = store_timing(data, answers, LOAD_TIMING_FIELDS, drop_defaults=False)
-        title = data[CONF_NAME]
-        if self.source == SOURCE_RECONFIGURE:
-            return self.async_update_and_abort(
-                self._get_entry(), self._get_reconfigure_subentry(), title=title, data=data
-            )
-        return self.async_create_entry(title=title, data=data)
+        return store_timing(data, answers, LOAD_TIMING_FIELDS, drop_defaults=False)

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import voluptuous as vol
-from homeassistant.config_entries import SOURCE_RECONFIGURE, ConfigSubentryFlow, SubentryFlowResult
+from homeassistant.config_entries import SOURCE_RECONFIGURE, SubentryFlowResult
 
 from ..const import (
     CONF_BOOST_C,
@@ -29,7 +29,6 @@ from ..const import (
     CONF_MODE,
     CONF_NAME,
     CONF_OUTDOOR_ENTITY,
-    CONF_PHASES,
     CONF_POWER_ENTITY,
     CONF_PRIORITY,
     CONF_TARGET_C,
@@ -44,28 +43,22 @@ from ..const import (
     THERMAL_DEFAULTS,
     THERMAL_KINDS,
 )
-from ..settings import user_values
 from ..validation import (
-    ERR_NAME_EXISTS,
     POWER_UNITS,
     as_number,
     check_entities,
     check_ranges,
     site_phases,
-    subentry_name_taken,
 )
-from .helpers import choice, clean_input, entity, missing_required, number, text
+from .helpers import choice, clean_input, entity, number, text
 from .load_common import (
     CONF_PHASE,
     SECTION_ADVANCED,
     phase_options,
-    phase_value,
-    store_phases,
-    store_switching_timing,
     switching_timing_fields,
-    switching_timing_values,
 )
-from .sections import collapsed, nest, place_errors
+from .load_form import LoadFormFlow
+from .sections import collapsed
 
 CONTROL_DOMAINS = ("water_heater", "climate", "switch", "input_boolean")
 THERMOSTAT_DOMAINS = ("water_heater", "climate")
@@ -102,15 +95,12 @@ def check_temperatures(kind: str, answers: Mapping[str, Any], errors: dict[str, 
             errors[CONF_BOOST_C] = ERR_LIMIT
 
 
-class ThermalSubentryFlow(ConfigSubentryFlow):
+class ThermalSubentryFlow(LoadFormFlow):
     """Add or reconfigure one thermal load."""
 
     def __init__(self) -> None:
         """Nothing chosen yet."""
         self._start: dict[str, Any] = {}
-
-    def _own_id(self) -> str | None:
-        return self._reconfigure_subentry_id if self.source == SOURCE_RECONFIGURE else None
 
     def _kind(self) -> str:
         if self.source == SOURCE_RECONFIGURE:
@@ -119,7 +109,7 @@ class ThermalSubentryFlow(ConfigSubentryFlow):
             kind = self._start.get(CONF_THERMAL_KIND, "water")
         return str(kind) if kind in THERMAL_KINDS else "water"
 
-    def _details_schema(self) -> vol.Schema:
+    def _schema(self) -> vol.Schema:
         phases = site_phases(self._get_entry().data)
         room = self._kind() == "room"
         fields: dict[Any, Any] = {}
@@ -159,19 +149,8 @@ class ThermalSubentryFlow(ConfigSubentryFlow):
         fields.update(collapsed(SECTION_ADVANCED, switching_timing_fields()))
         return vol.Schema(fields)
 
-    def _form(
-        self,
-        step_id: str,
-        schema: vol.Schema,
-        values: Mapping[str, Any],
-        errors: dict[str, str] | None = None,
-    ) -> SubentryFlowResult:
-        return self.async_show_form(
-            step_id=step_id,
-            data_schema=self.add_suggested_values_to_schema(schema, nest(schema, values)),
-            errors=place_errors(schema, errors or {}),
-            description_placeholders={"kind": self._kind()},
-        )
+    def _placeholders(self) -> dict[str, str]:
+        return {"kind": self._kind()}
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         """Add a thermal load: its name and kind first."""
@@ -184,15 +163,10 @@ class ThermalSubentryFlow(ConfigSubentryFlow):
             }
         )
         if user_input is None:
-            return self._form("user", schema, {})
+            return self._form("user", {}, schema=schema)
         answers = clean_input(user_input)
-        errors: dict[str, str] = {}
-        if not answers.get(CONF_NAME):
-            errors[CONF_NAME] = "required"
-        elif subentry_name_taken(self._get_entry(), answers[CONF_NAME], None):
-            errors[CONF_NAME] = ERR_NAME_EXISTS
-        if errors:
-            return self._form("user", schema, answers, errors)
+        if errors := self._name_errors(answers):
+            return self._form("user", answers, errors, schema=schema)
         self._start = answers
         return await self.async_step_details()
 
@@ -206,22 +180,11 @@ class ThermalSubentryFlow(ConfigSubentryFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
         """Change a thermal load."""
-        subentry = self._get_reconfigure_subentry()
-        values = {**kind_defaults(self._kind()), **subentry.data}
-        values[CONF_NAME] = subentry.title
-        values[CONF_PHASE] = phase_value(subentry.data.get(CONF_PHASES))
-        values.update(switching_timing_values(subentry.data))
-        in_force = user_values(self.hass, self._get_entry().entry_id, subentry.subentry_id)
-        values.update((k, v) for k, v in in_force.items() if k in (CONF_MODE, CONF_PRIORITY))
+        values = self._reconfigure_values(kind_defaults(self._kind()))
         return await self._step("reconfigure", user_input, values)
 
     def _validate(self, answers: dict[str, Any]) -> dict[str, str]:
-        errors: dict[str, str] = {}
-        if self.source == SOURCE_RECONFIGURE:
-            if not answers.get(CONF_NAME):
-                errors[CONF_NAME] = "required"
-            elif subentry_name_taken(self._get_entry(), answers[CONF_NAME], self._own_id()):
-                errors[CONF_NAME] = ERR_NAME_EXISTS
+        errors = self._name_errors(answers) if self.source == SOURCE_RECONFIGURE else {}
         control = str(answers.get(CONF_CONTROL_ENTITY, ""))
         check_entities(
             self.hass,
@@ -241,23 +204,9 @@ class ThermalSubentryFlow(ConfigSubentryFlow):
         check_temperatures(self._kind(), answers, errors)
         return errors
 
-    async def _step(
-        self, step_id: str, user_input: dict[str, Any] | None, values: Mapping[str, Any]
-    ) -> SubentryFlowResult:
-        schema = self._details_schema()
-        if user_input is None:
-            return self._form(step_id, schema, values)
-        answers = clean_input(user_input)
-        errors = missing_required(schema, answers) | self._validate(answers)
-        if errors:
-            return self._form(step_id, schema, answers, errors)
-        data = store_phases(answers, site_phases(self._get_entry().data))
-        data = store_switching_timing(data, answers, values)
+    def _store(self, answers: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+        data = super()._store(answers, values)
         data[CONF_THERMAL_KIND] = self._kind()
-        if self.source == SOURCE_RECONFIGURE:
-            title = data[CONF_NAME]
-            return self.async_update_and_abort(
-                self._get_entry(), self._get_reconfigure_subentry(), title=title, data=data
-            )
-        data[CONF_NAME] = self._start[CONF_NAME]
-        return self.async_create_entry(title=data[CONF_NAME], data=data)
+        if self.source != SOURCE_RECONFIGURE:
+            data[CONF_NAME] = self._start[CONF_NAME]
+        return data

@@ -2,8 +2,10 @@
 
 ``python -m custom_components.dynamic_ocpp_evse.engine.simulate DAY.yaml
 [--plot out.png] [--json out.json] [--step 5] [--start HH:MM] [--end HH:MM]
-[--seed N]`` prints the day's metrics as JSON (and writes them to ``--json``),
-and draws the day to ``--plot``. An invalid day file prints one line naming
+[--seed N] [--plan LOAD]`` prints the day's metrics as JSON (and writes them to ``--json``),
+and draws the day to ``--plot``. ``--plan LOAD`` charges that load's cars by a plan
+(prices and the day's solar forecast, docs/plans.md) on top of the solar mode,
+and the plot shows the plan against what was drawn. An invalid day file prints one line naming
 the bad field and exits with code 2.
 """
 
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from .day import DayError, load_day
 from .metrics import compute_metrics
+from .planning import PlanningController, with_mode
 from .series import SeriesError, parse_time
 
 
@@ -32,6 +35,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--start", metavar="HH:MM", help="simulate from this time of day")
     parser.add_argument("--end", metavar="HH:MM", help="simulate until this time of day")
     parser.add_argument("--seed", type=int, help="override the day's random seed")
+    parser.add_argument(
+        "--plan",
+        metavar="LOAD",
+        help="charge this load's cars by a plan (target: each car's need by its leave time)",
+    )
     return parser
 
 
@@ -50,7 +58,14 @@ def main(argv: list[str]) -> int:
         day = replace(day, options=replace(day.options, seed=args.seed))
     from .loop import run_day
 
-    trace = run_day(day)
+    planner: PlanningController | None = None
+    if args.plan is not None:
+        if not any(car.load == args.plan for car in day.cars):
+            print(f"error: --plan: no car visits load {args.plan!r}", file=sys.stderr)
+            return 2
+        day = with_mode(day, "solar", only=args.plan)
+        planner = PlanningController(day, args.plan, forecast=True)
+    trace = run_day(day) if planner is None else run_day(day, lambda _config: planner)
     metrics = compute_metrics(trace)
     text = json.dumps(metrics, indent=2)
     print(text)
@@ -60,7 +75,8 @@ def main(argv: list[str]) -> int:
         if args.plot:
             from .plot import plot_day
 
-            plot_day(trace, args.plot, metrics)
+            planned = None if planner is None else {args.plan: planner.planned_a}
+            plot_day(trace, args.plot, metrics, planned)
     except OSError as err:
         print(f"error: cannot write output: {err}", file=sys.stderr)
         return 1

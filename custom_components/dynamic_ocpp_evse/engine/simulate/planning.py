@@ -19,11 +19,21 @@ import copy
 import math
 import random
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from ..controller import Controller
 from ..plan import Plan, PlanRequest, make_plan, slots_between
 from .day import CarSpec, Day
+
+
+def with_mode(day: Day, mode: str, only: str | None = None) -> Day:
+    """The same day with every load (or only the load ``only``) in ``mode``."""
+    config = copy.deepcopy(day.config)
+    for load in config["loads"]:
+        if only is None or load.get("id") == only:
+            load["mode"] = mode
+    return replace(day, config=config)
 
 
 class PlanningController:
@@ -42,6 +52,8 @@ class PlanningController:
         self._planned_at = -math.inf
         self._floor_a = 0.0
         self.plan: Plan | None = None
+        self.planned_a: list[tuple[float, float]] = []
+        """(time, planned minimum in A) at every step: the plan to plot against the draw."""
         rng = random.Random(f"{day.options.seed}:forecast")
         self._errors = [rng.gauss(0.0, day.options.forecast_error) for _ in range(49)]
 
@@ -113,6 +125,7 @@ class PlanningController:
             if self.plan is not None:
                 legs_w = load.leg_count * self._day.scenario.site.voltage
                 floor = round(self.plan.grid_w_at(now) / legs_w, 1)
+        self.planned_a.append((now, floor))
         if floor != self._floor_a:
             self._floor_a = floor
             for raw in self._config["loads"]:

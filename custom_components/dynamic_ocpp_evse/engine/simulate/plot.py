@@ -4,7 +4,8 @@ Stacked panels sharing an hours axis: grid current per phase against the
 breaker (overload episodes shaded red), solar/house/managed/battery power,
 battery SOC with its min and target, every circuit group against its limit,
 and one panel per load with the controller's command, the current the car
-actually drew, and shaded car-present, pause and grace periods.
+actually drew, the plan's planned minimum when a plan ran, and shaded
+car-present, pause and grace periods.
 matplotlib is imported here only, when a plot is asked for.
 """
 
@@ -64,8 +65,17 @@ def _group_flows(trace: Trace) -> list[tuple[str, float, list[float]]]:
     return flows
 
 
-def plot_day(trace: Trace, path: str | Path, metrics: dict[str, Any] | None = None) -> None:
-    """Write the day's plot to ``path`` (PNG)."""
+def plot_day(
+    trace: Trace,
+    path: str | Path,
+    metrics: dict[str, Any] | None = None,
+    planned: dict[str, list[tuple[float, float]]] | None = None,
+) -> None:
+    """Write the day's plot to ``path`` (PNG).
+
+    ``planned`` maps a load to its plan as executed: ``(time, planned minimum A)``
+    per control step, drawn over the load's command and draw.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -181,6 +191,8 @@ def plot_day(trace: Trace, path: str | Path, metrics: dict[str, Any] | None = No
         ax.set_title("Circuit groups (highest phase)", fontsize=9, loc="left")
         ax.legend(loc="upper left", fontsize=7, ncol=4)
 
+    # The mode the day ran in (a strategy may have changed it from the day file's).
+    modes = {str(raw.get("id")): str(raw.get("mode")) for raw in day.config.get("loads", [])}
     for load in scenario.loads:
         ax = axes[index]
         index += 1
@@ -207,12 +219,25 @@ def plot_day(trace: Trace, path: str | Path, metrics: dict[str, Any] | None = No
             lw=0.8,
             label="commanded",
         )
+        plan = (planned or {}).get(load.id)
+        if plan:
+            ax.step(
+                [t / 3600 for t, _ in plan],
+                [a for _, a in plan],
+                where="post",
+                color="#2ca02c",
+                lw=1.2,
+                ls="--",
+                label="planned minimum",
+            )
         ax.plot([], [], color="grey", alpha=0.35, lw=6, label="pause")
         ax.plot([], [], color="orange", alpha=0.35, lw=6, label="grace")
         ax.set_ylim(0, load.max_a * 1.15 + 0.5)
         ax.set_ylabel("A")
         ax.set_title(
-            _load_title(load.id, load.mode.value, load.phases, metrics), fontsize=9, loc="left"
+            _load_title(load.id, modes.get(load.id, load.mode.value), load.phases, metrics),
+            fontsize=9,
+            loc="left",
         )
         ax.legend(loc="upper left", fontsize=7, ncol=4)
 

@@ -1,0 +1,117 @@
+"""What a plan may count on per slot: expected headroom and forecast surplus.
+
+From the house baseline (``baseline.py``) and the site's hard limits, per
+15-minute slot from ``now_s`` to ``departure_s``, as ``(start_s, end_s, W)``
+intervals for :func:`.plan.slots_between`:
+
+- **headroom** for one load: the least over the load's phases of
+  ``(breaker - expected house draw) x voltage``, times the load's legs; with an
+  import limit also at most ``import limit - expected house power`` (all site
+  phases). Never below 0. A slot whose phases have no expected draw at all is
+  left out (no interval: the load's own maximum applies there, and the
+  controller keeps every limit as it executes the plan).
+- **surplus**: forecast production minus the expected house power, at least 0.
+
+Pure: the caller passes the UTC offset of local time (buckets are local).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from .baseline import Baseline
+from .plan import SLOT_S
+
+Interval = tuple[float, float, float]
+
+
+def _slot_edges(now_s: float, departure_s: float) -> list[tuple[float, float]]:
+    if not (math.isfinite(now_s) and math.isfinite(departure_s)) or departure_s <= now_s:
+        return []
+    first = math.floor(now_s / SLOT_S) * SLOT_S
+    count = math.ceil((departure_s - first) / SLOT_S)
+    return [(first + k * SLOT_S, first + (k + 1) * SLOT_S) for k in range(count)]
+
+
+def _finite(value: float | None) -> float | None:
+    if value is None or isinstance(value, bool) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def house_w(
+    baseline: Baseline,
+    at_s: float,
+    site_phases: Sequence[str],
+    volts: float,
+    utc_offset_s: float = 0.0,
+) -> float | None:
+    """The expected house power at ``at_s`` over every site phase (W); None: unknown."""
+    amps = [baseline.expected_a(p, at_s, utc_offset_s) for p in site_phases]
+    known = [a for a in amps if a is not None]
+    return sum(known) * volts if known else None
+
+
+def headroom_intervals(
+    baseline: Baseline,
+    now_s: float,
+    departure_s: float,
+    *,
+    breaker_a: float,
+    volts: float,
+    load_phases: Sequence[str],
+    site_phases: Sequence[str],
+    import_limit_w: float | None = None,
+    utc_offset_s: float = 0.0,
+) -> list[Interval]:
+    """The most one load may expect to draw per slot (W) under the hard limits."""
+    breaker = _finite(breaker_a)
+    limit = _finite(import_limit_w)
+    if breaker is None or not math.isfinite(volts) or volts <= 0 or not load_phases:
+        return []
+    out: list[Interval] = []
+    for start, end in _slot_edges(now_s, departure_s):
+        expected = [baseline.expected_a(p, start, utc_offset_s) for p in load_phases]
+        known = [a for a in expected if a is not None]
+        if not known:
+            continue
+        per_leg = min(max(0.0, breaker - a) for a in known) * volts
+        room = per_leg * len(load_phases)
+        if limit is not None:
+            house = house_w(baseline, start, site_phases, volts, utc_offset_s) or 0.0
+            room = min(room, max(0.0, limit - house))
+        out.append((start, end, max(0.0, room)))
+    return out
+
+
+def surplus_intervals(
+    baseline: Baseline,
+    production_w: Sequence[Interval] | None,
+    now_s: float,
+    departure_s: float,
+    *,
+    volts: float,
+    site_phases: Sequence[str],
+    utc_offset_s: float = 0.0,
+) -> list[Interval]:
+    """Forecast surplus per slot: production minus the expected house power (>= 0)."""
+    if not production_w:
+        return []
+    out: list[Interval] = []
+    for start, end in _slot_edges(now_s, departure_s):
+        produced = _at(production_w, max(start, now_s))
+        if produced is None or produced <= 0:
+            continue
+        house = house_w(baseline, start, site_phases, volts, utc_offset_s) or 0.0
+        surplus = max(0.0, produced - house)
+        if surplus > 0:
+            out.append((start, end, surplus))
+    return out
+
+
+def _at(intervals: Sequence[Interval], t: float) -> float | None:
+    for start, end, value in intervals:
+        if start <= t < end and math.isfinite(value):
+            return float(value)
+    return None
