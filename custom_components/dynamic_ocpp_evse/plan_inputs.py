@@ -117,6 +117,36 @@ class PlanInputs:
         """The solar forecast as ``(start_s, end_s, watts)`` ([] when there is none)."""
         return list(self._production)
 
+    def summary(self) -> dict[str, Any]:
+        """What the inputs hold, for diagnostics: source, spans, when asked, open problems."""
+
+        def span(intervals: list[Interval]) -> list[str] | None:
+            if not intervals:
+                return None
+            return [
+                dt_util.utc_from_timestamp(intervals[0][0]).isoformat(),
+                dt_util.utc_from_timestamp(intervals[-1][1]).isoformat(),
+            ]
+
+        def moment(when: datetime | None) -> str | None:
+            return None if when is None else when.isoformat()
+
+        return {
+            "price_source": self.source,
+            "prices": {
+                "intervals": len(self._prices),
+                "span": span(self._prices),
+                "asked": moment(self._prices_tried),
+                "last_ok": self._prices_ok,
+            },
+            "forecast": {
+                "intervals": len(self._production),
+                "span": span(self._production),
+                "asked": moment(self._forecast_tried),
+            },
+            "problems": sorted(self._reported),
+        }
+
     # -- when ----------------------------------------------------------------------------
     def prices_due(self, now: datetime) -> bool:
         """Whether the price action should be called now."""

@@ -20,6 +20,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
+from custom_components.dynamic_ocpp_evse.diagnostics import async_get_config_entry_diagnostics
 from tests.ha.hub_fixtures import advance
 from tests.ha.plan_input_fixtures import (
     START,
@@ -301,3 +302,27 @@ async def test_the_entity_source_calls_nothing(hass: HomeAssistant) -> None:
     assert coordinator(hass).plan_inputs.prices() is None  # planning reads the entity
     await hass.async_block_till_done(wait_background_tasks=True)
     assert calls == []
+
+
+@pytest.mark.usefixtures("freezer")
+async def test_diagnostics_say_where_prices_come_from_and_what_failed(
+    hass: HomeAssistant, freezer: Any
+) -> None:
+    freezer.move_to(START)
+    register_tibber(hass)
+    await planned_hub(hass, {"price_source": "tibber"})
+    entry = hass.config_entries.async_entries("dynamic_ocpp_evse")[0]
+    inputs = (await async_get_config_entry_diagnostics(hass, entry))["plan_inputs"]
+    assert inputs["price_source"] == "tibber"
+    assert inputs["prices"]["intervals"] == 48
+    span = [dt_util.parse_datetime(moment) for moment in inputs["prices"]["span"]]
+    assert span == [local(0), local(0, day=4)]  # today and tomorrow
+    assert inputs["problems"] == []
+
+    hass.services.async_remove("tibber", "get_prices")  # the Tibber integration goes away
+    await advance(hass, freezer, 61 * 60, step=60)
+    await _answered(hass)
+    inputs = (await async_get_config_entry_diagnostics(hass, entry))["plan_inputs"]
+    assert inputs["problems"] == ["prices"]
+    assert inputs["prices"]["last_ok"] is False
+    assert inputs["prices"]["intervals"] == 48 - 11  # at 11:01 the hours 0-10 have ended
