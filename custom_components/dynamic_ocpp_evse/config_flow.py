@@ -45,7 +45,12 @@ from .const import (
     CONF_OCPP_SERVER_KEYFILE,
     CONF_OCPP_SERVER_PORT,
     CONF_PHASES,
+    CONF_PRICE_AREA,
+    CONF_PRICE_ENTITY,
+    CONF_PRICE_NORDPOOL_ENTRY,
+    CONF_PRICE_SOURCE,
     CONF_SOLAR_ENTITY,
+    DEFAULT_PRICE_SOURCE,
     DOMAIN,
     SUBENTRY_CHARGER,
     SUBENTRY_CIRCUIT,
@@ -64,9 +69,12 @@ from .flows.sections import nest, place_errors
 from .flows.thermal import ThermalSubentryFlow
 from .flows.timing import HUB_TIMING_FIELDS, store_timing, timing_values
 from .ocpp_server.tls import TlsSetupError, server_ssl_context, tls_wanted
+from .plan_inputs import NORDPOOL, TIBBER
+from .prices import from_attributes
 from .settings import user_values
 from .validation import (
     CURRENT_OR_POWER_UNITS,
+    ERR_ENTITY_NOT_FOUND,
     ERR_NAME_EXISTS,
     PERCENT_UNITS,
     POWER_UNITS,
@@ -77,6 +85,7 @@ from .validation import (
     site_phases,
 )
 
+_AREA = re.compile(r"^[A-Z][A-Z0-9]{1,5}$")
 _PHASE_PATTERNS = tuple(re.compile(rf"(?:^|[._])(?:l|phase_?|p){n}(?:$|[._])") for n in (1, 2, 3))
 
 
@@ -204,6 +213,8 @@ class DynamicOcppEvseConfigFlow(ChargerDiscoveryFlow, domain=DOMAIN):
             return self._form(step_id, schema, answers, errors)
         data = merge_step(self._data, schema, answers)
         self._data = store_timing(data, answers, HUB_TIMING_FIELDS, drop_defaults=True)
+        if self._data.get(CONF_PRICE_SOURCE) == DEFAULT_PRICE_SOURCE:
+            self._data.pop(CONF_PRICE_SOURCE)  # the default is stored as no value
         if self._data.get(CONF_BATTERY_SOC_ENTITY):
             return await self.async_step_battery()
         self._data.pop(CONF_BATTERY_POWER_ENTITY, None)  # no battery: its power is unused
@@ -244,9 +255,43 @@ class DynamicOcppEvseConfigFlow(ChargerDiscoveryFlow, domain=DOMAIN):
         check_ranges(answers, errors)
         check_min_max(answers, CONF_INVERTER_MAX_W_PER_PHASE, CONF_INVERTER_MAX_W, errors)
         self._check_server(answers, errors)
+        self._check_prices(answers, errors)
         if self.source == SOURCE_RECONFIGURE:
             self._check_phases_in_use(answers, errors)
         return errors
+
+    def _check_prices(self, answers: dict[str, Any], errors: dict[str, str]) -> None:
+        """The price source can be used: its entity lists prices, or its action exists."""
+        source = answers.get(CONF_PRICE_SOURCE, "entity")
+        if source == "entity":
+            entity_id = answers.get(CONF_PRICE_ENTITY)
+            state = self.hass.states.get(str(entity_id)) if entity_id else None
+            if entity_id and state is None and er.async_get(self.hass).async_get(entity_id) is None:
+                errors[CONF_PRICE_ENTITY] = ERR_ENTITY_NOT_FOUND
+            elif state is not None and state.attributes and not from_attributes(state.attributes):
+                errors[CONF_PRICE_ENTITY] = "price_entity_unreadable"
+            return
+        domain, service = NORDPOOL if source == "nordpool" else TIBBER
+        if not self.hass.services.has_service(domain, service):
+            errors[CONF_PRICE_SOURCE] = "price_action_missing"
+        if source != "nordpool":
+            return
+        entry_id = answers.get(CONF_PRICE_NORDPOOL_ENTRY)
+        entry = self.hass.config_entries.async_get_entry(entry_id) if entry_id else None
+        if not entry_id:
+            errors[CONF_PRICE_NORDPOOL_ENTRY] = "required"
+        elif entry is None or entry.domain != "nordpool":
+            errors[CONF_PRICE_NORDPOOL_ENTRY] = "price_entry_not_nordpool"
+        area = answers.get(CONF_PRICE_AREA)
+        if area is None:
+            return
+        known = entry.data.get("areas") if entry is not None else None
+        if not isinstance(area, str) or not _AREA.match(area.upper()):
+            errors[CONF_PRICE_AREA] = "price_area_invalid"
+            return
+        answers[CONF_PRICE_AREA] = area = area.upper()
+        if isinstance(known, list) and area not in {str(a).upper() for a in known}:
+            errors[CONF_PRICE_AREA] = "price_area_not_in_entry"
 
     def _check_server(self, answers: dict[str, Any], errors: dict[str, str]) -> None:
         if not answers.get(CONF_OCPP_SERVER_ENABLED):

@@ -143,6 +143,14 @@ CONF_PARENT: Final = "parent"  # subentry id of the parent circuit, or None
 CONF_MEMBERS: Final = "members"  # subentry ids of loads and circuits
 
 CONF_PRICE_ENTITY: Final = "price_entity"
+CONF_PRICE_SOURCE: Final = "price_source"  # where prices come from: PRICE_SOURCES
+PRICE_SOURCES: Final = ("entity", "nordpool", "tibber")
+DEFAULT_PRICE_SOURCE: Final = "entity"
+CONF_PRICE_NORDPOOL_ENTRY: Final = "price_nordpool_entry"  # core Nord Pool config entry id
+CONF_PRICE_AREA: Final = "price_area"  # Nord Pool delivery area (e.g. SE3); empty: the entry's
+CONF_PRICE_CURRENCY: Final = "price_currency"  # Nord Pool currency; empty: the entry's
+NORDPOOL_CURRENCIES: Final = ("DKK", "EUR", "NOK", "PLN", "SEK")
+CONF_PRICE_TIBBER_HOME: Final = "price_tibber_home"  # Tibber home name; empty: the first
 PLAN_ENERGY_MAX_KWH: Final = 200.0
 DEFAULT_DEPARTURE: Final = "07:00:00"
 # plans by state of charge (charger subentry, section "Plans by state of charge")

@@ -6,7 +6,9 @@ above the main breaker recomputes at once (same cycle), and a periodic tick
 keeps the controller's timers (pause, grace, refresh, stale inputs) moving.
 Commands go to the adapters through a :class:`.commands.CommandRunner`
 (background workers with a timeout, latest command wins, back-off for a failing
-load): a slow or failing device never blocks the loop or the others.
+load): a slow or failing device never blocks the loop or the others. Plans get
+their prices and solar forecast from a :class:`.plan_inputs.PlanInputs`, refreshed
+in the background (the cycle plans with what it has).
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ from .measurements import (
     read_load,
     read_site,
 )
+from .plan_inputs import PlanInputs
 from .plan_store import PlanStore
 from .planning import PlanBook
 from .repairs import InputWatch
@@ -129,6 +132,8 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
             )
         )
         self.inputs = InputWatch(hass, entry.entry_id, entry.title, self.input_entities)
+        # prices from a price action and the solar forecast, for plans
+        self.plan_inputs = PlanInputs(hass, entry.data, self.name, self.async_schedule_recompute)
 
     # -- lifecycle -----------------------------------------------------------------
     async def async_start(self) -> None:
@@ -161,6 +166,7 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
             unsub()
         self._unsubs.clear()
         self._debouncer.async_shutdown()
+        self.plan_inputs.stop()
         self.inputs.async_clear()
         await self.runner.stop()
         if self._controller is not None:
@@ -269,12 +275,15 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
         managed = managed_load_ids(self.config_entry, self.settings)
         measurements = build_measurements(site, {lid: readings[lid] for lid in managed})
         wall = dt_util.utcnow()
+        self.plan_inputs.schedule(wall)  # prices and forecast: asked in the background
         try:
             self._plan_floors = self.plans.floors(
                 self.hass,
                 self.config_entry,
                 self.settings,
                 wall,
+                prices=self.plan_inputs.prices(),
+                production_w=self.plan_inputs.production_w(),
                 import_limit_w=self._import_limit_w,
             )
         except Exception:  # a plan that cannot be made is no floor, never a stopped loop

@@ -1,6 +1,7 @@
 """Config-entry diagnostics: inputs, settings, last measurements, last controller
 result with reasons, the commands sent, and plans (progress, house baseline, last
-plan per charger); passwords and secrets redacted."""
+plan per charger), the plan inputs (price source, what prices and forecast are
+held, open problems); passwords and secrets redacted."""
 
 from __future__ import annotations
 
@@ -65,6 +66,7 @@ async def async_get_config_entry_diagnostics(
         "open_repairs": coordinator.inputs.problems,
         "readings_not_believed": dict(coordinator.inputs.implausible),
         "plans": plans_diagnostics(coordinator.plans),
+        "plan_inputs": coordinator.plan_inputs.summary(),
     }
 
 

@@ -11,7 +11,10 @@ Supported (each with recorded sample data in ``tests/ha/test_prices.py``):
 - core Nord Pool action ``nordpool.get_prices_for_date``: response
   ``{AREA: [{start, end, price}]}``, price per MWh;
 - core Tibber action ``tibber.get_prices``: response
-  ``{"prices": {HOME: [{start_time, price}]}}``.
+  ``{"prices": {HOME: [{start_time, price, level}]}}``.
+
+The actions are called by :mod:`.plan_inputs`; a response holds several areas or
+homes, the one picked (or else the first with prices) is read.
 
 Entries without an end last until the next entry starts (the last one: as long as
 the one before it, else one hour). Every value is distrusted: an entry whose time
@@ -23,7 +26,7 @@ are divided by 1000. Pure: no Home Assistant import, times as epoch seconds.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,7 +36,8 @@ PLAUSIBLE = 100.0
 HOUR_S = 3600.0
 
 
-def _epoch(value: Any) -> float | None:
+def epoch(value: Any) -> float | None:
+    """Epoch seconds from a datetime or ISO text (naive: UTC); None when unreadable."""
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, str):
@@ -68,9 +72,9 @@ def _entries(
     for item in items:
         if not isinstance(item, Mapping):
             continue
-        start = _epoch(item.get(start_key))
+        start = epoch(item.get(start_key))
         price = _price(item.get(price_key), divisor)
-        end = _epoch(item.get(end_key)) if end_key else None
+        end = epoch(item.get(end_key)) if end_key else None
         if start is None or price is None or (end is not None and end <= start):
             continue
         found.append((start, end, price))
@@ -108,19 +112,30 @@ def from_attributes(attributes: Mapping[str, Any]) -> list[Interval]:
     return []
 
 
-def from_response(response: Any) -> list[Interval]:
-    """Prices from a price action's response (core Tibber or core Nord Pool)."""
+def from_response(response: Any, pick: str | None = None) -> list[Interval]:
+    """Prices from a price action's response (core Tibber or core Nord Pool).
+
+    ``pick`` names the Tibber home or the Nord Pool area to read (any case); without
+    it (or when it is not in the response) the first one with prices is read.
+    """
     if not isinstance(response, Mapping):
         return []
     homes = response.get("prices")
-    if isinstance(homes, Mapping):  # tibber.get_prices: the first home with prices
-        for entries in homes.values():
-            found = _entries(entries, "start_time", None, "price")
-            if found:
-                return found
-        return []
-    for entries in response.values():  # nordpool.get_prices_for_date: the first area
-        found = _entries(entries, "start", "end", "price", divisor=1000.0)
+    if isinstance(homes, Mapping):  # tibber.get_prices: {"prices": {HOME: [...]}}
+        return _first(homes, pick, lambda e: _entries(e, "start_time", None, "price"))
+    # nordpool.get_prices_for_date: {AREA: [...]}, per MWh
+    return _first(response, pick, lambda e: _entries(e, "start", "end", "price", divisor=1000.0))
+
+
+def _first(
+    groups: Mapping[Any, Any], pick: str | None, read: Callable[[Any], list[Interval]]
+) -> list[Interval]:
+    if pick:
+        for name, entries in groups.items():
+            if str(name).casefold() == pick.casefold():
+                return read(entries)
+    for entries in groups.values():
+        found = read(entries)
         if found:
             return found
     return []

@@ -36,6 +36,7 @@ SECTIONS: dict[str, dict[str, Any]] = {
         "excess_threshold_w": 5000,
         "excess_threshold_mode": "gate",
     },
+    "prices": {},  # the default source (a price entity) is stored as no value
     "battery": {"battery_soc_entity": "sensor.battery_soc"},
     "inverter": {
         "inverter_max_w": 10000,

@@ -212,7 +212,12 @@ def test_action_targets_offer_only_this_integrations_devices() -> None:
 
 def test_components_used_are_dependencies() -> None:
     assert rules.dependency_problems(PACKAGE, MANIFEST) == []
-    assert rules.dependency_problems(PACKAGE, {}) == []  # we only use platforms we provide
+    # besides platforms we provide, only the energy integration (its solar forecast)
+    assert rules.dependency_problems(PACKAGE, {"after_dependencies": ["energy"]}) == []
+    assert (
+        rules.dependency_problems(PACKAGE, {})
+        == ["plan_inputs.py: uses component energy, not in (after_)dependencies"] * 2
+    )
 
 
 def test_dependency_rule_catches_an_undeclared_component(tmp_path: Path) -> None:

@@ -2,7 +2,8 @@
 
 The site form asks what the controller needs to run (name, grid sensors, main
 breaker, voltage); everything optional sits in collapsed sections: import limit,
-solar, battery (only its state-of-charge sensor: the other battery fields are a
+solar, prices for plans (a price entity or the core Nord Pool or Tibber action),
+battery (only its state-of-charge sensor: the other battery fields are a
 follow-up form shown once one is chosen), inverter, built-in OCPP server, and
 the advanced controller settings (distribution mode, timings and margins).
 Only field definitions live here; the steps and their checks are in
@@ -14,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 import voluptuous as vol
+from homeassistant.helpers import selector
 
 from ..const import (
     CONF_ALLOW_GRID_CHARGING,
@@ -42,7 +44,12 @@ from ..const import (
     CONF_OCPP_SERVER_HOST,
     CONF_OCPP_SERVER_KEYFILE,
     CONF_OCPP_SERVER_PORT,
+    CONF_PRICE_AREA,
+    CONF_PRICE_CURRENCY,
     CONF_PRICE_ENTITY,
+    CONF_PRICE_NORDPOOL_ENTRY,
+    CONF_PRICE_SOURCE,
+    CONF_PRICE_TIBBER_HOME,
     CONF_SOLAR_ENTITY,
     CONF_VOLTAGE,
     DEFAULT_BATTERY_MAX_W,
@@ -53,9 +60,12 @@ from ..const import (
     DEFAULT_MAIN_BREAKER_A,
     DEFAULT_OCPP_SERVER_HOST,
     DEFAULT_OCPP_SERVER_PORT,
+    DEFAULT_PRICE_SOURCE,
     DEFAULT_VOLTAGE,
     DISTRIBUTION_MODES,
     EXCESS_THRESHOLD_MODES,
+    NORDPOOL_CURRENCIES,
+    PRICE_SOURCES,
 )
 from .helpers import boolean, choice, entity_of, number, text
 from .sections import collapsed
@@ -65,6 +75,7 @@ GRID_KEYS = (CONF_GRID_SENSOR_A, CONF_GRID_SENSOR_B, CONF_GRID_SENSOR_C)
 
 SECTION_IMPORT_LIMIT = "import_limit"
 SECTION_SOLAR = "solar"
+SECTION_PRICES = "prices"
 SECTION_BATTERY = "battery"
 SECTION_INVERTER = "inverter"
 SECTION_OCPP_SERVER = "ocpp_server"
@@ -120,6 +131,7 @@ def site_schema() -> vol.Schema:
             ),
         },
     )
+    fields |= collapsed(SECTION_PRICES, price_fields())
     fields |= collapsed(
         SECTION_BATTERY,
         {vol.Optional(CONF_BATTERY_SOC_ENTITY): entity_of((["sensor"], ["battery"]))},
@@ -153,10 +165,25 @@ def site_schema() -> vol.Schema:
                 DISTRIBUTION_MODES, "distribution"
             ),
             **hub_timing_fields(),
-            vol.Optional(CONF_PRICE_ENTITY): entity_of((["sensor", "event"], None)),
         },
     )
     return vol.Schema(fields)
+
+
+def price_fields() -> dict[Any, Any]:
+    """Where plans get prices: a price entity, or the core Nord Pool or Tibber action."""
+    return {
+        vol.Required(CONF_PRICE_SOURCE, default=DEFAULT_PRICE_SOURCE): choice(
+            list(PRICE_SOURCES), "price_source"
+        ),
+        vol.Optional(CONF_PRICE_ENTITY): entity_of((["sensor", "event"], None)),
+        vol.Optional(CONF_PRICE_NORDPOOL_ENTRY): selector.ConfigEntrySelector(
+            selector.ConfigEntrySelectorConfig(integration="nordpool")
+        ),
+        vol.Optional(CONF_PRICE_AREA): text(),
+        vol.Optional(CONF_PRICE_CURRENCY): choice(list(NORDPOOL_CURRENCIES)),
+        vol.Optional(CONF_PRICE_TIBBER_HOME): text(),
+    }
 
 
 def battery_schema() -> vol.Schema:

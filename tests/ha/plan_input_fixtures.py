@@ -1,0 +1,97 @@
+"""A hub with one planned charger in Stockholm on 2 March 2026, and the recorded price
+and forecast samples of ``fixtures/plan_inputs`` (written for these tests in the
+shapes the integrations publish: see docs/plans.md, "Prices and forecast")."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
+
+from custom_components.dynamic_ocpp_evse.const import DOMAIN
+from custom_components.dynamic_ocpp_evse.coordinator import HubCoordinator
+from tests.ha.hub_fixtures import HUB_DATA, charger, make_entry, set_grid, set_solar, setup_hub
+from tests.ha.test_ocpp_adapter_standin import OcppStandIn, stand_in
+
+FIXTURES = Path(__file__).parent / "fixtures" / "plan_inputs"
+SUB = "sub_charger"
+TIME_ZONE = "Europe/Stockholm"
+START = "2026-03-02 09:00:00+00:00"  # 10:00 in Stockholm, on a slot boundary
+STOCKHOLM_HOUR = timedelta(hours=1)  # UTC+1 in March
+
+
+def sample(name: str) -> Any:
+    """One recorded sample (JSON)."""
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+def local(hour: float, day: int = 2) -> datetime:
+    """A moment in Stockholm on ``day`` March 2026, in UTC."""
+    return datetime.fromisoformat(f"2026-03-0{day}T00:00:00+01:00") + timedelta(hours=hour)
+
+
+async def planned_hub(
+    hass: HomeAssistant, extra: dict[str, Any] | None = None, *, wait: bool = True
+) -> OcppStandIn:
+    """A charger in solar mode, car plugged in, no sun: it charges only what a plan asks.
+
+    ``wait``: until the first price and forecast requests are answered."""
+    await hass.config.async_set_time_zone(TIME_ZONE)
+    fake = await stand_in(hass)
+    ids = fake.add_charger("cp1")[1]
+    fake.set_state(ids["status.connector"], "SuspendedEVSE")
+    fake.set_state(ids["current.import"], 0.0, L1=0.0, L2=0.0, L3=0.0)
+    fake.set_state(ids["current.offered"], 0.0)
+    set_grid(hass, 2.0, 2.0, 2.0)
+    set_solar(hass, 0.0)
+    sub = charger()
+    sub["data"] = {**sub["data"], "mode": "solar"}
+    entry = make_entry(hass, data={**HUB_DATA, **(extra or {})}, plugs=False, extra=[sub])
+    await setup_hub(hass, entry)
+    await hass.async_block_till_done(wait_background_tasks=wait)
+    return fake
+
+
+def coordinator(hass: HomeAssistant) -> HubCoordinator:
+    """The hub's coordinator."""
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    result: HubCoordinator = entry.runtime_data.coordinator
+    return result
+
+
+def entity_id(hass: HomeAssistant, domain: str, key: str) -> str:
+    """The charger's entity with this key."""
+    found = er.async_get(hass).async_get_entity_id(domain, DOMAIN, f"{SUB}_{key}")
+    assert found is not None, f"{domain} {key}"
+    return found
+
+
+async def set_plan(hass: HomeAssistant, energy_kwh: float, departure: datetime) -> None:
+    """Energy by a departure, as a user sets it through the action."""
+    reg = er.async_get(hass).async_get(entity_id(hass, "sensor", "status"))
+    assert reg is not None
+    await hass.services.async_call(
+        DOMAIN,
+        "set_plan",
+        {
+            "device_id": reg.device_id,
+            "energy_kwh": energy_kwh,
+            "departure": dt_util.as_local(departure).strftime("%H:%M:%S"),
+        },
+        blocking=True,
+    )
+
+
+def plan_status(hass: HomeAssistant) -> Any:
+    """The plan status sensor (its ``slots`` attribute is the plan a dashboard plots)."""
+    return hass.states.get(entity_id(hass, "sensor", "plan_status"))
+
+
+def charging_slots(hass: HomeAssistant) -> list[dict[str, Any]]:
+    """The plan's slots that draw from the grid."""
+    return [s for s in plan_status(hass).attributes["slots"] if s["grid_w"] > 0]
