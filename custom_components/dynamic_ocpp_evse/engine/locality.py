@@ -28,9 +28,10 @@ import operator
 from dataclasses import dataclass
 
 from .columns import columns
-from .constraints import Pool, Problem, Resource
+from .constraints import Pool, Problem
 from .distribute import Solver, solve
 from .models import Distribution
+from .subsite import content, sub_site
 
 MARGIN = 1e-6
 """Spare room (amps on one leg) a loose limit keeps beyond every member's target."""
@@ -81,7 +82,8 @@ class Locality:
             known = _parts[key] = (problem.uses, {}, {})
         self.parts: dict[int, tuple[int, ...]] = known[1]
         self.kept: dict[tuple[int, ...], tuple[int, ...]] = known[2]
-        self.sites: dict[tuple[int, ...], Problem] = {}
+        self.sites: dict[tuple[int, ...], tuple[Problem, tuple[object, ...]]] = {}
+        self.solved: dict[tuple[object, ...], tuple[float, list[float]]] = {}
         self.site: tuple[object, ...] | None = None
 
     def part(self, i: int) -> list[int]:
@@ -143,15 +145,20 @@ class Locality:
         if known is not None and known[0] is p.uses:
             _, amps, peak, seen_before, seen_more = known
         else:
-            template = self._sub_site(part)
-            sub = copy.copy(template)
-            sub.target_a = list(template.target_a)
-            sub.target_a[k_i] = p.active_target_a[i]
-            solved = solve(sub, self.distribution).solver
-            assert solved is not None
-            x, filled = solved.x, solved.filled
-            peak = x if filled is None else [max(a, b) for a, b in zip(filled, x, strict=True)]
-            amps = x[k_i]
+            template, same = self._sub_site(part)
+            # Parts of equal content (identical circuits of identical chargers)
+            # have equal solutions: solved once per content and woken load.
+            done = self.solved.get((same, k_i, p.active_target_a[i]))
+            if done is None:
+                sub = copy.copy(template)
+                sub.target_a = list(template.target_a)
+                sub.target_a[k_i] = p.active_target_a[i]
+                solved = solve(sub, self.distribution).solver
+                assert solved is not None
+                x, filled = solved.x, solved.filled
+                peak = x if filled is None else list(map(max, filled, x))
+                done = self.solved[(same, k_i, p.active_target_a[i])] = (x[k_i], peak)
+            amps, peak = done
             seen_before, seen_more = (), {}
         if before == seen_before:
             more = seen_more  # the part held the same as when this answer was cached
@@ -220,44 +227,15 @@ class Locality:
             )
         return (self.distribution, part, loads, kept, tuple(map(self.capacity.__getitem__, kept)))
 
-    def _sub_site(self, part: tuple[int, ...]) -> Problem:
-        """The part as a site of its own: its loads in the same order, the tight
-        limits with every member (all of them are in the part), the zero pools with
-        the part's members only; the loose limits left out."""
+    def _sub_site(self, part: tuple[int, ...]) -> tuple[Problem, tuple[object, ...]]:
+        """The part as a site of its own (:func:`.subsite.sub_site`: the tight
+        limits with every member, the zero pools with the part's members only, the
+        loose limits left out) and its content (:func:`.subsite.content`)."""
         found = self.sites.get(part)
-        if found is not None:
-            return found
-        p = self.p
-        kept = self._limits(part)
-        renumber = {r: k for k, r in enumerate(kept)}
-        # Each kept limit's members within the part, read from the part's loads (a
-        # zero pool may hold thousands of loads, the part a few dozen).
-        members: list[list[tuple[int, float]]] = [[] for _ in kept]
-        uses: list[list[tuple[int, float]]] = []
-        for k, j in enumerate(part):
-            mine: list[tuple[int, float]] = []
-            for r, c in p.uses[j]:
-                s = renumber.get(r)
-                if s is not None:
-                    members[s].append((k, c))
-                    mine.append((s, c))
-            uses.append(mine)
-        resources = [
-            Resource(res.name, res.capacity, res.pool, held)
-            for res, held in zip(map(p.resources.__getitem__, kept), members, strict=True)
-        ]
-        sub = Problem(
-            tuple(p.loads[j] for j in part),
-            [p.target_a[j] for j in part],
-            [None] * len(part),
-            resources,
-            uses,
-            [p.unit_of[j] for j in part],
-            [p.active_target_a[j] for j in part],
-        )
-        columns(sub)  # once, shared by the copies each woken load solves
-        self.sites[part] = sub
-        return sub
+        if found is None:
+            sub = sub_site(self.p, part, self._limits(part))
+            found = self.sites[part] = (sub, content(sub, self.distribution))
+        return found
 
 
 def site_content(problem: Problem, distribution: Distribution) -> tuple[object, ...]:
@@ -328,8 +306,10 @@ def _shape(problem: Problem) -> _Shape:
         if unit is not None:
             connectors.setdefault(unit, []).append(j)
     names = {f"charger:{unit}" for unit in connectors}
-    every = [
-        (tuple(k for k, _ in res.members), tuple(c for _, c in res.members)) for res in resources
+    # (positions, coefficients) of each limit's members (a skeleton adds no empty limit).
+    every: list[tuple[tuple[int, ...], tuple[float, ...]]] = [
+        tuple(zip(*res.members, strict=True)) if res.members else ((), ())  # type: ignore[misc]
+        for res in resources
     ]
     where: dict[tuple[tuple[int, ...], tuple[float, ...]], int] = {}
     column_of = [where.setdefault(column, len(where)) for column in every]
