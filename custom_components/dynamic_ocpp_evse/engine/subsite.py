@@ -16,10 +16,13 @@ from .constraints import Pool, Problem, Resource
 from .models import Distribution
 
 
-def sub_site(p: Problem, part: tuple[int, ...], kept: tuple[int, ...]) -> Problem:
+def sub_site(
+    p: Problem, part: tuple[int, ...], kept: tuple[int, ...]
+) -> tuple[Problem, list[list[tuple[int, float]]]]:
     """The part as a site of its own: its loads in the same order, the limits
     ``kept`` (sorted positions: the tight ones, all of whose members are in the
-    part, and the zero pools) with the part's members only.
+    part, and the zero pools) with the part's members only; and per load of the
+    part, the site's limits it uses that were left out (resource, coefficient).
 
     The derived lists are those :class:`Problem` would derive itself: each load's
     physical limits, most specific (fewest members) first; its pools; the serving
@@ -30,14 +33,19 @@ def sub_site(p: Problem, part: tuple[int, ...], kept: tuple[int, ...]) -> Proble
     # zero pool may hold thousands of loads, the part a few dozen).
     members: list[list[tuple[int, float]]] = [[] for _ in kept]
     uses: list[list[tuple[int, float]]] = []
+    outside: list[list[tuple[int, float]]] = []
     for k, j in enumerate(part):
         mine: list[tuple[int, float]] = []
-        for r, c in p.uses[j]:
-            s = get(r)
-            if s is not None:
-                members[s].append((k, c))
-                mine.append((s, c))
+        left: list[tuple[int, float]] = []
+        for rc in p.uses[j]:
+            s = get(rc[0])
+            if s is None:
+                left.append(rc)
+            else:
+                members[s].append((k, rc[1]))
+                mine.append((s, rc[1]))
         uses.append(mine)
+        outside.append(left)
     originals = list(map(p.resources.__getitem__, kept))
     resources = [
         Resource(res.name, res.capacity, res.pool, held)
@@ -70,7 +78,7 @@ def sub_site(p: Problem, part: tuple[int, ...], kept: tuple[int, ...]) -> Proble
         order=sorted(range(len(part)), key=at_rank.__getitem__),
     )
     columns(sub)  # once, shared by the copies each woken load solves
-    return sub
+    return sub, outside
 
 
 def content(sub: Problem, distribution: Distribution) -> tuple[object, ...]:
