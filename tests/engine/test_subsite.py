@@ -20,6 +20,10 @@ from custom_components.dynamic_ocpp_evse.engine.subsite import content, sub_site
 from .strategies import scenarios
 
 
+def _cut(p: Problem, part: tuple[int, ...], kept: tuple[int, ...]) -> Problem:
+    return sub_site(p, part, kept, [r in kept for r in range(len(p.resources))])[0]
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios(), st.integers(0, 2**32 - 1))
 def test_sub_site_derives_what_it_would_derive_itself(scenario: dict[str, Any], seed: int) -> None:
@@ -37,10 +41,12 @@ def test_sub_site_derives_what_it_would_derive_itself(scenario: dict[str, Any], 
         if res.pool is not res.pool.NONE or all(k in inside for k, _ in res.members)
     )
     kept = tuple(r for r in kept if any(r == s for j in part for s, _ in p.uses[j]))
-    sub, outside = sub_site(p, part, kept)
+    sub, split = sub_site(p, part, kept, [r in kept for r in range(len(p.resources))])
     # Every limit a load of the part uses is either in the sub-site or left out.
     for k, j in enumerate(part):
-        assert sorted(outside[k] + [(kept[r], c) for r, c in sub.uses[k]]) == sorted(p.uses[j])
+        assert split[k] == (tuple(r for r, _ in p.uses[j]), tuple(c for _, c in p.uses[j]))
+        left = [(r, c) for r, c in p.uses[j] if r not in kept]
+        assert sorted(left + [(kept[r], c) for r, c in sub.uses[k]]) == sorted(p.uses[j])
     scratch = Problem(
         sub.loads,
         list(sub.target_a),
@@ -81,7 +87,7 @@ def test_identical_circuits_have_one_content() -> None:
         p = build_problem(parsed, site_budget(parsed.site, parsed.loads))
         left = [r for r, res in enumerate(p.resources) if res.name == "circuit:left"]
         right = [r for r, res in enumerate(p.resources) if res.name == "circuit:right"]
-        subs = sub_site(p, (0, 1, 2, 3), tuple(left))[0], sub_site(p, (4, 5, 6, 7), tuple(right))[0]
+        subs = _cut(p, (0, 1, 2, 3), tuple(left)), _cut(p, (4, 5, 6, 7), tuple(right))
         a, b = (solve(s, Distribution.SHARED).current_a for s in subs)
         assert (a == b) == (subs[0].resources[0].capacity == subs[1].resources[0].capacity)
         return content(subs[0], Distribution.SHARED), content(subs[1], Distribution.SHARED)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import copy
 import math
 import operator
-from itertools import repeat
+from itertools import compress, repeat
 
 from .columns import columns
 from .constraints import Problem
@@ -89,7 +89,14 @@ class Locality:
         self.sites: dict[tuple[int, ...], Sub] = {}
         self.solved: dict[tuple[object, ...], tuple[float, list[float]]] = {}
         self.bases: dict[tuple[int, ...], tuple[tuple[object, ...], tuple[float, ...]]] = {}
-        self.rooms: dict[tuple[int, ...], float] = {}
+        # Per limit: whether it is loose, whether a part keeps it, and the room
+        # it keeps beyond the most any member could ask (loose ones only).
+        self.drop = [k == DROP for k in kind]
+        self.keep = [k != DROP for k in kind]
+        self.room = [
+            cap - h - d - MARGIN if k == DROP else math.inf
+            for cap, h, d, k in zip(capacity, held, demand, kind, strict=True)
+        ]
         self.site: tuple[object, ...] | None = None
 
     def part(self, i: int) -> list[int]:
@@ -144,7 +151,7 @@ class Locality:
         if known is not None and known[0] is p.uses:
             _, amps, peak, seen_before, seen = known
         else:
-            template, same, _, _ = self._sub_site(part)
+            template, same, *_ = self._sub_site(part)
             # Parts of equal content (identical circuits of identical chargers)
             # have equal solutions: solved once per content and woken load.
             done = self.solved.get((same, k_i, p.active_target_a[i]))
@@ -162,22 +169,24 @@ class Locality:
         if before != seen_before or seen is None:
             # The most the part's new currents can add to any loose limit it
             # touches: each load's rise times its steepest coefficient there.
-            _, _, outside, steepest = self._sub_site(part)
+            steepest = self._sub_site(part)[3]
             rises = list(map(operator.sub, peak, before))
             seen = (math.sumprod(map(max, rises, repeat(0.0)), steepest), None)
             _remember(key, (p.uses, amps, peak, before, seen), len(part))
         bound, more = seen
-        if bound <= self._room(part) - SLACK_TOLERANCE:
+        if bound <= self._sub_site(part)[4] - SLACK_TOLERANCE:
             return amps  # no loose limit can come near its capacity
         if more is None:
             # What the part's new currents add to each loose limit it touches.
-            _, _, outside, _ = self._sub_site(part)
+            split = self._sub_site(part)[2]
+            kind = self.kind
             more = {}
-            for k, rise in enumerate(map(operator.sub, peak, before)):
+            for (rs, cs), rise in zip(split, map(operator.sub, peak, before), strict=True):
                 if rise == 0.0:
                     continue
-                for r, c in outside[k]:
-                    more[r] = more.get(r, 0.0) + c * rise
+                for r, c in zip(rs, cs, strict=True):
+                    if kind[r] == DROP:
+                        more[r] = more.get(r, 0.0) + c * rise
             _remember(key, (p.uses, amps, peak, before, (bound, more)), len(part))
         # The loose limits must stay loose with the part's new currents.
         capacity, held, demand = self.capacity, self.held, self.demand
@@ -185,20 +194,6 @@ class Locality:
             if capacity[r] - held[r] - extra < demand[r] + MARGIN:
                 return None
         return amps
-
-    def _room(self, part: tuple[int, ...]) -> float:
-        """The least room a loose limit touched by the part keeps beyond the most
-        any member could ask of it (with :data:`MARGIN`)."""
-        room = self.rooms.get(part)
-        if room is None:
-            _, _, outside, _ = self._sub_site(part)
-            capacity, held, demand = self.capacity, self.held, self.demand
-            room = min(
-                [capacity[r] - held[r] - demand[r] - MARGIN for left in outside for r, _ in left],
-                default=math.inf,
-            )
-            self.rooms[part] = room
-        return room
 
     def resolved(self, i: int, amps: float) -> None:
         """Remember the re-solve's answer for load i when its part is the whole site."""
@@ -218,10 +213,12 @@ class Locality:
         """The part's limits: the tight ones and the zero pools its loads use."""
         kept = self.kept.get(part)
         if kept is None:
-            uses, kind = self.p.uses, self.kind
-            kept = self.kept[part] = tuple(
-                sorted({r for j in part for r, _ in uses[j] if kind[r] != DROP})
-            )
+            uses, keep, first = self.p.uses, self.keep.__getitem__, operator.itemgetter(0)
+            found: set[int] = set()
+            for j in part:
+                rs = list(map(first, uses[j]))
+                found.update(compress(rs, map(keep, rs)))
+            kept = self.kept[part] = tuple(sorted(found))
         return kept
 
     def _basis(self, part: tuple[int, ...]) -> tuple[tuple[object, ...], tuple[float, ...]]:
@@ -260,13 +257,17 @@ class Locality:
     def _sub_site(self, part: tuple[int, ...]) -> Sub:
         """The part as a site of its own (:func:`.subsite.sub_site`: the tight
         limits with every member, the zero pools with the part's members only, the
-        loose limits left out), its content (:func:`.subsite.content`), the loose
-        limits each of its loads uses and each load's steepest coefficient there."""
+        loose limits left out), its content (:func:`.subsite.content`), each of
+        its loads' limits, each load's steepest coefficient on the loose ones and
+        the least room a loose one it touches keeps."""
         found = self.sites.get(part)
         if found is None:
-            sub, outside = sub_site(self.p, part, self._limits(part))
-            steepest = [max([c for _, c in left], default=0.0) for left in outside]
-            found = self.sites[part] = (sub, content(sub, self.distribution), outside, steepest)
+            sub, split = sub_site(self.p, part, self._limits(part), self.keep)
+            drop, room = self.drop.__getitem__, self.room.__getitem__
+            steepest = [max(compress(cs, map(drop, rs)), default=0.0) for rs, cs in split]
+            least = min([min(map(room, rs), default=math.inf) for rs, _ in split])
+            found = (sub, content(sub, self.distribution), split, steepest, least)
+            self.sites[part] = found
         return found
 
 
@@ -297,9 +298,12 @@ ANSWER_CACHE_SIZE = 4096
 """At most this many cached answers (a car park of 3000 loads asks fewer)..."""
 ANSWER_CACHE_CURRENTS = 131_072
 """... holding at most this many currents in all (a few MB)."""
-Sub = tuple[Problem, tuple[object, ...], list[list[tuple[int, float]]], list[float]]
-"""A part's sub-site, its content, the loose limits of each of its loads and each
-load's steepest coefficient on them (:meth:`Locality._sub_site`)."""
+Sub = tuple[
+    Problem, tuple[object, ...], list[tuple[tuple[int, ...], tuple[float, ...]]], list[float], float
+]
+"""A part's sub-site, its content, the limits and coefficients of each of its
+loads, each load's steepest coefficient on the loose ones and the least room a
+loose one it touches keeps (:meth:`Locality._sub_site`)."""
 PART_CACHE_SIZE = 8
 _parts: dict[
     tuple[int, tuple[int, ...]],
