@@ -287,6 +287,11 @@ def site_content(problem: Problem, distribution: Distribution) -> tuple[object, 
     )
 
 
+def remember(problem: Problem, content: tuple[object, ...], i: int, amps: float) -> None:
+    """Remember the re-solve's answer for load i for this site content and shape."""
+    _remember((content, i), (problem.uses, amps, [], (), None), len(problem.loads))
+
+
 def remembered(problem: Problem, content: tuple[object, ...], i: int) -> float | None:
     """The re-solve's answer for load i remembered for this site content and shape
     (by :meth:`Locality.resolved`), if any."""
