@@ -98,7 +98,8 @@ def test_available_is_what_the_woken_load_gets(scenario: dict[str, Any], data: A
 
 def test_a_car_park_answers_locally() -> None:
     """A car park of circuit trees with a roomy breaker: every idle bay is answered
-    from its own circuit (no re-solve), and the answers are the re-solve's."""
+    from its own circuit (no re-solve), identical rows are solved once, and the
+    answers are the re-solve's."""
     loads = []
     circuits = []
     for row in range(6):
@@ -128,6 +129,8 @@ def test_a_car_park_answers_locally() -> None:
         for i, expected in oracle.items():
             assert len(local.part(i)) == 8  # its own row
             assert local.answer(i) == expected
+        # The six rows are the same: each idle bay's position in a row is solved once.
+        assert len(local.solved) == 2
         answers = set(oracle.values())
         if distribution is Distribution.SHARED:
             # A woken bay joins its row's fair share: 60 A over 7 bays, more than 6 A.

@@ -25,15 +25,20 @@ from __future__ import annotations
 import copy
 import math
 import operator
-from dataclasses import dataclass
+from itertools import compress, repeat
 
 from .columns import columns
-from .constraints import Pool, Problem, Resource
+from .constraints import Problem
 from .distribute import Solver, solve
 from .models import Distribution
+from .siteshape import demands, forget_shapes, site_shape
+from .subsite import content, sub_site
 
 MARGIN = 1e-6
 """Spare room (amps on one leg) a loose limit keeps beyond every member's target."""
+SLACK_TOLERANCE = 1e-6
+"""How far below a loose limit's room a bound on what a part adds must stay to
+settle the check without summing (covers rounding in the exact sums)."""
 
 DROP, JOIN, PIN = 0, 1, 2
 
@@ -51,12 +56,12 @@ class Locality:
         # Per limit: the most its members together held at any time (a bound), and
         # the most any one member could ask of it (its target, or target if active).
         want = list(map(max, problem.target_a, problem.active_target_a))
-        shape = _shape(problem)
+        shape = site_shape(problem)
         self.connectors = shape.connectors
         sumprod, at_peak = math.sumprod, peak.__getitem__
         distinct = [sumprod(c, map(at_peak, index)) for index, c in shape.distinct]
         self.held = held = list(map(distinct.__getitem__, shape.column_of))
-        self.demand = demand = _demands(problem, shape, want)
+        self.demand = demand = demands(problem, shape, want)
         self.capacity = capacity = [res.capacity for res in problem.resources]
         kind = [
             JOIN
@@ -81,7 +86,17 @@ class Locality:
             known = _parts[key] = (problem.uses, {}, {})
         self.parts: dict[int, tuple[int, ...]] = known[1]
         self.kept: dict[tuple[int, ...], tuple[int, ...]] = known[2]
-        self.sites: dict[tuple[int, ...], Problem] = {}
+        self.sites: dict[tuple[int, ...], Sub] = {}
+        self.solved: dict[tuple[object, ...], tuple[float, list[float]]] = {}
+        self.bases: dict[tuple[int, ...], tuple[tuple[object, ...], tuple[float, ...]]] = {}
+        # Per limit: whether it is loose, whether a part keeps it, and the room
+        # it keeps beyond the most any member could ask (loose ones only).
+        self.drop = [k == DROP for k in kind]
+        self.keep = [k != DROP for k in kind]
+        self.room = [
+            cap - h - d - MARGIN if k == DROP else math.inf
+            for cap, h, d, k in zip(capacity, held, demand, kind, strict=True)
+        ]
         self.site: tuple[object, ...] | None = None
 
     def part(self, i: int) -> list[int]:
@@ -128,44 +143,51 @@ class Locality:
             if known is not None and known[0] is self.p.uses:
                 return known[1]
             return None
-        basis = self._basis(part)
         p = self.p
-        kind = self.kind
         k_i = part.index(i)
+        basis, before = self._basis(part)
         key = (basis, k_i, p.active_target_a[i])
-        peak_now = self.peak
-        before = (
-            tuple(peak_now)
-            if len(part) == len(peak_now)
-            else tuple(map(peak_now.__getitem__, part))
-        )
         known = _answers.get(key)
         if known is not None and known[0] is p.uses:
-            _, amps, peak, seen_before, seen_more = known
+            _, amps, peak, seen_before, seen = known
         else:
-            template = self._sub_site(part)
-            sub = copy.copy(template)
-            sub.target_a = list(template.target_a)
-            sub.target_a[k_i] = p.active_target_a[i]
-            solved = solve(sub, self.distribution).solver
-            assert solved is not None
-            x, filled = solved.x, solved.filled
-            peak = x if filled is None else [max(a, b) for a, b in zip(filled, x, strict=True)]
-            amps = x[k_i]
-            seen_before, seen_more = (), {}
-        if before == seen_before:
-            more = seen_more  # the part held the same as when this answer was cached
-        else:
+            template, same, *_ = self._sub_site(part)
+            # Parts of equal content (identical circuits of identical chargers)
+            # have equal solutions: solved once per content and woken load.
+            done = self.solved.get((same, k_i, p.active_target_a[i]))
+            if done is None:
+                sub = copy.copy(template)
+                sub.target_a = list(template.target_a)
+                sub.target_a[k_i] = p.active_target_a[i]
+                solved = solve(sub, self.distribution).solver
+                assert solved is not None
+                x, filled = solved.x, solved.filled
+                peak = x if filled is None else list(map(max, filled, x))
+                done = self.solved[(same, k_i, p.active_target_a[i])] = (x[k_i], peak)
+            amps, peak = done
+            seen_before, seen = (), None
+        if before != seen_before or seen is None:
+            # The most the part's new currents can add to any loose limit it
+            # touches: each load's rise times its steepest coefficient there.
+            steepest = self._sub_site(part)[3]
+            rises = list(map(operator.sub, peak, before))
+            seen = (math.sumprod(map(max, rises, repeat(0.0)), steepest), None)
+            _remember(key, (p.uses, amps, peak, before, seen), len(part))
+        bound, more = seen
+        if bound <= self._sub_site(part)[4] - SLACK_TOLERANCE:
+            return amps  # no loose limit can come near its capacity
+        if more is None:
             # What the part's new currents add to each loose limit it touches.
+            split = self._sub_site(part)[2]
+            kind = self.kind
             more = {}
-            for k, j in enumerate(part):
-                change = peak[k] - before[k]
-                if change == 0.0:
+            for (rs, cs), rise in zip(split, map(operator.sub, peak, before), strict=True):
+                if rise == 0.0:
                     continue
-                for r, c in p.uses[j]:
+                for r, c in zip(rs, cs, strict=True):
                     if kind[r] == DROP:
-                        more[r] = more.get(r, 0.0) + c * change
-            _remember(key, (p.uses, amps, peak, before, more), len(part))
+                        more[r] = more.get(r, 0.0) + c * rise
+            _remember(key, (p.uses, amps, peak, before, (bound, more)), len(part))
         # The loose limits must stay loose with the part's new currents.
         capacity, held, demand = self.capacity, self.held, self.demand
         for r, extra in more.items():
@@ -177,7 +199,7 @@ class Locality:
         """Remember the re-solve's answer for load i when its part is the whole site."""
         part = self.parts.get(i)
         if part is not None and len(part) == len(self.peak):
-            _remember(self._site_key(i), (self.p.uses, amps, [], (), {}), len(part))
+            _remember(self._site_key(i), (self.p.uses, amps, [], (), None), len(part))
 
     def _site_key(self, i: int) -> tuple[object, ...]:
         """Everything the site's solution with load i active depends on besides its
@@ -191,15 +213,27 @@ class Locality:
         """The part's limits: the tight ones and the zero pools its loads use."""
         kept = self.kept.get(part)
         if kept is None:
-            uses, kind = self.p.uses, self.kind
-            kept = self.kept[part] = tuple(
-                sorted({r for j in part for r, _ in uses[j] if kind[r] != DROP})
-            )
+            uses, keep, first = self.p.uses, self.keep.__getitem__, operator.itemgetter(0)
+            found: set[int] = set()
+            for j in part:
+                rs = list(map(first, uses[j]))
+                found.update(compress(rs, map(keep, rs)))
+            kept = self.kept[part] = tuple(sorted(found))
         return kept
 
-    def _basis(self, part: tuple[int, ...]) -> tuple[object, ...]:
+    def _basis(self, part: tuple[int, ...]) -> tuple[tuple[object, ...], tuple[float, ...]]:
         """Everything the part's solution depends on besides the site's shape (the
-        shape is checked by identity when a cached answer is used)."""
+        shape is checked by identity when a cached answer is used), and the most
+        the part's loads held in the solved site."""
+        found = self.bases.get(part)
+        if found is None:
+            found = self.bases[part] = (
+                self._basis_of(part),
+                tuple(map(self.peak.__getitem__, part)),
+            )
+        return found
+
+    def _basis_of(self, part: tuple[int, ...]) -> tuple[object, ...]:
         kept = self._limits(part)
         cols = columns(self.p)
         if len(part) == len(cols.min_a):  # the whole site: the lists as they are
@@ -220,44 +254,21 @@ class Locality:
             )
         return (self.distribution, part, loads, kept, tuple(map(self.capacity.__getitem__, kept)))
 
-    def _sub_site(self, part: tuple[int, ...]) -> Problem:
-        """The part as a site of its own: its loads in the same order, the tight
-        limits with every member (all of them are in the part), the zero pools with
-        the part's members only; the loose limits left out."""
+    def _sub_site(self, part: tuple[int, ...]) -> Sub:
+        """The part as a site of its own (:func:`.subsite.sub_site`: the tight
+        limits with every member, the zero pools with the part's members only, the
+        loose limits left out), its content (:func:`.subsite.content`), each of
+        its loads' limits, each load's steepest coefficient on the loose ones and
+        the least room a loose one it touches keeps."""
         found = self.sites.get(part)
-        if found is not None:
-            return found
-        p = self.p
-        kept = self._limits(part)
-        renumber = {r: k for k, r in enumerate(kept)}
-        # Each kept limit's members within the part, read from the part's loads (a
-        # zero pool may hold thousands of loads, the part a few dozen).
-        members: list[list[tuple[int, float]]] = [[] for _ in kept]
-        uses: list[list[tuple[int, float]]] = []
-        for k, j in enumerate(part):
-            mine: list[tuple[int, float]] = []
-            for r, c in p.uses[j]:
-                s = renumber.get(r)
-                if s is not None:
-                    members[s].append((k, c))
-                    mine.append((s, c))
-            uses.append(mine)
-        resources = [
-            Resource(res.name, res.capacity, res.pool, held)
-            for res, held in zip(map(p.resources.__getitem__, kept), members, strict=True)
-        ]
-        sub = Problem(
-            tuple(p.loads[j] for j in part),
-            [p.target_a[j] for j in part],
-            [None] * len(part),
-            resources,
-            uses,
-            [p.unit_of[j] for j in part],
-            [p.active_target_a[j] for j in part],
-        )
-        columns(sub)  # once, shared by the copies each woken load solves
-        self.sites[part] = sub
-        return sub
+        if found is None:
+            sub, split = sub_site(self.p, part, self._limits(part), self.keep)
+            drop, room = self.drop.__getitem__, self.room.__getitem__
+            steepest = [max(compress(cs, map(drop, rs)), default=0.0) for rs, cs in split]
+            least = min([min(map(room, rs), default=math.inf) for rs, _ in split])
+            found = (sub, content(sub, self.distribution), split, steepest, least)
+            self.sites[part] = found
+        return found
 
 
 def site_content(problem: Problem, distribution: Distribution) -> tuple[object, ...]:
@@ -276,6 +287,11 @@ def site_content(problem: Problem, distribution: Distribution) -> tuple[object, 
     )
 
 
+def remember(problem: Problem, content: tuple[object, ...], i: int, amps: float) -> None:
+    """Remember the re-solve's answer for load i for this site content and shape."""
+    _remember((content, i), (problem.uses, amps, [], (), None), len(problem.loads))
+
+
 def remembered(problem: Problem, content: tuple[object, ...], i: int) -> float | None:
     """The re-solve's answer for load i remembered for this site content and shape
     (by :meth:`Locality.resolved`), if any."""
@@ -287,6 +303,12 @@ ANSWER_CACHE_SIZE = 4096
 """At most this many cached answers (a car park of 3000 loads asks fewer)..."""
 ANSWER_CACHE_CURRENTS = 131_072
 """... holding at most this many currents in all (a few MB)."""
+Sub = tuple[
+    Problem, tuple[object, ...], list[tuple[tuple[int, ...], tuple[float, ...]]], list[float], float
+]
+"""A part's sub-site, its content, the limits and coefficients of each of its
+loads, each load's steepest coefficient on the loose ones and the least room a
+loose one it touches keeps (:meth:`Locality._sub_site`)."""
 PART_CACHE_SIZE = 8
 _parts: dict[
     tuple[int, tuple[int, ...]],
@@ -295,80 +317,12 @@ _parts: dict[
 """Parts and their limits by site shape (identity of its ``uses``) and tight limits."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Shape:
-    """What :class:`Locality` reads of a site's shape (computed once per shape)."""
-
-    columns: list[tuple[tuple[int, ...], tuple[float, ...]]]
-    """Per limit: its members' positions and coefficients."""
-    distinct: list[tuple[tuple[int, ...], tuple[float, ...]]]
-    """The different columns (twin limits, e.g. a breaker's phases, share one)."""
-    column_of: list[int]
-    """Per limit: its column's position in ``distinct``."""
-    connectors: dict[str, list[int]]
-    """Per sequential charger unit: its connectors."""
-    sequential: list[bool]
-    """Per limit: whether it is a sequential unit's."""
-    pooled: list[bool]
-    """Per limit: whether it is a conditional surplus pool."""
-
-
-_shapes: dict[int, tuple[object, _Shape]] = {}
-
-
-def _shape(problem: Problem) -> _Shape:
-    """The site's shape as :class:`Locality` reads it (by identity of its ``uses``)."""
-    key = id(problem.uses)
-    known = _shapes.get(key)
-    if known is not None and known[0] is problem.uses:
-        return known[1]
-    resources = problem.resources
-    connectors: dict[str, list[int]] = {}
-    for j, unit in enumerate(problem.unit_of):
-        if unit is not None:
-            connectors.setdefault(unit, []).append(j)
-    names = {f"charger:{unit}" for unit in connectors}
-    every = [
-        (tuple(k for k, _ in res.members), tuple(c for _, c in res.members)) for res in resources
-    ]
-    where: dict[tuple[tuple[int, ...], tuple[float, ...]], int] = {}
-    column_of = [where.setdefault(column, len(where)) for column in every]
-    made = _Shape(
-        every,
-        list(where),
-        column_of,
-        connectors,
-        [res.name in names for res in resources],
-        [res.pool is not Pool.NONE for res in resources],
-    )
-    if len(_shapes) >= PART_CACHE_SIZE:
-        _shapes.clear()
-    _shapes[key] = (problem.uses, made)
-    return made
-
-
-_demand_cache: dict[tuple[int, tuple[float, ...]], tuple[object, list[float]]] = {}
-
-
-def _demands(problem: Problem, shape: _Shape, want: list[float]) -> list[float]:
-    """Per limit: the most any one member could ask of it (its coefficient times its
-    target, or its target if it were active); by site shape and targets, which
-    change far less often than the currents."""
-    key = (id(problem.uses), tuple(want))
-    known = _demand_cache.get(key)
-    if known is not None and known[0] is problem.uses:
-        return known[1]
-    mul, at = operator.mul, want.__getitem__
-    made = [max(map(mul, c, map(at, index))) for index, c in shape.columns]
-    if len(_demand_cache) >= PART_CACHE_SIZE:
-        _demand_cache.clear()
-    _demand_cache[key] = (problem.uses, made)
-    return made
-
-
-Answer = tuple[object, float, list[float], tuple[float, ...], dict[int, float]]
+Answer = tuple[
+    object, float, list[float], tuple[float, ...], tuple[float, dict[int, float] | None] | None
+]
 """(site shape, the woken load's current, the part's highest currents, what the
-part held in the solved site then, and what the answer adds to each loose limit)."""
+part held in the solved site then, and the most the answer adds to any loose
+limit with, once worked out, what it adds to each)."""
 _answers: dict[tuple[object, ...], Answer] = {}
 """Sub-site answers by everything they depend on: a controller asks the same
 questions every few seconds, and a car park's parts rarely change between them
@@ -395,5 +349,4 @@ def forget_answers() -> None:
     _answers.clear()
     _held_currents[0] = 0
     _parts.clear()
-    _shapes.clear()
-    _demand_cache.clear()
+    forget_shapes()

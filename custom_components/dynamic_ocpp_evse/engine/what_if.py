@@ -13,7 +13,9 @@ afterwards to still have room to spare with the woken load's share. When that
 part is the whole site, or a check fails, the site is re-solved as before; a
 whole-site re-solve is remembered by everything it depends on (the loads'
 limits, targets and every capacity, for the same site shape), and a small site
-looks those up first.
+looks those up first. A small site with a question or two (at most
+:data:`DIRECT` loads re-solved in all) is re-solved right away: finding its
+parts costs more, and they usually are the whole site.
 """
 
 from __future__ import annotations
@@ -22,11 +24,14 @@ import copy
 
 from .constraints import Problem
 from .distribute import EPS, Solver, solve
-from .locality import Locality, remembered, site_content
+from .locality import Locality, remember, remembered, site_content
 from .models import Distribution
 
 SMALL_SITE = 100
 """Up to this many loads, remembered whole-site answers are looked up first."""
+DIRECT = 30
+"""Up to this many loads re-solved in all (loads x questions), a small site's
+questions are answered by the re-solve itself, without looking for parts."""
 
 
 def what_if_active(
@@ -70,6 +75,13 @@ def what_if_active(
             else:
                 answers[i] = found
         asked = rest
+        if asked and len(asked) * len(problem.loads) <= DIRECT:
+            # A re-solve or two of a small site cost less than finding its parts
+            # (which usually are the whole site): the definition answers.
+            for i in asked:
+                answers[i] = found = _resolve_one(problem, distribution, i)
+                remember(problem, content, i, found)
+            return answers
     if not asked:
         return answers
     if baseline is None:

@@ -1,0 +1,96 @@
+"""What the what-if (:mod:`.locality`) reads of a site's shape, once per shape.
+
+Each limit's members and coefficients as columns (twin limits, a breaker's
+phases, share one), the sequential charger units' connectors, which limits are
+a unit's or a surplus pool; and per limit the most any one member could ask of
+it (by shape and targets). Kept by identity of the site's ``uses`` lists, which
+a controller's calls on the same site share (``constraints.skeleton``).
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+
+from .constraints import Pool, Problem
+
+CACHE_SIZE = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """What :class:`Locality` reads of a site's shape (computed once per shape)."""
+
+    columns: list[tuple[tuple[int, ...], tuple[float, ...]]]
+    """Per limit: its members' positions and coefficients."""
+    distinct: list[tuple[tuple[int, ...], tuple[float, ...]]]
+    """The different columns (twin limits, e.g. a breaker's phases, share one)."""
+    column_of: list[int]
+    """Per limit: its column's position in ``distinct``."""
+    connectors: dict[str, list[int]]
+    """Per sequential charger unit: its connectors."""
+    sequential: list[bool]
+    """Per limit: whether it is a sequential unit's."""
+    pooled: list[bool]
+    """Per limit: whether it is a conditional surplus pool."""
+
+
+_shapes: dict[int, tuple[object, Shape]] = {}
+
+
+def site_shape(problem: Problem) -> Shape:
+    """The site's shape as :class:`Locality` reads it (by identity of its ``uses``)."""
+    key = id(problem.uses)
+    known = _shapes.get(key)
+    if known is not None and known[0] is problem.uses:
+        return known[1]
+    resources = problem.resources
+    connectors: dict[str, list[int]] = {}
+    for j, unit in enumerate(problem.unit_of):
+        if unit is not None:
+            connectors.setdefault(unit, []).append(j)
+    names = {f"charger:{unit}" for unit in connectors}
+    # (positions, coefficients) of each limit's members (a skeleton adds no empty limit).
+    every: list[tuple[tuple[int, ...], tuple[float, ...]]] = [
+        tuple(zip(*res.members, strict=True)) if res.members else ((), ())  # type: ignore[misc]
+        for res in resources
+    ]
+    where: dict[tuple[tuple[int, ...], tuple[float, ...]], int] = {}
+    column_of = [where.setdefault(column, len(where)) for column in every]
+    made = Shape(
+        every,
+        list(where),
+        column_of,
+        connectors,
+        [res.name in names for res in resources],
+        [res.pool is not Pool.NONE for res in resources],
+    )
+    if len(_shapes) >= CACHE_SIZE:
+        _shapes.clear()
+    _shapes[key] = (problem.uses, made)
+    return made
+
+
+_demand_cache: dict[tuple[int, tuple[float, ...]], tuple[object, list[float]]] = {}
+
+
+def demands(problem: Problem, shape: Shape, want: list[float]) -> list[float]:
+    """Per limit: the most any one member could ask of it (its coefficient times its
+    target, or its target if it were active); by site shape and targets, which
+    change far less often than the currents."""
+    key = (id(problem.uses), tuple(want))
+    known = _demand_cache.get(key)
+    if known is not None and known[0] is problem.uses:
+        return known[1]
+    mul, at = operator.mul, want.__getitem__
+    made = [max(map(mul, c, map(at, index))) for index, c in shape.columns]
+    if len(_demand_cache) >= CACHE_SIZE:
+        _demand_cache.clear()
+    _demand_cache[key] = (problem.uses, made)
+    return made
+
+
+def forget_shapes() -> None:
+    """Empty the caches of site shapes and demands."""
+    _shapes.clear()
+    _demand_cache.clear()

@@ -1,0 +1,110 @@
+"""A part of a solved site as a site of its own, and what its solution depends on.
+
+:mod:`.locality` answers an inactive load's what-if by solving the loads joined
+to it by tight limits (its *part*) as a small site. This module builds that
+sub-site from the site's own lists (no second pass over the part's loads to
+derive them) and its *content*: everything the solver reads of it, by position
+within the part. Two parts with the same content (a car park's identical
+circuits of identical chargers) have the same solution to the bit, so a part
+is solved once per content, not once per part.
+"""
+
+from __future__ import annotations
+
+from itertools import compress
+from operator import itemgetter
+
+from .columns import columns
+from .constraints import Pool, Problem, Resource
+from .models import Distribution
+
+
+def sub_site(
+    p: Problem, part: tuple[int, ...], kept: tuple[int, ...], keep: list[bool]
+) -> tuple[Problem, list[tuple[tuple[int, ...], tuple[float, ...]]]]:
+    """The part as a site of its own: its loads in the same order, the limits
+    ``kept`` (sorted positions: the tight ones, all of whose members are in the
+    part, and the zero pools; ``keep`` flags them among all the site's limits)
+    with the part's members only; and per load of the part, the site's limits it
+    uses and their coefficients (as two tuples).
+
+    The derived lists are those :class:`Problem` would derive itself: each load's
+    physical limits, most specific (fewest members) first; its pools; the serving
+    order (the site's, restricted to the part: the order's key is per load)."""
+    renumber = {r: k for k, r in enumerate(kept)}
+    at, flag = renumber.__getitem__, keep.__getitem__
+    first, second = itemgetter(0), itemgetter(1)
+    # Each kept limit's members within the part, read from the part's loads (a
+    # zero pool may hold thousands of loads, the part a few dozen).
+    members: list[list[tuple[int, float]]] = [[] for _ in kept]
+    uses: list[list[tuple[int, float]]] = []
+    split: list[tuple[tuple[int, ...], tuple[float, ...]]] = []
+    for k, j in enumerate(part):
+        used = p.uses[j]
+        rs, cs = tuple(map(first, used)), tuple(map(second, used))
+        split.append((rs, cs))
+        mask = list(map(flag, rs))
+        mine = list(zip(map(at, compress(rs, mask)), compress(cs, mask), strict=True))
+        for s, c in mine:
+            members[s].append((k, c))
+        uses.append(mine)
+    originals = list(map(p.resources.__getitem__, kept))
+    resources = [
+        Resource(res.name, res.capacity, res.pool, held)
+        for res, held in zip(originals, members, strict=True)
+    ]
+    pools = [res.pool for res in originals]
+    none = Pool.NONE
+    size = [len(held) for held in members]
+    hard: list[list[tuple[int, float]]] = []
+    pooled: list[list[tuple[int, float, Pool]]] = []
+    for mine in uses:
+        limits = [(r, c) for r, c in mine if pools[r] is none]
+        if len(limits) > 1:
+            limits.sort(key=lambda rc: size[rc[0]])
+        hard.append(limits)
+        pooled.append([(r, c, pools[r]) for r, c in mine if pools[r] is not none])
+    rank = columns(p).rank
+    at_rank = [rank[j] for j in part]
+    sub = Problem(
+        tuple(map(p.loads.__getitem__, part)),
+        list(map(p.target_a.__getitem__, part)),
+        [None] * len(part),
+        resources,
+        uses,
+        list(map(p.unit_of.__getitem__, part)),
+        list(map(p.active_target_a.__getitem__, part)),
+        own_pool=list(map(p.own_pool.__getitem__, part)),
+        hard=hard,
+        pooled=pooled,
+        order=sorted(range(len(part)), key=at_rank.__getitem__),
+    )
+    columns(sub)  # once, shared by the copies each woken load solves
+    return sub, split
+
+
+def content(sub: Problem, distribution: Distribution) -> tuple[object, ...]:
+    """Everything the solver reads of a sub-site (by position within it): its
+    loads' limits, tiers, pools, targets and units (by which connectors share
+    one), each load's limits and coefficients, each limit's capacity and pool,
+    the serving order. Equal contents give equal solutions, to the bit."""
+    cols = columns(sub)
+    unit_ids: dict[str, int] = {}
+    units = tuple(
+        None if unit is None else unit_ids.setdefault(unit, len(unit_ids)) for unit in sub.unit_of
+    )
+    return (
+        distribution,
+        tuple(map(tuple, sub.uses)),
+        tuple(sub.order),
+        units,
+        tuple(cols.min_a),
+        tuple(cols.max_a),
+        tuple(cols.binary),
+        tuple(cols.step_a),
+        tuple(cols.tier),
+        tuple(sub.own_pool),
+        tuple(sub.target_a),
+        tuple([res.capacity for res in sub.resources]),
+        tuple([res.pool for res in sub.resources]),
+    )
