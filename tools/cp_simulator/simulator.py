@@ -44,6 +44,21 @@ FIRMWARE = "sim-1.0"  # what the simulator reports in its BootNotification
 UNANSWERED = (TimeoutError, OCPPError)
 
 
+@contextlib.asynccontextmanager
+async def unanswered_ok() -> Any:
+    """Keep going after a late or refused answer, but never swallow a stop.
+
+    A cancellation that lands while the ocpp library's own timeout fires can come
+    out as ``TimeoutError``; the task is still being cancelled then, so it ends.
+    """
+    try:
+        yield
+    except UNANSWERED:
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            raise asyncio.CancelledError from None
+
+
 def utc_now() -> datetime:
     """Default clock."""
     return datetime.now(UTC)
@@ -254,7 +269,7 @@ class Simulator(ConnectorActions):
     async def _heartbeats(self, interval_s: float) -> None:
         while True:
             await asyncio.sleep(max(1.0, interval_s))
-            with contextlib.suppress(*UNANSWERED):  # a late or refused answer: keep going
+            async with unanswered_ok():  # a late or refused answer: keep going
                 await self.send(call.Heartbeat())
 
     async def _meter_loop(self) -> None:
@@ -267,5 +282,5 @@ class Simulator(ConnectorActions):
             first = False
             for conn in self.connectors.values():
                 if conn.transaction_id is not None:
-                    with contextlib.suppress(*UNANSWERED):
+                    async with unanswered_ok():
                         await self.send_meter_values(conn.connector_id)
