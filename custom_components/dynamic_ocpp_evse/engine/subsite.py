@@ -11,40 +11,27 @@ is solved once per content, not once per part.
 
 from __future__ import annotations
 
-from itertools import compress
-from operator import itemgetter
-
 from .columns import columns
 from .constraints import Pool, Problem, Resource
 from .models import Distribution
 
 
-def sub_site(
-    p: Problem, part: tuple[int, ...], kept: tuple[int, ...], keep: list[bool]
-) -> tuple[Problem, list[tuple[tuple[int, ...], tuple[float, ...]]]]:
+def sub_site(p: Problem, part: tuple[int, ...], kept: tuple[int, ...], keep: list[bool]) -> Problem:
     """The part as a site of its own: its loads in the same order, the limits
     ``kept`` (sorted positions: the tight ones, all of whose members are in the
     part, and the zero pools; ``keep`` flags them among all the site's limits)
-    with the part's members only; and per load of the part, the site's limits it
-    uses and their coefficients (as two tuples).
+    with the part's members only.
 
     The derived lists are those :class:`Problem` would derive itself: each load's
     physical limits, most specific (fewest members) first; its pools; the serving
     order (the site's, restricted to the part: the order's key is per load)."""
     renumber = {r: k for k, r in enumerate(kept)}
-    at, flag = renumber.__getitem__, keep.__getitem__
-    first, second = itemgetter(0), itemgetter(1)
     # Each kept limit's members within the part, read from the part's loads (a
     # zero pool may hold thousands of loads, the part a few dozen).
     members: list[list[tuple[int, float]]] = [[] for _ in kept]
     uses: list[list[tuple[int, float]]] = []
-    split: list[tuple[tuple[int, ...], tuple[float, ...]]] = []
     for k, j in enumerate(part):
-        used = p.uses[j]
-        rs, cs = tuple(map(first, used)), tuple(map(second, used))
-        split.append((rs, cs))
-        mask = list(map(flag, rs))
-        mine = list(zip(map(at, compress(rs, mask)), compress(cs, mask), strict=True))
+        mine = [(renumber[r], c) for r, c in p.uses[j] if keep[r]]
         for s, c in mine:
             members[s].append((k, c))
         uses.append(mine)
@@ -80,7 +67,7 @@ def sub_site(
         order=sorted(range(len(part)), key=at_rank.__getitem__),
     )
     columns(sub)  # once, shared by the copies each woken load solves
-    return sub, split
+    return sub
 
 
 def content(sub: Problem, distribution: Distribution) -> tuple[object, ...]:
