@@ -46,10 +46,10 @@ def sub_site(p: Problem, part: tuple[int, ...], kept: tuple[int, ...], keep: lis
     hard: list[list[tuple[int, float]]] = []
     pooled: list[list[tuple[int, float, Pool]]] = []
     for mine in uses:
-        limits = [(r, c) for r, c in mine if pools[r] is none]
-        if len(limits) > 1:
-            limits.sort(key=lambda rc: size[rc[0]])
-        hard.append(limits)
+        # Fewest members first, ties in the order of use, which is the limits'
+        # order (a skeleton books each load's limits in order; one use per limit).
+        ranked = sorted([(size[r], r, c) for r, c in mine if pools[r] is none])
+        hard.append([(r, c) for _, r, c in ranked])
         pooled.append([(r, c, pools[r]) for r, c in mine if pools[r] is not none])
     rank = columns(p).rank
     at_rank = [rank[j] for j in part]
