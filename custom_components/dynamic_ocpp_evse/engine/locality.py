@@ -32,7 +32,7 @@ from .constraints import Problem
 from .distribute import Solver, solve
 from .models import Distribution
 from .siteshape import demands, forget_shapes, site_shape
-from .subsite import content, sub_site
+from .subsite import Hashed, content, sub_site
 
 MARGIN = 1e-6
 """Spare room (amps on one leg) a loose limit keeps beyond every member's target."""
@@ -87,9 +87,9 @@ class Locality:
         self.parts: dict[int, tuple[int, ...]] = known[1]
         self.kept: dict[tuple[int, ...], tuple[int, ...]] = known[2]
         self.loose: dict[tuple[int, ...], Loose] = known[3]
-        self.sites: dict[tuple[int, ...], tuple[Problem, tuple[object, ...]]] = {}
+        self.sites: dict[tuple[int, ...], tuple[Problem, Hashed]] = {}
         self.solved: dict[tuple[object, ...], tuple[float, list[float]]] = {}
-        self.bases: dict[tuple[int, ...], tuple[tuple[object, ...], tuple[float, ...]]] = {}
+        self.bases: dict[tuple[int, ...], tuple[Hashed, tuple[float, ...]]] = {}
         # Per limit: whether it is loose, whether a part keeps it, and the room
         # it keeps beyond the most any member could ask (loose ones only).
         self.drop = [k == DROP for k in kind]
@@ -98,7 +98,7 @@ class Locality:
             cap - h - d - MARGIN if k == DROP else math.inf
             for cap, h, d, k in zip(capacity, held, demand, kind, strict=True)
         ]
-        self.site: tuple[object, ...] | None = None
+        self.site: Hashed | None = None
 
     def part(self, i: int) -> list[int]:
         """Load positions joined to load i by tight limits (a sequential unit's
@@ -218,14 +218,14 @@ class Locality:
             kept = self.kept[part] = tuple(sorted(found))
         return kept
 
-    def _basis(self, part: tuple[int, ...]) -> tuple[tuple[object, ...], tuple[float, ...]]:
+    def _basis(self, part: tuple[int, ...]) -> tuple[Hashed, tuple[float, ...]]:
         """Everything the part's solution depends on besides the site's shape (the
         shape is checked by identity when a cached answer is used), and the most
         the part's loads held in the solved site."""
         found = self.bases.get(part)
         if found is None:
             found = self.bases[part] = (
-                self._basis_of(part),
+                Hashed(self._basis_of(part)),
                 tuple(map(self.peak.__getitem__, part)),
             )
         return found
@@ -251,14 +251,14 @@ class Locality:
             )
         return (self.distribution, part, loads, kept, tuple(map(self.capacity.__getitem__, kept)))
 
-    def _sub_site(self, part: tuple[int, ...]) -> tuple[Problem, tuple[object, ...]]:
+    def _sub_site(self, part: tuple[int, ...]) -> tuple[Problem, Hashed]:
         """The part as a site of its own (:func:`.subsite.sub_site`: the tight
         limits with every member, the zero pools with the part's members only, the
         loose limits left out) and its content (:func:`.subsite.content`)."""
         found = self.sites.get(part)
         if found is None:
             sub = sub_site(self.p, part, self._limits(part), self.keep)
-            found = self.sites[part] = (sub, content(sub, self.distribution))
+            found = self.sites[part] = (sub, Hashed(content(sub, self.distribution)))
         return found
 
     def _loose(self, part: tuple[int, ...]) -> Loose:
@@ -275,28 +275,30 @@ class Locality:
         return found
 
 
-def site_content(problem: Problem, distribution: Distribution) -> tuple[object, ...]:
+def site_content(problem: Problem, distribution: Distribution) -> Hashed:
     """Everything a site's solution depends on besides its shape: the loads'
     limits, targets (and targets if active), every capacity."""
     cols = columns(problem)
-    return (
-        distribution,
-        tuple(cols.min_a),
-        tuple(cols.max_a),
-        tuple(cols.binary),
-        tuple(cols.step_a),
-        tuple(problem.target_a),
-        tuple(problem.active_target_a),
-        tuple([res.capacity for res in problem.resources]),
+    return Hashed(
+        (
+            distribution,
+            tuple(cols.min_a),
+            tuple(cols.max_a),
+            tuple(cols.binary),
+            tuple(cols.step_a),
+            tuple(problem.target_a),
+            tuple(problem.active_target_a),
+            tuple([res.capacity for res in problem.resources]),
+        )
     )
 
 
-def remember(problem: Problem, content: tuple[object, ...], i: int, amps: float) -> None:
+def remember(problem: Problem, content: Hashed, i: int, amps: float) -> None:
     """Remember the re-solve's answer for load i for this site content and shape."""
     _remember((content, i), (problem.uses, amps, [], (), None), len(problem.loads))
 
 
-def remembered(problem: Problem, content: tuple[object, ...], i: int) -> float | None:
+def remembered(problem: Problem, content: Hashed, i: int) -> float | None:
     """The re-solve's answer for load i remembered for this site content and shape
     (by :meth:`Locality.resolved`), if any."""
     known = _answers.get((content, i))

@@ -95,3 +95,20 @@ def content(sub: Problem, distribution: Distribution) -> tuple[object, ...]:
         tuple([res.capacity for res in sub.resources]),
         tuple([res.pool for res in sub.resources]),
     )
+
+
+class Hashed:
+    """A large key (a content, a part's basis) hashed once: a tuple's hash is not
+    kept, and a what-if asks by the same key once per woken load."""
+
+    __slots__ = ("_hash", "value")
+
+    def __init__(self, value: tuple[object, ...]) -> None:
+        self.value = value
+        self._hash = hash(value)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Hashed) and self._hash == other._hash and self.value == other.value
