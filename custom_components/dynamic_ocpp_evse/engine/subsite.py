@@ -40,17 +40,21 @@ def sub_site(p: Problem, part: tuple[int, ...], kept: tuple[int, ...], keep: lis
         Resource(res.name, res.capacity, res.pool, held)
         for res, held in zip(originals, members, strict=True)
     ]
-    pools = [res.pool for res in originals]
-    none = Pool.NONE
-    size = [len(held) for held in members]
-    hard: list[list[tuple[int, float]]] = []
-    pooled: list[list[tuple[int, float, Pool]]] = []
-    for mine in uses:
-        # Fewest members first, ties in the order of use, which is the limits'
-        # order (a skeleton books each load's limits in order; one use per limit).
-        ranked = sorted([(size[r], r, c) for r, c in mine if pools[r] is none])
-        hard.append([(r, c) for _, r, c in ranked])
-        pooled.append([(r, c, pools[r]) for r, c in mine if pools[r] is not none])
+    every_hard = p.every_hard
+    if every_hard is not None:
+        # The site's own ranking (fewest members first) holds within the part: a
+        # kept physical limit is a tight one, all of whose members are in it.
+        hard = [[(renumber[r], c) for r, c in every_hard[j] if keep[r]] for j in part]
+    else:
+        hard = []
+        none = Pool.NONE
+        size = [len(held) for held in members]
+        for mine in uses:
+            # Fewest members first, ties in the order of use, which is the limits'
+            # order (a skeleton books each load's limits in order, one use each).
+            ranked = sorted([(size[r], r, c) for r, c in mine if originals[r].pool is none])
+            hard.append([(r, c) for _, r, c in ranked])
+    pooled = [[(renumber[r], c, pool) for r, c, pool in p.pooled[j] if keep[r]] for j in part]
     rank = columns(p).rank
     at_rank = [rank[j] for j in part]
     sub = Problem(
