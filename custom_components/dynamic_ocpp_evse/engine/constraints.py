@@ -84,6 +84,9 @@ class Problem:
     loads), then input order."""
     columns: Columns | None = None
     """Per-load lists for the solver's loops (``columns.py``), made on first use."""
+    every_hard: list[list[tuple[int, float]]] | None = None
+    """``hard`` as derived, before ``slack.py`` left limits out of it (what-if
+    sub-sites keep limits the solve of the whole site may leave out)."""
 
     def __post_init__(self) -> None:
         if self.order or not self.loads:
@@ -99,6 +102,7 @@ class Problem:
             if len(limits) > 1:
                 limits.sort(key=lambda rc: size[rc[0]])
             self.hard.append(limits)
+        self.every_hard = self.hard
         self.pooled = [
             [(r, c, pool_of[r]) for r, c in u if pool_of[r] is not none] for u in self.uses
         ]
@@ -342,6 +346,7 @@ def build_problem(scenario: Scenario, budget: SiteBudget, shape: Skeleton | None
         if_active,
         own_pool=shape.own_pool,
         hard=shape.hard,
+        every_hard=shape.hard,
         pooled=shape.pooled,
         order=shape.order,
     )

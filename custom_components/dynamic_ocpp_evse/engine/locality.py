@@ -25,14 +25,14 @@ from __future__ import annotations
 import copy
 import math
 import operator
-from itertools import compress, repeat
+from itertools import repeat
 
 from .columns import columns
 from .constraints import Problem
 from .distribute import Solver, solve
 from .models import Distribution
 from .siteshape import demands, forget_shapes, site_shape
-from .subsite import content, sub_site
+from .subsite import Hashed, content, sub_site
 
 MARGIN = 1e-6
 """Spare room (amps on one leg) a loose limit keeps beyond every member's target."""
@@ -83,12 +83,13 @@ class Locality:
         if known is None or known[0] is not problem.uses:
             if len(_parts) >= PART_CACHE_SIZE:
                 _parts.clear()
-            known = _parts[key] = (problem.uses, {}, {})
+            known = _parts[key] = (problem.uses, {}, {}, {})
         self.parts: dict[int, tuple[int, ...]] = known[1]
         self.kept: dict[tuple[int, ...], tuple[int, ...]] = known[2]
-        self.sites: dict[tuple[int, ...], Sub] = {}
+        self.loose: dict[tuple[int, ...], Loose] = known[3]
+        self.sites: dict[tuple[int, ...], tuple[Problem, Hashed]] = {}
         self.solved: dict[tuple[object, ...], tuple[float, list[float]]] = {}
-        self.bases: dict[tuple[int, ...], tuple[tuple[object, ...], tuple[float, ...]]] = {}
+        self.bases: dict[tuple[int, ...], tuple[Hashed, tuple[float, ...]]] = {}
         # Per limit: whether it is loose, whether a part keeps it, and the room
         # it keeps beyond the most any member could ask (loose ones only).
         self.drop = [k == DROP for k in kind]
@@ -97,7 +98,7 @@ class Locality:
             cap - h - d - MARGIN if k == DROP else math.inf
             for cap, h, d, k in zip(capacity, held, demand, kind, strict=True)
         ]
-        self.site: tuple[object, ...] | None = None
+        self.site: Hashed | None = None
 
     def part(self, i: int) -> list[int]:
         """Load positions joined to load i by tight limits (a sequential unit's
@@ -151,7 +152,7 @@ class Locality:
         if known is not None and known[0] is p.uses:
             _, amps, peak, seen_before, seen = known
         else:
-            template, same, *_ = self._sub_site(part)
+            template, same = self._sub_site(part)
             # Parts of equal content (identical circuits of identical chargers)
             # have equal solutions: solved once per content and woken load.
             done = self.solved.get((same, k_i, p.active_target_a[i]))
@@ -169,24 +170,23 @@ class Locality:
         if before != seen_before or seen is None:
             # The most the part's new currents can add to any loose limit it
             # touches: each load's rise times its steepest coefficient there.
-            steepest = self._sub_site(part)[3]
+            steepest = self._loose(part)[1]
             rises = list(map(operator.sub, peak, before))
             seen = (math.sumprod(map(max, rises, repeat(0.0)), steepest), None)
             _remember(key, (p.uses, amps, peak, before, seen), len(part))
         bound, more = seen
-        if bound <= self._sub_site(part)[4] - SLACK_TOLERANCE:
+        room = self.room.__getitem__
+        if bound <= min(map(room, self._loose(part)[2]), default=math.inf) - SLACK_TOLERANCE:
             return amps  # no loose limit can come near its capacity
         if more is None:
             # What the part's new currents add to each loose limit it touches.
-            split = self._sub_site(part)[2]
-            kind = self.kind
+            outside = self._loose(part)[0]
             more = {}
-            for (rs, cs), rise in zip(split, map(operator.sub, peak, before), strict=True):
+            for left, rise in zip(outside, map(operator.sub, peak, before), strict=True):
                 if rise == 0.0:
                     continue
-                for r, c in zip(rs, cs, strict=True):
-                    if kind[r] == DROP:
-                        more[r] = more.get(r, 0.0) + c * rise
+                for r, c in left:
+                    more[r] = more.get(r, 0.0) + c * rise
             _remember(key, (p.uses, amps, peak, before, (bound, more)), len(part))
         # The loose limits must stay loose with the part's new currents.
         capacity, held, demand = self.capacity, self.held, self.demand
@@ -213,22 +213,19 @@ class Locality:
         """The part's limits: the tight ones and the zero pools its loads use."""
         kept = self.kept.get(part)
         if kept is None:
-            uses, keep, first = self.p.uses, self.keep.__getitem__, operator.itemgetter(0)
-            found: set[int] = set()
-            for j in part:
-                rs = list(map(first, uses[j]))
-                found.update(compress(rs, map(keep, rs)))
+            uses, keep = self.p.uses, self.keep
+            found = {r for j in part for r, _ in uses[j] if keep[r]}
             kept = self.kept[part] = tuple(sorted(found))
         return kept
 
-    def _basis(self, part: tuple[int, ...]) -> tuple[tuple[object, ...], tuple[float, ...]]:
+    def _basis(self, part: tuple[int, ...]) -> tuple[Hashed, tuple[float, ...]]:
         """Everything the part's solution depends on besides the site's shape (the
         shape is checked by identity when a cached answer is used), and the most
         the part's loads held in the solved site."""
         found = self.bases.get(part)
         if found is None:
             found = self.bases[part] = (
-                self._basis_of(part),
+                Hashed(self._basis_of(part)),
                 tuple(map(self.peak.__getitem__, part)),
             )
         return found
@@ -254,45 +251,54 @@ class Locality:
             )
         return (self.distribution, part, loads, kept, tuple(map(self.capacity.__getitem__, kept)))
 
-    def _sub_site(self, part: tuple[int, ...]) -> Sub:
+    def _sub_site(self, part: tuple[int, ...]) -> tuple[Problem, Hashed]:
         """The part as a site of its own (:func:`.subsite.sub_site`: the tight
         limits with every member, the zero pools with the part's members only, the
-        loose limits left out), its content (:func:`.subsite.content`), each of
-        its loads' limits, each load's steepest coefficient on the loose ones and
-        the least room a loose one it touches keeps."""
+        loose limits left out) and its content (:func:`.subsite.content`)."""
         found = self.sites.get(part)
         if found is None:
-            sub, split = sub_site(self.p, part, self._limits(part), self.keep)
-            drop, room = self.drop.__getitem__, self.room.__getitem__
-            steepest = [max(compress(cs, map(drop, rs)), default=0.0) for rs, cs in split]
-            least = min([min(map(room, rs), default=math.inf) for rs, _ in split])
-            found = (sub, content(sub, self.distribution), split, steepest, least)
-            self.sites[part] = found
+            sub = sub_site(self.p, part, self._limits(part), self.keep)
+            found = self.sites[part] = (sub, Hashed(content(sub, self.distribution)))
+        return found
+
+    def _loose(self, part: tuple[int, ...]) -> Loose:
+        """Each of the part's loads' loose limits (resource, coefficient), each
+        load's steepest coefficient on them, and the loose limits the part touches
+        (by site shape and tight limits, as the parts)."""
+        found = self.loose.get(part)
+        if found is None:
+            uses, drop = self.p.uses, self.drop
+            outside = [[rc for rc in uses[j] if drop[rc[0]]] for j in part]
+            steepest = [max([c for _, c in left], default=0.0) for left in outside]
+            touched = tuple({r for left in outside for r, _ in left})
+            found = self.loose[part] = (outside, steepest, touched)
         return found
 
 
-def site_content(problem: Problem, distribution: Distribution) -> tuple[object, ...]:
+def site_content(problem: Problem, distribution: Distribution) -> Hashed:
     """Everything a site's solution depends on besides its shape: the loads'
     limits, targets (and targets if active), every capacity."""
     cols = columns(problem)
-    return (
-        distribution,
-        tuple(cols.min_a),
-        tuple(cols.max_a),
-        tuple(cols.binary),
-        tuple(cols.step_a),
-        tuple(problem.target_a),
-        tuple(problem.active_target_a),
-        tuple([res.capacity for res in problem.resources]),
+    return Hashed(
+        (
+            distribution,
+            tuple(cols.min_a),
+            tuple(cols.max_a),
+            tuple(cols.binary),
+            tuple(cols.step_a),
+            tuple(problem.target_a),
+            tuple(problem.active_target_a),
+            tuple([res.capacity for res in problem.resources]),
+        )
     )
 
 
-def remember(problem: Problem, content: tuple[object, ...], i: int, amps: float) -> None:
+def remember(problem: Problem, content: Hashed, i: int, amps: float) -> None:
     """Remember the re-solve's answer for load i for this site content and shape."""
     _remember((content, i), (problem.uses, amps, [], (), None), len(problem.loads))
 
 
-def remembered(problem: Problem, content: tuple[object, ...], i: int) -> float | None:
+def remembered(problem: Problem, content: Hashed, i: int) -> float | None:
     """The re-solve's answer for load i remembered for this site content and shape
     (by :meth:`Locality.resolved`), if any."""
     known = _answers.get((content, i))
@@ -303,18 +309,21 @@ ANSWER_CACHE_SIZE = 4096
 """At most this many cached answers (a car park of 3000 loads asks fewer)..."""
 ANSWER_CACHE_CURRENTS = 131_072
 """... holding at most this many currents in all (a few MB)."""
-Sub = tuple[
-    Problem, tuple[object, ...], list[tuple[tuple[int, ...], tuple[float, ...]]], list[float], float
-]
-"""A part's sub-site, its content, the limits and coefficients of each of its
-loads, each load's steepest coefficient on the loose ones and the least room a
-loose one it touches keeps (:meth:`Locality._sub_site`)."""
+Loose = tuple[list[list[tuple[int, float]]], list[float], tuple[int, ...]]
+"""Per load of a part its loose limits (resource, coefficient) and its steepest
+coefficient on them; the loose limits the part touches (:meth:`Locality._loose`)."""
 PART_CACHE_SIZE = 8
 _parts: dict[
     tuple[int, tuple[int, ...]],
-    tuple[object, dict[int, tuple[int, ...]], dict[tuple[int, ...], tuple[int, ...]]],
+    tuple[
+        object,
+        dict[int, tuple[int, ...]],
+        dict[tuple[int, ...], tuple[int, ...]],
+        dict[tuple[int, ...], Loose],
+    ],
 ] = {}
-"""Parts and their limits by site shape (identity of its ``uses``) and tight limits."""
+"""Parts, their limits and their loose limits by site shape (identity of its
+``uses``) and tight limits."""
 
 
 Answer = tuple[

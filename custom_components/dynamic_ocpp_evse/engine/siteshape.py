@@ -21,8 +21,6 @@ CACHE_SIZE = 8
 class Shape:
     """What :class:`Locality` reads of a site's shape (computed once per shape)."""
 
-    columns: list[tuple[tuple[int, ...], tuple[float, ...]]]
-    """Per limit: its members' positions and coefficients."""
     distinct: list[tuple[tuple[int, ...], tuple[float, ...]]]
     """The different columns (twin limits, e.g. a breaker's phases, share one)."""
     column_of: list[int]
@@ -58,7 +56,6 @@ def site_shape(problem: Problem) -> Shape:
     where: dict[tuple[tuple[int, ...], tuple[float, ...]], int] = {}
     column_of = [where.setdefault(column, len(where)) for column in every]
     made = Shape(
-        every,
         list(where),
         column_of,
         connectors,
@@ -83,7 +80,9 @@ def demands(problem: Problem, shape: Shape, want: list[float]) -> list[float]:
     if known is not None and known[0] is problem.uses:
         return known[1]
     mul, at = operator.mul, want.__getitem__
-    made = [max(map(mul, c, map(at, index))) for index, c in shape.columns]
+    # Twin limits (a breaker's phases) share a column: each distinct one once.
+    each = [max(map(mul, c, map(at, index))) for index, c in shape.distinct]
+    made = list(map(each.__getitem__, shape.column_of))
     if len(_demand_cache) >= CACHE_SIZE:
         _demand_cache.clear()
     _demand_cache[key] = (problem.uses, made)

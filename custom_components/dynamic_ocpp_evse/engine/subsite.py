@@ -11,40 +11,27 @@ is solved once per content, not once per part.
 
 from __future__ import annotations
 
-from itertools import compress
-from operator import itemgetter
-
 from .columns import columns
 from .constraints import Pool, Problem, Resource
 from .models import Distribution
 
 
-def sub_site(
-    p: Problem, part: tuple[int, ...], kept: tuple[int, ...], keep: list[bool]
-) -> tuple[Problem, list[tuple[tuple[int, ...], tuple[float, ...]]]]:
+def sub_site(p: Problem, part: tuple[int, ...], kept: tuple[int, ...], keep: list[bool]) -> Problem:
     """The part as a site of its own: its loads in the same order, the limits
     ``kept`` (sorted positions: the tight ones, all of whose members are in the
     part, and the zero pools; ``keep`` flags them among all the site's limits)
-    with the part's members only; and per load of the part, the site's limits it
-    uses and their coefficients (as two tuples).
+    with the part's members only.
 
     The derived lists are those :class:`Problem` would derive itself: each load's
     physical limits, most specific (fewest members) first; its pools; the serving
     order (the site's, restricted to the part: the order's key is per load)."""
     renumber = {r: k for k, r in enumerate(kept)}
-    at, flag = renumber.__getitem__, keep.__getitem__
-    first, second = itemgetter(0), itemgetter(1)
     # Each kept limit's members within the part, read from the part's loads (a
     # zero pool may hold thousands of loads, the part a few dozen).
     members: list[list[tuple[int, float]]] = [[] for _ in kept]
     uses: list[list[tuple[int, float]]] = []
-    split: list[tuple[tuple[int, ...], tuple[float, ...]]] = []
     for k, j in enumerate(part):
-        used = p.uses[j]
-        rs, cs = tuple(map(first, used)), tuple(map(second, used))
-        split.append((rs, cs))
-        mask = list(map(flag, rs))
-        mine = list(zip(map(at, compress(rs, mask)), compress(cs, mask), strict=True))
+        mine = [(renumber[r], c) for r, c in p.uses[j] if keep[r]]
         for s, c in mine:
             members[s].append((k, c))
         uses.append(mine)
@@ -53,17 +40,21 @@ def sub_site(
         Resource(res.name, res.capacity, res.pool, held)
         for res, held in zip(originals, members, strict=True)
     ]
-    pools = [res.pool for res in originals]
-    none = Pool.NONE
-    size = [len(held) for held in members]
-    hard: list[list[tuple[int, float]]] = []
-    pooled: list[list[tuple[int, float, Pool]]] = []
-    for mine in uses:
-        limits = [(r, c) for r, c in mine if pools[r] is none]
-        if len(limits) > 1:
-            limits.sort(key=lambda rc: size[rc[0]])
-        hard.append(limits)
-        pooled.append([(r, c, pools[r]) for r, c in mine if pools[r] is not none])
+    every_hard = p.every_hard
+    if every_hard is not None:
+        # The site's own ranking (fewest members first) holds within the part: a
+        # kept physical limit is a tight one, all of whose members are in it.
+        hard = [[(renumber[r], c) for r, c in every_hard[j] if keep[r]] for j in part]
+    else:
+        hard = []
+        none = Pool.NONE
+        size = [len(held) for held in members]
+        for mine in uses:
+            # Fewest members first, ties in the order of use, which is the limits'
+            # order (a skeleton books each load's limits in order, one use each).
+            ranked = sorted([(size[r], r, c) for r, c in mine if originals[r].pool is none])
+            hard.append([(r, c) for _, r, c in ranked])
+    pooled = [[(renumber[r], c, pool) for r, c, pool in p.pooled[j] if keep[r]] for j in part]
     rank = columns(p).rank
     at_rank = [rank[j] for j in part]
     sub = Problem(
@@ -80,7 +71,7 @@ def sub_site(
         order=sorted(range(len(part)), key=at_rank.__getitem__),
     )
     columns(sub)  # once, shared by the copies each woken load solves
-    return sub, split
+    return sub
 
 
 def content(sub: Problem, distribution: Distribution) -> tuple[object, ...]:
@@ -108,3 +99,20 @@ def content(sub: Problem, distribution: Distribution) -> tuple[object, ...]:
         tuple([res.capacity for res in sub.resources]),
         tuple([res.pool for res in sub.resources]),
     )
+
+
+class Hashed:
+    """A large key (a content, a part's basis) hashed once: a tuple's hash is not
+    kept, and a what-if asks by the same key once per woken load."""
+
+    __slots__ = ("_hash", "value")
+
+    def __init__(self, value: tuple[object, ...]) -> None:
+        self.value = value
+        self._hash = hash(value)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Hashed) and self._hash == other._hash and self.value == other.value
