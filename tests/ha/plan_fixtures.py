@@ -12,7 +12,9 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.dynamic_ocpp_evse.const import DOMAIN
 from tests.ha.hub_fixtures import HUB_DATA, charger, make_entry, set_grid, set_solar, setup_hub
 from tests.ha.test_ocpp_adapter_standin import OcppStandIn, stand_in
-from tests.ha.test_plans import PRICES, SUB
+
+SUB = "sub_charger"
+PRICES = "sensor.nordpool_kwh_se3"
 
 SOC = "sensor.car_battery_level"
 
@@ -23,8 +25,12 @@ async def plan_hub(
     prices: str | None = PRICES,
     entry_id: str | None = None,
     charger_data: dict[str, Any] | None = None,
+    hub_data: dict[str, Any] | None = None,
+    wait: bool = True,
 ) -> tuple[OcppStandIn, MockConfigEntry]:
-    """The hub set up (``charger_data`` added to the charger's subentry data)."""
+    """The hub set up (``charger_data`` added to the charger's subentry data,
+    ``hub_data`` to the hub's); ``wait``: for the background tasks started at setup
+    (the first price and forecast requests)."""
     fake = await stand_in(hass)
     ids = fake.add_charger("cp1")[1]
     fake.set_state(ids["status.connector"], "SuspendedEVSE")
@@ -35,9 +41,10 @@ async def plan_hub(
     sub = charger()
     sub["data"] = {**sub["data"], "mode": "solar", **(charger_data or {})}
     data = {**HUB_DATA, "price_entity": prices} if prices else dict(HUB_DATA)
+    data.update(hub_data or {})
     entry = make_entry(hass, data=data, plugs=False, extra=[sub], entry_id=entry_id)
     await setup_hub(hass, entry)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await hass.async_block_till_done(wait_background_tasks=wait)
     return fake, entry
 
 

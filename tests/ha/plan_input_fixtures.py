@@ -15,11 +15,10 @@ from homeassistant.util import dt as dt_util
 
 from custom_components.dynamic_ocpp_evse.const import DOMAIN
 from custom_components.dynamic_ocpp_evse.coordinator import HubCoordinator
-from tests.ha.hub_fixtures import HUB_DATA, charger, make_entry, set_grid, set_solar, setup_hub
-from tests.ha.test_ocpp_adapter_standin import OcppStandIn, stand_in
+from tests.ha.plan_fixtures import SUB, plan_hub
+from tests.ha.test_ocpp_adapter_standin import OcppStandIn
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plan_inputs"
-SUB = "sub_charger"
 TIME_ZONE = "Europe/Stockholm"
 START = "2026-03-02 09:00:00+00:00"  # 10:00 in Stockholm, on a slot boundary
 STOCKHOLM_HOUR = timedelta(hours=1)  # UTC+1 in March
@@ -42,18 +41,7 @@ async def planned_hub(
 
     ``wait``: until the first price and forecast requests are answered."""
     await hass.config.async_set_time_zone(TIME_ZONE)
-    fake = await stand_in(hass)
-    ids = fake.add_charger("cp1")[1]
-    fake.set_state(ids["status.connector"], "SuspendedEVSE")
-    fake.set_state(ids["current.import"], 0.0, L1=0.0, L2=0.0, L3=0.0)
-    fake.set_state(ids["current.offered"], 0.0)
-    set_grid(hass, 2.0, 2.0, 2.0)
-    set_solar(hass, 0.0)
-    sub = charger()
-    sub["data"] = {**sub["data"], "mode": "solar"}
-    entry = make_entry(hass, data={**HUB_DATA, **(extra or {})}, plugs=False, extra=[sub])
-    await setup_hub(hass, entry)
-    await hass.async_block_till_done(wait_background_tasks=wait)
+    fake, _ = await plan_hub(hass, prices=None, hub_data=extra, wait=wait)
     return fake
 
 

@@ -18,18 +18,11 @@ from pytest_homeassistant_custom_component.common import mock_restore_cache_with
 
 from custom_components.dynamic_ocpp_evse.const import DOMAIN
 from tests.ha.hub_fixtures import (
-    HUB_DATA,
     advance,
-    charger,
-    make_entry,
-    set_grid,
-    set_solar,
-    setup_hub,
 )
-from tests.ha.test_ocpp_adapter_standin import OcppStandIn, stand_in
+from tests.ha.plan_fixtures import PRICES, SUB, plan_hub
+from tests.ha.test_ocpp_adapter_standin import OcppStandIn
 
-SUB = "sub_charger"
-PRICES = "sensor.nordpool_kwh_se3"
 START = "2026-03-02 09:00:00+00:00"  # on a slot boundary
 STRINGS = json.loads(
     (Path(__file__).resolve().parents[2] / "custom_components" / DOMAIN / "strings.json").read_text(
@@ -66,19 +59,7 @@ def _set_prices(hass: HomeAssistant, hours: list[float]) -> None:
 
 async def _solar_hub(hass: HomeAssistant, prices: str | None = PRICES) -> OcppStandIn:
     """A charger in solar mode with a car plugged in and no solar at all."""
-    fake = await stand_in(hass)
-    ids = fake.add_charger("cp1")[1]
-    fake.set_state(ids["status.connector"], "SuspendedEVSE")
-    fake.set_state(ids["current.import"], 0.0, L1=0.0, L2=0.0, L3=0.0)
-    fake.set_state(ids["current.offered"], 0.0)
-    set_grid(hass, 2.0, 2.0, 2.0)
-    set_solar(hass, 0.0)
-    sub = charger()
-    sub["data"] = {**sub["data"], "mode": "solar"}
-    data = {**HUB_DATA, "price_entity": prices} if prices else dict(HUB_DATA)
-    entry = make_entry(hass, data=data, plugs=False, extra=[sub])
-    await setup_hub(hass, entry)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    fake, _ = await plan_hub(hass, prices=prices)
     return fake
 
 
