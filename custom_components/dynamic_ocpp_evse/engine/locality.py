@@ -14,10 +14,13 @@ The part reachable from i through tight limits is solved as a site of its own
 result is exact when the loose limits stay loose with the part's new currents:
 the loads outside the part then do exactly what they did, and the part does
 exactly what the sub-site did. That is checked after solving, against each
-load's highest current during the solve; when it fails, :meth:`Locality.answer`
-returns None and the caller re-solves the whole site. Answers are cached by
-everything they depend on, so a controller asking again with the same parts
-(only loose limits' readings changed) gets them without solving.
+load's highest current during the solve (first by a bound: each load's rise
+times its steepest loose coefficient, against the least room a loose limit
+keeps); when it fails, :meth:`Locality.answer` returns None and the caller
+re-solves the whole site. Parts of equal content (:mod:`.subsite`) are solved
+once per call. Answers are cached by everything they depend on, so a
+controller asking again with the same parts (only loose limits' readings
+changed) gets them without solving.
 """
 
 from __future__ import annotations
