@@ -164,4 +164,6 @@ class Hashed:
         return self._hash
 
     def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
         return isinstance(other, Hashed) and self._hash == other._hash and self.value == other.value
