@@ -15,7 +15,12 @@ from custom_components.dynamic_ocpp_evse.engine.constraints import Problem, buil
 from custom_components.dynamic_ocpp_evse.engine.distribute import solve
 from custom_components.dynamic_ocpp_evse.engine.headroom import site_budget
 from custom_components.dynamic_ocpp_evse.engine.models import Distribution
-from custom_components.dynamic_ocpp_evse.engine.subsite import content, sub_site
+from custom_components.dynamic_ocpp_evse.engine.subsite import (
+    content,
+    local_uses,
+    part_content,
+    sub_site,
+)
 
 from .strategies import scenarios
 
@@ -59,8 +64,12 @@ def test_sub_site_derives_what_it_would_derive_itself(scenario: dict[str, Any], 
     assert sub.pooled == scratch.pooled
     assert sub.order == scratch.order
     assert sub.own_pool == scratch.own_pool
+    keep = [r in kept for r in range(len(p.resources))]
     for distribution in Distribution:
         assert solve(sub, distribution).current_a == solve(scratch, distribution).current_a
+        # The content read from the site's own lists is the sub-site's.
+        uses = local_uses(p, part, kept, keep)
+        assert part_content(p, part, kept, uses, distribution) == content(sub, distribution)
 
 
 def test_identical_circuits_have_one_content() -> None:

@@ -14,10 +14,13 @@ The part reachable from i through tight limits is solved as a site of its own
 result is exact when the loose limits stay loose with the part's new currents:
 the loads outside the part then do exactly what they did, and the part does
 exactly what the sub-site did. That is checked after solving, against each
-load's highest current during the solve; when it fails, :meth:`Locality.answer`
-returns None and the caller re-solves the whole site. Answers are cached by
-everything they depend on, so a controller asking again with the same parts
-(only loose limits' readings changed) gets them without solving.
+load's highest current during the solve (first by a bound: each load's rise
+times its steepest loose coefficient, against the least room a loose limit
+keeps); when it fails, :meth:`Locality.answer` returns None and the caller
+re-solves the whole site. Parts of equal content (:mod:`.subsite`) are solved
+once per call. Answers are cached by everything they depend on, so a
+controller asking again with the same parts (only loose limits' readings
+changed) gets them without solving.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from .constraints import Problem
 from .distribute import Solver, solve
 from .models import Distribution
 from .siteshape import demands, forget_shapes, site_shape
-from .subsite import Hashed, content, sub_site
+from .subsite import Hashed, local_uses, part_content, sub_site
 
 MARGIN = 1e-6
 """Spare room (amps on one leg) a loose limit keeps beyond every member's target."""
@@ -87,7 +90,9 @@ class Locality:
         self.parts: dict[int, tuple[int, ...]] = known[1]
         self.kept: dict[tuple[int, ...], tuple[int, ...]] = known[2]
         self.loose: dict[tuple[int, ...], Loose] = known[3]
-        self.sites: dict[tuple[int, ...], tuple[Problem, Hashed]] = {}
+        self.sites: dict[tuple[int, ...], Problem] = {}
+        self.contents: dict[tuple[int, ...], Hashed] = {}
+        self.local: dict[tuple[int, ...], list[list[tuple[int, float]]]] = {}
         self.solved: dict[tuple[object, ...], tuple[float, list[float]]] = {}
         self.bases: dict[tuple[int, ...], tuple[Hashed, tuple[float, ...]]] = {}
         # Per limit: whether it is loose, whether a part keeps it, and the room
@@ -152,11 +157,12 @@ class Locality:
         if known is not None and known[0] is p.uses:
             _, amps, peak, seen_before, seen = known
         else:
-            template, same = self._sub_site(part)
+            same = self._content(part)
             # Parts of equal content (identical circuits of identical chargers)
             # have equal solutions: solved once per content and woken load.
             done = self.solved.get((same, k_i, p.active_target_a[i]))
             if done is None:
+                template = self._sub_site(part)
                 sub = copy.copy(template)
                 sub.target_a = list(template.target_a)
                 sub.target_a[k_i] = p.active_target_a[i]
@@ -251,14 +257,25 @@ class Locality:
             )
         return (self.distribution, part, loads, kept, tuple(map(self.capacity.__getitem__, kept)))
 
-    def _sub_site(self, part: tuple[int, ...]) -> tuple[Problem, Hashed]:
+    def _content(self, part: tuple[int, ...]) -> Hashed:
+        """The content of the part's sub-site (:func:`.subsite.part_content`)."""
+        found = self.contents.get(part)
+        if found is None:
+            kept = self._limits(part)
+            uses = self.local[part] = local_uses(self.p, part, kept, self.keep)
+            found = Hashed(part_content(self.p, part, kept, uses, self.distribution))
+            self.contents[part] = found
+        return found
+
+    def _sub_site(self, part: tuple[int, ...]) -> Problem:
         """The part as a site of its own (:func:`.subsite.sub_site`: the tight
         limits with every member, the zero pools with the part's members only, the
-        loose limits left out) and its content (:func:`.subsite.content`)."""
+        loose limits left out)."""
         found = self.sites.get(part)
         if found is None:
-            sub = sub_site(self.p, part, self._limits(part), self.keep)
-            found = self.sites[part] = (sub, Hashed(content(sub, self.distribution)))
+            uses = self.local.get(part)
+            found = sub_site(self.p, part, self._limits(part), self.keep, uses)
+            self.sites[part] = found
         return found
 
     def _loose(self, part: tuple[int, ...]) -> Loose:

@@ -16,11 +16,61 @@ from .constraints import Pool, Problem, Resource
 from .models import Distribution
 
 
-def sub_site(p: Problem, part: tuple[int, ...], kept: tuple[int, ...], keep: list[bool]) -> Problem:
+def local_uses(
+    p: Problem, part: tuple[int, ...], kept: tuple[int, ...], keep: list[bool]
+) -> list[list[tuple[int, float]]]:
+    """Per load of the part: the limits ``kept`` it uses (by position among them)
+    and its coefficients, in the site's order."""
+    renumber = {r: k for k, r in enumerate(kept)}
+    return [[(renumber[r], c) for r, c in p.uses[j] if keep[r]] for j in part]
+
+
+def part_content(
+    p: Problem,
+    part: tuple[int, ...],
+    kept: tuple[int, ...],
+    uses: list[list[tuple[int, float]]],
+    distribution: Distribution,
+) -> tuple[object, ...]:
+    """:func:`content` of the part's sub-site, read from the site's own lists
+    (without building the sub-site: equal contents need it once)."""
+    cols = columns(p)
+    rank = cols.rank
+    at_rank = [rank[j] for j in part]
+    unit_ids: dict[str, int] = {}
+    units = tuple(
+        None if unit is None else unit_ids.setdefault(unit, len(unit_ids))
+        for unit in map(p.unit_of.__getitem__, part)
+    )
+    resources = list(map(p.resources.__getitem__, kept))
+    return (
+        distribution,
+        tuple(map(tuple, uses)),
+        tuple(sorted(range(len(part)), key=at_rank.__getitem__)),
+        units,
+        tuple(map(cols.min_a.__getitem__, part)),
+        tuple(map(cols.max_a.__getitem__, part)),
+        tuple(map(cols.binary.__getitem__, part)),
+        tuple(map(cols.step_a.__getitem__, part)),
+        tuple(map(cols.tier.__getitem__, part)),
+        tuple(map(p.own_pool.__getitem__, part)),
+        tuple(map(p.target_a.__getitem__, part)),
+        tuple([res.capacity for res in resources]),
+        tuple([res.pool for res in resources]),
+    )
+
+
+def sub_site(
+    p: Problem,
+    part: tuple[int, ...],
+    kept: tuple[int, ...],
+    keep: list[bool],
+    uses: list[list[tuple[int, float]]] | None = None,
+) -> Problem:
     """The part as a site of its own: its loads in the same order, the limits
     ``kept`` (sorted positions: the tight ones, all of whose members are in the
     part, and the zero pools; ``keep`` flags them among all the site's limits)
-    with the part's members only.
+    with the part's members only (``uses``: :func:`local_uses`, when known).
 
     The derived lists are those :class:`Problem` would derive itself: each load's
     physical limits, most specific (fewest members) first; its pools; the serving
@@ -29,12 +79,11 @@ def sub_site(p: Problem, part: tuple[int, ...], kept: tuple[int, ...], keep: lis
     # Each kept limit's members within the part, read from the part's loads (a
     # zero pool may hold thousands of loads, the part a few dozen).
     members: list[list[tuple[int, float]]] = [[] for _ in kept]
-    uses: list[list[tuple[int, float]]] = []
-    for k, j in enumerate(part):
-        mine = [(renumber[r], c) for r, c in p.uses[j] if keep[r]]
+    if uses is None:
+        uses = local_uses(p, part, kept, keep)
+    for k, mine in enumerate(uses):
         for s, c in mine:
             members[s].append((k, c))
-        uses.append(mine)
     originals = list(map(p.resources.__getitem__, kept))
     resources = [
         Resource(res.name, res.capacity, res.pool, held)
@@ -115,4 +164,6 @@ class Hashed:
         return self._hash
 
     def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
         return isinstance(other, Hashed) and self._hash == other._hash and self.value == other.value
