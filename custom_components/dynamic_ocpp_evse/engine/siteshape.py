@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from .constraints import Pool, Problem
 
 CACHE_SIZE = 8
+_position, _coefficient = operator.itemgetter(0), operator.itemgetter(1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,15 +49,12 @@ def site_shape(problem: Problem) -> Shape:
         if unit is not None:
             connectors.setdefault(unit, []).append(j)
     names = {f"charger:{unit}" for unit in connectors}
-    # (positions, coefficients) of each limit's members (a skeleton adds no empty limit).
-    every: list[tuple[tuple[int, ...], tuple[float, ...]]] = [
-        tuple(zip(*res.members, strict=True)) if res.members else ((), ())  # type: ignore[misc]
-        for res in resources
-    ]
-    where: dict[tuple[tuple[int, ...], tuple[float, ...]], int] = {}
-    column_of = [where.setdefault(column, len(where)) for column in every]
+    # Each limit's members, twins (a breaker's phases) once; then each distinct
+    # column as (positions, coefficients).
+    where: dict[tuple[tuple[int, float], ...], int] = {}
+    column_of = [where.setdefault(tuple(res.members), len(where)) for res in resources]
     made = Shape(
-        list(where),
+        [(tuple(map(_position, column)), tuple(map(_coefficient, column))) for column in where],
         column_of,
         connectors,
         [res.name in names for res in resources],
