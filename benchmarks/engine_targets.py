@@ -7,7 +7,9 @@ in every distribution mode, twice: *warm*, the call repeated as a controller
 repeats it on unchanged readings (what-if answers cached), and *cold*, every
 what-if cache emptied before each call (``locality.forget_answers``: answers,
 parts, site-shape columns and demands; only the skeleton of the site's
-topology stays, as for a controller whose readings change every step). Each
+topology stays), and *step*, a controller's step whose readings (and so its
+tight limits) changed while its topology did not: as cold, but the site-shape
+columns (by topology alone, ``forget_answers(shapes=False)``) are kept. Each
 cell is timed in batches of about 0.1 s for ``--seconds``; it prints the best
 batch (the figure least disturbed by other work on the machine) and the
 median, with the load average and a calibration loop (1M additions, ms; the
@@ -22,7 +24,7 @@ Targets: 3000 loads with 10 % inactive under 50 ms in every mode, 300 loads
 under 5 ms, 10 loads under 100 µs.
 
 Run: ``.venv/bin/python benchmarks/engine_targets.py [--root DIR] [--sizes 10,300,3000]
-[--calls warm,cold]``
+[--calls warm,cold,step]``
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="10,300,3000")
     parser.add_argument("--shares", default="0,0.1")
     parser.add_argument("--seconds", type=float, default=1.0, help="per cell")
-    parser.add_argument("--calls", default="warm,cold", help="warm, cold or both")
+    parser.add_argument("--calls", default="warm,cold,step", help="warm, cold, step")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(HERE.parent))
     from engine_speed import DISTRIBUTIONS, build_site, machine  # the sites: this checkout's
@@ -84,6 +86,16 @@ def main(argv: list[str] | None = None) -> None:
             forget_answers()
         return allocate_scenario(parsed)  # type: ignore[arg-type]
 
+    def step(parsed: object) -> object:
+        if forget_answers is not None:
+            try:
+                forget_answers(shapes=False)
+            except TypeError:  # an engine that forgets everything
+                forget_answers()
+        return allocate_scenario(parsed)  # type: ignore[arg-type]
+
+    calls = {"warm": allocate_scenario, "cold": cold, "step": step}
+
     print(f"load average at start: {os.getloadavg()[0]:.2f}; cores: {os.cpu_count()}")
     print(f"calibration at start: {calibration_ms():.0f} ms")
     print("µs per call, best batch / median batch; * = above the target\n")
@@ -96,7 +108,7 @@ def main(argv: list[str] | None = None) -> None:
                 cells = []
                 for distribution in DISTRIBUTIONS:
                     parsed = parse_scenario(build_site(n, distribution, share))
-                    call = allocate_scenario if kind == "warm" else cold
+                    call = calls[kind]
                     best, median = time_call(lambda p=parsed, f=call: f(p), args.seconds)
                     flag = "*" if best > TARGET_US.get(n, float("inf")) else " "
                     cells.append(f"{best:,.1f} / {median:,.1f}{flag}")

@@ -370,9 +370,10 @@ def _remember(key: tuple[object, ...], answer: Answer, size: int) -> None:
     _held_currents[0] += size
 
 
-def forget_answers() -> None:
-    """Empty the caches of sub-site answers and parts (the next what-if starts afresh)."""
+def forget_answers(*, shapes: bool = True) -> None:
+    """Empty the caches of sub-site answers and parts (the next what-if starts
+    afresh); with ``shapes=False`` the site shapes (topology only) are kept."""
     _answers.clear()
     _held_currents[0] = 0
     _parts.clear()
-    forget_shapes()
+    forget_shapes(shapes=shapes)

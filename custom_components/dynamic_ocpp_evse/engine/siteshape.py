@@ -87,7 +87,8 @@ def demands(problem: Problem, shape: Shape, want: list[float]) -> list[float]:
     return made
 
 
-def forget_shapes() -> None:
-    """Empty the caches of site shapes and demands."""
-    _shapes.clear()
+def forget_shapes(*, shapes: bool = True) -> None:
+    """Empty the caches of demands and (unless ``shapes`` is False) site shapes."""
+    if shapes:
+        _shapes.clear()
     _demand_cache.clear()
