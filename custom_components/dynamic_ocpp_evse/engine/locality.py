@@ -61,6 +61,7 @@ class Locality:
         want = list(map(max, problem.target_a, problem.active_target_a))
         shape = site_shape(problem)
         self.connectors = shape.connectors
+        self.column_of = shape.column_of
         sumprod, at_peak = math.sumprod, peak.__getitem__
         distinct = [sumprod(c, map(at_peak, index)) for index, c in shape.distinct]
         self.held = held = list(map(distinct.__getitem__, shape.column_of))
@@ -109,7 +110,7 @@ class Locality:
         """Load positions joined to load i by tight limits (a sequential unit's
         connectors count as joined), in input order."""
         uses, kind, resources = self.p.uses, self.kind, self.p.resources
-        unit_of = self.p.unit_of
+        unit_of, column_of = self.p.unit_of, self.column_of
         seen = {i}
         stack = [i]
         done: set[int] = set()
@@ -125,9 +126,10 @@ class Locality:
                         seen.add(k)
                         stack.append(k)
             for r, _ in uses[j]:
-                if kind[r] != JOIN or r in done:
+                # Twin limits (a breaker's phases) have the same members: once.
+                if kind[r] != JOIN or column_of[r] in done:
                     continue
-                done.add(r)
+                done.add(column_of[r])
                 for k, _ in resources[r].members:
                     if k not in seen:
                         seen.add(k)
@@ -219,10 +221,31 @@ class Locality:
         """The part's limits: the tight ones and the zero pools its loads use."""
         kept = self.kept.get(part)
         if kept is None:
-            uses, keep = self.p.uses, self.keep
-            found = {r for j in part for r, _ in uses[j] if keep[r]}
-            kept = self.kept[part] = tuple(sorted(found))
+            self._scan(part)
+            kept = self.kept[part]
         return kept
+
+    def _scan(self, part: tuple[int, ...]) -> None:
+        """One pass over the part's uses: its limits (:meth:`_limits`) and its
+        loose limits (:meth:`_loose`)."""
+        uses, drop = self.p.uses, self.drop
+        found: set[int] = set()
+        touched: dict[int, None] = {}
+        outside: list[list[tuple[int, float]]] = []
+        steepest: list[float] = []
+        for j in part:
+            left = []
+            for rc in uses[j]:
+                r = rc[0]
+                if drop[r]:
+                    left.append(rc)
+                    touched[r] = None
+                else:
+                    found.add(r)
+            outside.append(left)
+            steepest.append(max([c for _, c in left], default=0.0))
+        self.kept[part] = tuple(sorted(found))
+        self.loose[part] = (outside, steepest, tuple(touched))
 
     def _basis(self, part: tuple[int, ...]) -> tuple[Hashed, tuple[float, ...]]:
         """Everything the part's solution depends on besides the site's shape (the
@@ -284,11 +307,8 @@ class Locality:
         (by site shape and tight limits, as the parts)."""
         found = self.loose.get(part)
         if found is None:
-            uses, drop = self.p.uses, self.drop
-            outside = [[rc for rc in uses[j] if drop[rc[0]]] for j in part]
-            steepest = [max([c for _, c in left], default=0.0) for left in outside]
-            touched = tuple({r for left in outside for r, _ in left})
-            found = self.loose[part] = (outside, steepest, touched)
+            self._scan(part)
+            found = self.loose[part]
         return found
 
 
