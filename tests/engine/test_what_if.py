@@ -195,3 +195,48 @@ def test_a_whole_site_part_is_the_re_solve_and_is_remembered() -> None:
     again = Locality(problem, baseline, distribution)
     assert again.part(2) == [0, 1, 2]
     assert again.answer(2) == oracle[2]
+
+
+@SETTINGS
+@given(sites_with_idle_loads())
+def test_answers_from_the_reservation_are_the_re_solve(scenario: dict[str, Any]) -> None:
+    """``shared``/``priority``: an idle load whose minimum would not be reserved
+    is answered from the solve's own pass; each such answer is the re-solve's."""
+    for distribution in (Distribution.SHARED, Distribution.PRIORITY):
+        scenario["site"]["distribution"] = distribution.value
+        problem, _ = _problem(scenario)
+        probes: dict[int, float] = {}
+        solve(problem, distribution, probes)
+        oracle = what_if_resolve(problem, distribution)
+        for i, amps in probes.items():
+            assert amps == oracle[i], (problem.loads[i].id, distribution.value)
+
+
+def test_a_full_car_park_answers_late_arrivals_from_the_reservation() -> None:
+    """Ten cars share 40 A: the first six in order get their 6 A minimum reserved,
+    so a woken car behind them does not fit. In ``shared`` it would get nothing;
+    in ``priority`` what is left when its turn comes. Both come from the solve's
+    own pass (no part solved, no re-solve) and equal the re-solve; a woken car
+    ahead of the others (priority 0) is not answered there."""
+    loads = [
+        {"id": f"car{k}", "min_a": 6, "max_a": 16, "phases": ["A"], "priority": 1 + k % 2}
+        for k in range(8)
+    ]
+    loads += [
+        {"id": "late", "min_a": 6, "max_a": 16, "phases": ["A"], "priority": 3, "active": False},
+        {"id": "vip", "min_a": 6, "max_a": 16, "phases": ["A"], "priority": 0, "active": False},
+    ]
+    scenario = {
+        "site": {"voltage": 230, "main_breaker_a": 45, "grid_current_a": {"A": 5, "B": 0, "C": 0}},
+        "loads": loads,
+    }
+    for distribution in (Distribution.SHARED, Distribution.PRIORITY):
+        scenario["site"]["distribution"] = distribution.value
+        problem, _ = _problem(scenario)
+        probes: dict[int, float] = {}
+        solve(problem, distribution, probes)
+        oracle = what_if_resolve(problem, distribution)
+        assert set(probes) == {8}, distribution  # late, not vip
+        assert probes[8] == oracle[8] == 0.0
+        assert oracle[9] >= 6.0  # vip comes first: its minimum is reserved
+        assert what_if_active(problem, distribution, None, None) == oracle

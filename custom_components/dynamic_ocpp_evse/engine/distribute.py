@@ -183,8 +183,12 @@ class Solver:
         return target > 0 and target >= self.min_a[i] - EPS
 
     # -- phases of the algorithms ---------------------------------------------
-    def reserve_minimums(self) -> None:
-        """Give every load that fits its minimum, in order."""
+    def reserve_minimums(self, fits: dict[int, bool] | None = None) -> None:
+        """Give every load that fits its minimum, in order.
+
+        With ``fits``, also note for every inactive load whether its minimum would
+        have fitted at its turn had it been active (what-if: the loads before it
+        in order reserve exactly as they do here)."""
         target, min_a, unit_of = self.target, self.min_a, self.unit_of
         reserved, claimed, x, cap, used = self.reserved, self.claimed, self.x, self.cap, self.used
         hard, pooled, own_pool, running = self.hard, self.pooled, self.own_pool, self.running
@@ -193,6 +197,10 @@ class Solver:
             least = min_a[i]
             want = target[i]
             if not (want > 0 and want >= least - EPS):  # not runnable
+                if fits is not None and not self.p.loads[i].active:
+                    woken = self.p.active_target_a[i]
+                    if woken > 0 and woken >= least - EPS:
+                        fits[i] = self._fits_minimum(i, woken)
                 continue
             unit = unit_of[i]
             if unit is not None and claimed.get(unit, i) != i:
@@ -228,25 +236,40 @@ class Solver:
                 if unit is not None:
                     claimed.setdefault(unit, i)
 
+    def _fits_minimum(self, i: int, want: float) -> bool:
+        """Whether load i (with target ``want``) would have its minimum reserved now."""
+        unit = self.unit_of[i]
+        if unit is not None and self.claimed.get(unit, i) != i:
+            return False  # its sequential unit is taken
+        saved, self.target[i] = self.target[i], want
+        try:
+            room, _ = self.headroom(i)
+        finally:
+            self.target[i] = saved
+        return room >= self.min_a[i] - EPS
+
     def raise_in_order(
         self,
         *,
         strict: bool = False,
         probe: dict[int, float] | None = None,
         until: int | None = None,
+        only: set[int] | None = None,
     ) -> None:
         """Raise each load in order as far as it can go.
 
-        With ``probe``, also answer for every inactive load what it would get if it
-        were active: in these modes a load never changes what those before it get.
-        With ``until``, stop after that load (what comes later cannot change it).
+        With ``probe``, also answer for every inactive load (``only``: for these)
+        what it would get if it were active: in these modes a load never changes
+        what those before it get (in ``priority``, one whose minimum would not
+        have been reserved). With ``until``, stop after that load (what comes
+        later cannot change it).
         """
         target, min_a, loads, x = self.target, self.min_a, self.p.loads, self.x
         rooms, usable, assign, blocked_by = self.rooms, self.usable, self.assign, self.blocked_by
         for i in self.order:
             want = target[i]
             if not (want > 0 and want >= min_a[i] - EPS):  # not runnable
-                if probe is not None and not loads[i].active:
+                if probe is not None and not loads[i].active and (only is None or i in only):
                     probe[i] = self._probe(i, strict)
                 continue
             if strict and blocked_by.get(-1) is not None:
@@ -351,20 +374,47 @@ def solve(
 ) -> Solution:
     """Allocate currents to every load of ``problem``.
 
-    With ``probe`` in ``optimized``/``strict``: also answer, in the same pass,
-    what each inactive load would get if it were active (see ``what_if.py``)."""
+    With ``probe``: also answer, in the same pass, what inactive loads would get
+    if they were active (see ``what_if.py``): every one in ``optimized``/``strict``,
+    in ``shared``/``priority`` those whose minimum would not be reserved."""
     solver = Solver(problem)
+    fits: dict[int, bool] | None = None
     if distribution in (Distribution.SHARED, Distribution.PRIORITY):
-        solver.reserve_minimums()
+        fits = None if probe is None else {}
+        solver.reserve_minimums(fits)
     if distribution is Distribution.SHARED:
         solver.water_fill()
     elif distribution is Distribution.PRIORITY:
-        solver.raise_in_order()
+        left_out = None if fits is None else {i for i, fit in fits.items() if not fit}
+        solver.raise_in_order(probe=probe if left_out else None, only=left_out)
     else:
         solver.raise_in_order(strict=distribution is Distribution.STRICT, probe=probe)
     solver.release_idle_units()
     solver.blocked_by.pop(-1, None)
+    if fits and probe is not None:
+        _answers_left_out(problem, distribution, fits, probe)
     return Solution(solver.x, solver.blocked_by, solver)
+
+
+def _answers_left_out(
+    problem: Problem, distribution: Distribution, fits: dict[int, bool], probe: dict[int, float]
+) -> None:
+    """``shared``/``priority``: the what-if answers of the inactive loads whose
+    minimum would not have been reserved. Woken, such a load changes nothing of
+    the reservation, so the solve runs as it just did: in ``shared`` it gets 0 A
+    (only reserved loads are filled), in ``priority`` what it could take at its
+    turn (``probe``, from the raise). A sequential unit's connector may still get
+    its unit when the holder ends at 0 A: unless the answer is positive, it is
+    left to the what-if's other ways."""
+    unit_of = problem.unit_of
+    for i, fit in fits.items():
+        if fit:
+            continue
+        if distribution is Distribution.SHARED:
+            if unit_of[i] is None:
+                probe[i] = 0.0
+        elif probe.get(i, 0.0) <= 0.0 and unit_of[i] is not None:
+            probe.pop(i, None)
 
 
 __all__ = ["Solution", "Solver", "floor_tenth", "solve"]

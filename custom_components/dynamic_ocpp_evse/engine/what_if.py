@@ -5,7 +5,12 @@ everything else as it is (:func:`what_if_resolve`, the re-solve, defines it and
 stays the test oracle). ``optimized``/``strict`` answer every inactive load in
 one pass (a load never changes what those before it get).
 
-``shared``/``priority`` solve the site once and then answer each inactive load
+``shared``/``priority``: an inactive load whose minimum would not be reserved
+at its turn (the loads before it in order have theirs) changes nothing of the
+reservation when woken, so it is answered by the solve's own pass
+(:func:`.distribute.solve` with ``probe``): 0 A in ``shared``, what it could
+take at its turn in ``priority``. A car park at capacity is mostly such loads.
+The others: solve the site once and then answer each inactive load
 from the part of the site it can influence (:mod:`.locality`): the loads joined
 to it through limits that were tight (or are a sequential unit's), re-solved as
 a small site of their own, with the limits that had room to spare checked
@@ -44,7 +49,9 @@ def what_if_active(
 
     ``baseline`` is the solved site (the solver :func:`solve` returned for this
     problem and distribution); it is solved here when not given. ``probes``:
-    the answers :func:`solve` already gave in ``optimized``/``strict`` when asked.
+    the answers :func:`solve` already gave when asked (every inactive load in
+    ``optimized``/``strict``, those left out of the reservation in
+    ``shared``/``priority``).
     """
     inactive = [i for i, load in enumerate(problem.loads) if not load.active]
     if not inactive:
@@ -57,9 +64,12 @@ def what_if_active(
         return probe
     answers: dict[int, float] = {}
     asked: list[int] = []
+    known = probes or {}
     for i in inactive:
         target = problem.active_target_a[i]
-        if target > 0 and target >= problem.loads[i].min_a - EPS:
+        if i in known:
+            answers[i] = known[i]  # its minimum would not be reserved (:func:`.solve`)
+        elif target > 0 and target >= problem.loads[i].min_a - EPS:
             asked.append(i)
         else:
             answers[i] = 0.0  # it could not run even if active: the solver never touches it
