@@ -70,6 +70,9 @@ class Solver:
         self.order = problem.order
         self.unit_of = problem.unit_of
         self.target = problem.target_a
+        self.fits: dict[int, bool] | None = None
+        """Per inactive load, whether its minimum would have been reserved had it
+        been active (:meth:`reserve_minimums` asked to note it)."""
         self.filled: list[float] | None = None
         """``shared`` only: every load's current when water-filling ended, before
         the rounding to 0.1 A (the highest it held during the solve, together with
@@ -193,6 +196,7 @@ class Solver:
         reserved, claimed, x, cap, used = self.reserved, self.claimed, self.x, self.cap, self.used
         hard, pooled, own_pool, running = self.hard, self.pooled, self.own_pool, self.running
         book, track, eco = self.book, self._track_pool, Pool.ECO
+        self.fits = fits
         for i in self.order:
             least = min_a[i]
             want = target[i]
@@ -375,8 +379,10 @@ def solve(
     """Allocate currents to every load of ``problem``.
 
     With ``probe``: also answer, in the same pass, what inactive loads would get
-    if they were active (see ``what_if.py``): every one in ``optimized``/``strict``,
-    in ``shared``/``priority`` those whose minimum would not be reserved."""
+    if they were active (see ``what_if.py``): every one in ``optimized``/``strict``;
+    in ``shared``/``priority`` the solver notes which would have their minimum
+    reserved (``Solver.fits``) and, in ``priority``, what those left out could
+    take at their turn."""
     solver = Solver(problem)
     fits: dict[int, bool] | None = None
     if distribution in (Distribution.SHARED, Distribution.PRIORITY):
@@ -391,30 +397,7 @@ def solve(
         solver.raise_in_order(strict=distribution is Distribution.STRICT, probe=probe)
     solver.release_idle_units()
     solver.blocked_by.pop(-1, None)
-    if fits and probe is not None:
-        _answers_left_out(problem, distribution, fits, probe)
     return Solution(solver.x, solver.blocked_by, solver)
-
-
-def _answers_left_out(
-    problem: Problem, distribution: Distribution, fits: dict[int, bool], probe: dict[int, float]
-) -> None:
-    """``shared``/``priority``: the what-if answers of the inactive loads whose
-    minimum would not have been reserved. Woken, such a load changes nothing of
-    the reservation, so the solve runs as it just did: in ``shared`` it gets 0 A
-    (only reserved loads are filled), in ``priority`` what it could take at its
-    turn (``probe``, from the raise). A sequential unit's connector may still get
-    its unit when the holder ends at 0 A: unless the answer is positive, it is
-    left to the what-if's other ways."""
-    unit_of = problem.unit_of
-    for i, fit in fits.items():
-        if fit:
-            continue
-        if distribution is Distribution.SHARED:
-            if unit_of[i] is None:
-                probe[i] = 0.0
-        elif probe.get(i, 0.0) <= 0.0 and unit_of[i] is not None:
-            probe.pop(i, None)
 
 
 __all__ = ["Solution", "Solver", "floor_tenth", "solve"]

@@ -64,11 +64,13 @@ def what_if_active(
         return probe
     answers: dict[int, float] = {}
     asked: list[int] = []
-    known = probes or {}
+    known = {}
+    if baseline is not None and baseline.fits:
+        known = left_out_answers(problem, distribution, baseline.fits, probes or {})
     for i in inactive:
         target = problem.active_target_a[i]
         if i in known:
-            answers[i] = known[i]  # its minimum would not be reserved (:func:`.solve`)
+            answers[i] = known[i]  # its minimum would not be reserved
         elif target > 0 and target >= problem.loads[i].min_a - EPS:
             asked.append(i)
         else:
@@ -106,6 +108,31 @@ def what_if_active(
             local.resolved(i, found)
         answers[i] = found
     return answers
+
+
+def left_out_answers(
+    problem: Problem, distribution: Distribution, fits: dict[int, bool], probes: dict[int, float]
+) -> dict[int, float]:
+    """``shared``/``priority``: the answers of the inactive loads whose minimum
+    would not have been reserved (``fits``, noted by the solve). Woken, such a
+    load changes nothing of the reservation, so the solve runs as it just did:
+    in ``shared`` it gets 0 A (only reserved loads are filled), in ``priority``
+    what it could take at its turn (``probes``, from the raise). A sequential
+    unit's connector may still get its unit when the holder ends at 0 A: unless
+    its answer is positive, it is left to the other ways."""
+    unit_of = problem.unit_of
+    known: dict[int, float] = {}
+    for i, fit in fits.items():
+        if fit:
+            continue
+        if distribution is Distribution.SHARED:
+            if unit_of[i] is None:
+                known[i] = 0.0
+        elif distribution is Distribution.PRIORITY:
+            amps = probes.get(i)
+            if amps is not None and (amps > 0.0 or unit_of[i] is None):
+                known[i] = amps
+    return known
 
 
 def what_if_resolve(problem: Problem, distribution: Distribution) -> dict[int, float]:
