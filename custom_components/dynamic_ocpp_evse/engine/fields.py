@@ -28,6 +28,8 @@ class ScenarioError(ValueError):
 
 def mapping(value: Any, field: str) -> Mapping[str, Any]:
     """``value`` when it is a mapping."""
+    if type(value) is dict:  # the common case, without the abstract-class check
+        return value
     if not isinstance(value, Mapping):
         raise ScenarioError(field, "must be a mapping")
     return value
@@ -41,9 +43,21 @@ def number(
     strictly_positive: bool = False,
 ) -> float:
     """``value`` as a finite float (not a bool), at least ``minimum`` or above 0."""
+    # The common case first: a plain float, finite (inf - inf and nan - nan are
+    # nan) and within bounds.
+    if (
+        type(value) is float
+        and not strictly_positive
+        and value - value == 0.0
+        and (minimum is None or value >= minimum)
+    ):
+        return value
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ScenarioError(field, f"must be a number, got {value!r}")
-    result = float(value)
+    try:
+        result = float(value)
+    except OverflowError:  # a whole number too large for a float
+        result = math.inf
     if not math.isfinite(result):
         raise ScenarioError(field, "must be a finite number")
     if strictly_positive and result <= 0:
@@ -81,6 +95,10 @@ def enum_member[E: (Mode, Kind, Distribution, ThresholdMode)](
     kind: type[E], value: Any, field: str
 ) -> E:
     """``value`` as a member of the enum ``kind``; the error lists the allowed values."""
+    if type(value) is str:
+        found = kind._value2member_map_.get(value)
+        if found is not None:
+            return found  # type: ignore[return-value]
     try:
         return kind(value)
     except ValueError:
@@ -92,6 +110,8 @@ def enum_member[E: (Mode, Kind, Distribution, ThresholdMode)](
 
 def ident(value: Any, field: str) -> str:
     """A non-empty name (text or a whole number), as text."""
+    if type(value) is str and value:
+        return value
     if not isinstance(value, str | int) or isinstance(value, bool) or str(value) == "":
         raise ScenarioError(field, "must be a non-empty name")
     return str(value)

@@ -54,7 +54,7 @@ def parse_phase_switching(
     """Read every load's optional ``phase_switching`` (``true`` or a mapping)."""
     found: dict[str, PhaseSwitching] = {}
     for load, raw in zip(loads, raw_loads, strict=True):
-        block = raw.get("phase_switching") if isinstance(raw, Mapping) else None
+        block = raw.get("phase_switching")  # every raw load is a mapping (parsed before)
         if block is None or block is False:
             continue
         field = f"loads[{load.index}].phase_switching"

@@ -10,7 +10,7 @@ floor in the first tier, and that split stands.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -23,8 +23,8 @@ def parse_plan_floors(raw_loads: Sequence[Any], loads: tuple[Load, ...]) -> dict
     """Each load's ``plan_floor_a`` (a finite amount above 0; anything else: none)."""
     floors: dict[str, float] = {}
     for load, raw in zip(loads, raw_loads, strict=True):
-        value = raw.get("plan_floor_a") if isinstance(raw, Mapping) else None
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        value = raw.get("plan_floor_a")  # every raw load is a mapping (parsed before)
+        if value is None or isinstance(value, bool) or not isinstance(value, int | float):
             continue
         if 0 < value < float("inf") and not load.binary:
             floors[load.id] = float(value)

@@ -124,17 +124,33 @@ def _phases(value: Any, site: Site, field: str) -> tuple[str, ...]:
     return phases
 
 
+_KINDS = {member.value: member for member in Kind}
+_MODES = {member.value: member for member in Mode}
+
+
 def _load(data: Any, index: int, site: Site) -> Load:
     field = f"loads[{index}]"
     raw = mapping(data, field)
     if "id" not in raw:
         raise ScenarioError(f"{field}.id", "is required")
-    load_id = ident(raw["id"], f"{field}.id")
-    kind = enum_member(Kind, raw.get("kind", "evse"), f"{field}.kind")
-    default_mode = "standard" if kind is Kind.EVSE else "continuous"
-    mode = enum_member(Mode, raw.get("mode", default_mode), f"{field}.mode")
-    priority = whole(raw.get("priority", 1), f"{field}.priority")
-    phases = _phases(raw.get("phases"), site, f"{field}.phases")
+    # Each field read directly when it is already what it must be (the common
+    # case, without building the field's name), else by its checking reader.
+    load_id = raw["id"]
+    if type(load_id) is not str or not load_id:
+        load_id = ident(load_id, f"{field}.id")
+    value = raw.get("kind", "evse")
+    kind = _KINDS.get(value) if type(value) is str else None
+    if kind is None:
+        kind = enum_member(Kind, value, f"{field}.kind")
+    value = raw.get("mode", "standard" if kind is Kind.EVSE else "continuous")
+    mode = _MODES.get(value) if type(value) is str else None
+    if mode is None:
+        mode = enum_member(Mode, value, f"{field}.mode")
+    priority = raw.get("priority", 1)
+    if type(priority) is not int or priority < 0:
+        priority = whole(priority, f"{field}.priority")
+    value = raw.get("phases")
+    phases = site.phases if value is None else _phases(value, site, f"{field}.phases")
     binary = kind is Kind.PLUG or raw.get("power_w") is not None
     step_a = 0.0
     if not binary and ("max_w" in raw or "min_w" in raw):
@@ -147,8 +163,8 @@ def _load(data: Any, index: int, site: Site) -> Load:
     else:
         if "max_a" not in raw:
             raise ScenarioError(f"{field}.max_a", "is required")
-        max_a = number(raw["max_a"], f"{field}.max_a", minimum=0)
-        min_a = number(raw.get("min_a", min(DEFAULT_MIN_A, max_a)), f"{field}.min_a", minimum=0)
+        max_a = _amps(raw["max_a"], field, "max_a")
+        min_a = _amps(raw.get("min_a", min(DEFAULT_MIN_A, max_a)), field, "min_a")
         if min_a > max_a:
             raise ScenarioError(f"{field}.min_a", f"min_a {min_a:g} is above max_a {max_a:g}")
         # Currents are commanded in steps of 0.1 A: keep the minimum on that grid.
@@ -161,14 +177,21 @@ def _load(data: Any, index: int, site: Site) -> Load:
     else:
         if isinstance(draw_raw, int | float) and not isinstance(draw_raw, bool):
             draw_raw = [draw_raw]
-        if not isinstance(draw_raw, Sequence) or isinstance(draw_raw, str):
+        if type(draw_raw) is not list and (
+            not isinstance(draw_raw, Sequence) or isinstance(draw_raw, str)
+        ):
             raise ScenarioError(f"{field}.draw_a", "must be a list of currents, one per phase")
         if len(draw_raw) != len(phases):
             raise ScenarioError(
                 f"{field}.draw_a", f"has {len(draw_raw)} values for {len(phases)} phases"
             )
-        draw = tuple(number(v, f"{field}.draw_a[{i}]", minimum=0) for i, v in enumerate(draw_raw))
+        draw = _currents(draw_raw, f"{field}.draw_a")
     charger = raw.get("charger")
+    if charger is not None and (type(charger) is not str or not charger):
+        charger = ident(charger, f"{field}.charger")
+    active = raw.get("active", True)
+    if type(active) is not bool:
+        active = flag(active, f"{field}.active")
     thermal = None
     if kind is Kind.THERMAL or raw.get("thermal") is not None:
         thermal = parse_thermal(raw.get("thermal"), f"{field}.thermal")
@@ -181,13 +204,28 @@ def _load(data: Any, index: int, site: Site) -> Load:
         max_a=max_a,
         phases=phases,
         draw_a=draw,
-        active=flag(raw.get("active", True), f"{field}.active"),
+        active=active,
         binary=binary,
-        charger=None if charger is None else ident(charger, f"{field}.charger"),
+        charger=charger,
         index=index,
         thermal=thermal,
         step_a=step_a,
     )
+
+
+def _currents(values: Sequence[Any], field: str) -> tuple[float, ...]:
+    """Finite currents of at least 0 A, one per phase (``field[i]`` names a bad one)."""
+    draw = tuple(map(float, values)) if all(type(v) is float for v in values) else None
+    if draw is not None and all(0.0 <= a < math.inf for a in draw):
+        return draw  # the common case: plain floats in range (nan fails 0 <= nan)
+    return tuple(number(v, f"{field}[{i}]", minimum=0) for i, v in enumerate(values))
+
+
+def _amps(value: Any, field: str, key: str) -> float:
+    """A current of at least 0 A (``field.key`` names a bad one)."""
+    if (type(value) is float or type(value) is int) and 0 <= value <= 1e12:
+        return float(value)  # the common case (nan fails the comparison)
+    return number(value, f"{field}.{key}", minimum=0)
 
 
 def _limit(value: Any, field: str, site: Site) -> dict[str, float]:
@@ -227,10 +265,12 @@ def _circuits(raw_list: Any, site: Site, load_ids: set[str]) -> tuple[Circuit, .
                 members=tuple(ident(m, f"{field}.members") for m in members),
             )
         )
-    ids = [c.id for c in circuits]
-    for i, circuit in enumerate(circuits):
-        if ids.count(circuit.id) > 1:
+    ids: set[str] = set()
+    for i, circuit in enumerate(circuits):  # the second of two is the duplicate
+        if circuit.id in ids:
             raise ScenarioError(f"circuits[{i}].id", f"duplicate circuit id {circuit.id!r}")
+        ids.add(circuit.id)
+    for i, circuit in enumerate(circuits):
         if circuit.id in load_ids:
             raise ScenarioError(f"circuits[{i}].id", f"{circuit.id!r} is also a load id")
         if circuit.parent is not None and circuit.parent not in ids:
