@@ -262,7 +262,7 @@ def _circuits(raw_list: Any, site: Site, load_ids: set[str]) -> tuple[Circuit, .
                 id=ident(raw["id"], f"{field}.id"),
                 limit_a=_limit(raw["limit_a"], f"{field}.limit_a", site),
                 parent=None if parent is None else ident(parent, f"{field}.parent"),
-                members=tuple(ident(m, f"{field}.members") for m in members),
+                members=_names(members, f"{field}.members"),
             )
         )
     ids: set[str] = set()
@@ -279,6 +279,13 @@ def _circuits(raw_list: Any, site: Site, load_ids: set[str]) -> tuple[Circuit, .
             if member not in ids and member not in load_ids:
                 raise ScenarioError(f"circuits[{i}].members", f"unknown load or circuit {member!r}")
     return tuple(circuits)
+
+
+def _names(values: Sequence[Any], field: str) -> tuple[str, ...]:
+    """Non-empty names, as text (:func:`.fields.ident` names a bad one)."""
+    if all(type(v) is str and v for v in values):
+        return tuple(values)  # the common case: names written as text
+    return tuple(ident(v, field) for v in values)
 
 
 def _circuit_tree(circuits: tuple[Circuit, ...]) -> dict[str, tuple[str, ...]]:
@@ -337,6 +344,7 @@ def _chargers(raw_list: Any) -> tuple[ChargerUnit, ...]:
     if not isinstance(raw_list, Sequence) or isinstance(raw_list, str):
         raise ScenarioError("chargers", "must be a list")
     units: list[ChargerUnit] = []
+    seen: set[str] = set()
     for i, data in enumerate(raw_list):
         field = f"chargers[{i}]"
         raw = mapping(data, field)
@@ -349,8 +357,9 @@ def _chargers(raw_list: Any) -> tuple[ChargerUnit, ...]:
             max_a=number(raw["max_a"], f"{field}.max_a", minimum=0),
             concurrent=flag(raw.get("concurrent", True), f"{field}.concurrent"),
         )
-        if any(u.id == unit.id for u in units):
+        if unit.id in seen:
             raise ScenarioError(f"{field}.id", f"duplicate charger id {unit.id!r}")
+        seen.add(unit.id)
         units.append(unit)
     return tuple(units)
 
