@@ -128,7 +128,8 @@ _KINDS = {member.value: member for member in Kind}
 _MODES = {member.value: member for member in Mode}
 
 
-def _load(data: Any, index: int, site: Site) -> Load:
+def _load(data: Any, index: int, site: Site, site_phases: tuple[str, ...]) -> Load:
+    """Load number ``index`` (``site_phases``: the site's, every load's default)."""
     field = f"loads[{index}]"
     raw = mapping(data, field)
     if "id" not in raw:
@@ -150,7 +151,7 @@ def _load(data: Any, index: int, site: Site) -> Load:
     if type(priority) is not int or priority < 0:
         priority = whole(priority, f"{field}.priority")
     value = raw.get("phases")
-    phases = site.phases if value is None else _phases(value, site, f"{field}.phases")
+    phases = site_phases if value is None else _phases(value, site, f"{field}.phases")
     binary = kind is Kind.PLUG or raw.get("power_w") is not None
     step_a = 0.0
     if not binary and ("max_w" in raw or "min_w" in raw):
@@ -215,9 +216,11 @@ def _load(data: Any, index: int, site: Site) -> Load:
 
 def _currents(values: Sequence[Any], field: str) -> tuple[float, ...]:
     """Finite currents of at least 0 A, one per phase (``field[i]`` names a bad one)."""
-    draw = tuple(map(float, values)) if all(type(v) is float for v in values) else None
-    if draw is not None and all(0.0 <= a < math.inf for a in draw):
-        return draw  # the common case: plain floats in range (nan fails 0 <= nan)
+    for v in values:
+        if type(v) is not float or not 0.0 <= v < math.inf:  # nan fails too
+            break
+    else:
+        return tuple(values)  # the common case: plain floats in range
     return tuple(number(v, f"{field}[{i}]", minimum=0) for i, v in enumerate(values))
 
 
@@ -373,7 +376,8 @@ def parse_scenario(data: Mapping[str, Any]) -> Scenario:
     raw_loads = root.get("loads") or []
     if not isinstance(raw_loads, Sequence) or isinstance(raw_loads, str):
         raise ScenarioError("loads", "must be a list")
-    loads = tuple(_load(item, i, site) for i, item in enumerate(raw_loads))
+    site_phases = site.phases
+    loads = tuple(_load(item, i, site, site_phases) for i, item in enumerate(raw_loads))
     seen: set[str] = set()
     for load in loads:
         if load.id in seen:
