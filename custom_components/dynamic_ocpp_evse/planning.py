@@ -43,6 +43,7 @@ from .const import (
 from .engine.baseline import Baseline
 from .engine.plan import SLOT_S, Plan, PlanRequest, make_plan, slots_between
 from .engine.plan_limits import headroom_intervals, surplus_intervals
+from .engine.plan_share import PlannedUse
 from .measurements import numeric_state
 from .plan_progress import (
     DEFAULT_EFFICIENCY,
@@ -125,7 +126,8 @@ class PlanBook:
         self.plans = {}
         for gone in set(self.progress) - set(settings.loads):  # a charger was removed
             del self.progress[gone]
-        for load_id, load in settings.loads.items():
+        planned: list[tuple[float, int, str, ConfigSubentry, PlanProgress, float]] = []
+        for order, (load_id, load) in enumerate(settings.loads.items()):
             sub = entry.subentries.get(load_id)
             progress = None
             if sub is not None and sub.subentry_type == SUBENTRY_CHARGER:
@@ -139,9 +141,25 @@ class PlanBook:
             need = progress.remaining_wh()
             if now_s >= progress.departure_s or need is None or sub is None:
                 continue  # the departure has passed (the plan has ended), or no SoC yet
+            planned.append((progress.departure_s, order, load_id, sub, progress, need))
+        # The earliest departure plans first; each plan counts only on what the ones
+        # before it left (plan_share.py): together they never expect more than the site.
+        taken = PlannedUse()
+        for _, _, load_id, sub, progress, need in sorted(planned, key=lambda p: p[:2]):
+            load = settings.loads[load_id]
             plan, per_amp_w = self._plan(
-                entry, settings, sub, progress, need, now, prices, production_w, import_limit_w
+                entry,
+                settings,
+                sub,
+                progress,
+                need,
+                now,
+                prices,
+                production_w,
+                import_limit_w,
+                taken,
             )
+            taken.book(plan, load_phases(sub, site_phases(entry.data)), voltage(entry.data))
             self.plans[load_id] = plan
             grid_w = plan.grid_w_at(now_s)
             if load.mode == "off":
@@ -163,8 +181,10 @@ class PlanBook:
         prices: Intervals,
         production_w: Intervals | None,
         import_limit_w: float | None,
+        taken: PlannedUse,
     ) -> tuple[Plan, float]:
-        """The plan of one charger (cached within a slot) and its W per amp."""
+        """The plan of one charger (cached within a slot) and its W per amp; it counts
+        only on what the plans before it (``taken``) left."""
         load = settings.loads[sub.subentry_id]
         now_s = now.timestamp()
         volts = voltage(entry.data)
@@ -184,6 +204,7 @@ class PlanBook:
             tuple(production_w or ()),
             max_w,
             min_w,
+            taken.key(),
         )
         cached = self._cache.get(sub.subentry_id)
         if cached is not None and cached[0] == key:
@@ -203,6 +224,7 @@ class PlanBook:
             site_phases=phases,
             import_limit_w=limit,
             utc_offset_s=offset,
+            taken=taken,
         )
         surplus = surplus_intervals(
             self.baseline,
@@ -212,6 +234,7 @@ class PlanBook:
             volts=volts,
             site_phases=phases,
             utc_offset_s=offset,
+            taken=taken,
         )
         slots = slots_between(now_s, progress.departure_s, prices, surplus, max_w, headroom)
         plan = make_plan(PlanRequest(need, progress.departure_s, slots, min_w, full_w=max_w))

@@ -12,6 +12,8 @@ intervals for :func:`.plan.slots_between`:
   controller keeps every limit as it executes the plan).
 - **surplus**: forecast production minus the expected house power, at least 0.
 
+Both leave out what the plans made before take (:mod:`.plan_share`).
+
 Pure: the caller passes the UTC offset of local time (buckets are local).
 """
 
@@ -22,6 +24,7 @@ from collections.abc import Sequence
 
 from .baseline import Baseline
 from .plan import SLOT_S
+from .plan_share import PlannedUse, slot_index
 
 Interval = tuple[float, float, float]
 
@@ -64,8 +67,10 @@ def headroom_intervals(
     site_phases: Sequence[str],
     import_limit_w: float | None = None,
     utc_offset_s: float = 0.0,
+    taken: PlannedUse | None = None,
 ) -> list[Interval]:
-    """The most one load may expect to draw per slot (W) under the hard limits."""
+    """The most one load may expect to draw per slot (W) under the hard limits,
+    less what the plans made before it take (``taken``, :mod:`.plan_share`)."""
     breaker = _finite(breaker_a)
     limit = _finite(import_limit_w)
     if breaker is None or not math.isfinite(volts) or volts <= 0 or not load_phases:
@@ -73,14 +78,19 @@ def headroom_intervals(
     out: list[Interval] = []
     for start, end in _slot_edges(now_s, departure_s):
         expected = [baseline.expected_a(p, start, utc_offset_s) for p in load_phases]
-        known = [a for a in expected if a is not None]
-        if not known:
-            continue
-        per_leg = min(max(0.0, breaker - a) for a in known) * volts
+        index = slot_index(start)
+        used = [0.0 if taken is None else taken.amps_on(index, p) for p in load_phases]
+        if all(a is None for a in expected) and not any(used):
+            continue  # nothing known, nothing taken: the load's own maximum applies
+        per_leg = (
+            min(max(0.0, breaker - (a or 0.0) - u) for a, u in zip(expected, used, strict=True))
+            * volts
+        )
         room = per_leg * len(load_phases)
         if limit is not None:
             house = house_w(baseline, start, site_phases, volts, utc_offset_s) or 0.0
-            room = min(room, max(0.0, limit - house))
+            grid = 0.0 if taken is None else taken.grid_w.get(index, 0.0)
+            room = min(room, max(0.0, limit - house - grid))
         out.append((start, end, max(0.0, room)))
     return out
 
@@ -94,8 +104,10 @@ def surplus_intervals(
     volts: float,
     site_phases: Sequence[str],
     utc_offset_s: float = 0.0,
+    taken: PlannedUse | None = None,
 ) -> list[Interval]:
-    """Forecast surplus per slot: production minus the expected house power (>= 0)."""
+    """Forecast surplus per slot: production minus the expected house power and
+    the surplus the plans made before take (``taken``), at least 0."""
     if not production_w:
         return []
     out: list[Interval] = []
@@ -104,7 +116,8 @@ def surplus_intervals(
         if produced is None or produced <= 0:
             continue
         house = house_w(baseline, start, site_phases, volts, utc_offset_s) or 0.0
-        surplus = max(0.0, produced - house)
+        others = 0.0 if taken is None else taken.solar_w.get(slot_index(start), 0.0)
+        surplus = max(0.0, produced - house - others)
         if surplus > 0:
             out.append((start, end, surplus))
     return out

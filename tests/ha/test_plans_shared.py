@@ -1,0 +1,121 @@
+"""Two chargers with plans on one hub: the second plan counts only on what the
+first left, so together they never expect more than the breaker allows, and the
+chargers execute them within it (engine/plan_share.py)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
+
+from custom_components.dynamic_ocpp_evse.const import DOMAIN
+from tests.ha.hub_fixtures import (
+    HUB_DATA,
+    advance,
+    charger,
+    make_entry,
+    set_grid,
+    set_solar,
+    setup_hub,
+)
+from tests.ha.plan_fixtures import PRICES
+from tests.ha.test_ocpp_adapter_standin import stand_in
+from tests.ha.test_plans import START, _set_prices
+
+EARLY, LATE = "sub_early", "sub_late"
+
+
+def _entity(hass: HomeAssistant, domain: str, sub: str, key: str) -> str:
+    found = er.async_get(hass).async_get_entity_id(domain, DOMAIN, f"{sub}_{key}")
+    assert found is not None
+    return found
+
+
+async def _set_plan(hass: HomeAssistant, sub: str, energy_kwh: float, hours: float) -> None:
+    device = er.async_get(hass).async_get(_entity(hass, "sensor", sub, "status"))
+    assert device is not None and device.device_id is not None
+    departure = dt_util.utcnow() + timedelta(hours=hours)
+    await hass.services.async_call(
+        DOMAIN,
+        "set_plan",
+        {
+            "device_id": device.device_id,
+            "energy_kwh": energy_kwh,
+            "departure": dt_util.as_local(departure).strftime("%H:%M:%S"),
+        },
+        blocking=True,
+    )
+
+
+@pytest.mark.usefixtures("freezer")
+async def test_two_plans_share_the_breaker_in_the_cheap_hour(
+    hass: HomeAssistant, freezer: Any
+) -> None:
+    freezer.move_to(START)
+    _set_prices(hass, [0.10, 0.40, 0.40, 0.40, 0.40])
+    fake = await stand_in(hass)
+    for cpid in ("cp1", "cp2"):
+        ids = fake.add_charger(cpid)[1]
+        fake.set_state(ids["status.connector"], "SuspendedEVSE")
+        fake.set_state(ids["current.import"], 0.0, L1=0.0, L2=0.0, L3=0.0)
+        fake.set_state(ids["current.offered"], 0.0)
+    set_grid(hass, 2.0, 2.0, 2.0)
+    set_solar(hass, 0.0)
+    subs = [
+        charger(EARLY, "Early car", "cp1", mode="solar"),
+        charger(LATE, "Late car", "cp2", mode="solar"),
+    ]
+    entry = make_entry(hass, data={**HUB_DATA, "price_entity": PRICES}, plugs=False, extra=subs)
+    await setup_hub(hass, entry)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    # Both want 4 kWh; each alone would plan 11 kW (16 A) in the cheap hour.
+    await _set_plan(hass, EARLY, 4.0, 4)
+    await _set_plan(hass, LATE, 4.0, 5)
+    await advance(hass, freezer, 30)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    amps: dict[str, float] = defaultdict(float)
+    grid: dict[str, float] = defaultdict(float)
+    plans = {}
+    for sub in (EARLY, LATE):
+        status = hass.states.get(_entity(hass, "sensor", sub, "plan_status"))
+        assert status.state == "ok", sub
+        plans[sub] = [s["grid_w"] for s in status.attributes["slots"]]
+        for slot in status.attributes["slots"]:
+            amps[slot["start"]] += (slot["grid_w"] + slot["solar_w"]) / (230.0 * 3)
+            grid[slot["start"]] += slot["grid_w"]
+    # No history yet, so the house counts 0: both share the 25 A breaker and the
+    # 15 kW import limit in every slot.
+    assert max(amps.values()) <= 25.0 + 0.01
+    assert max(grid.values()) <= 15000.0 + 0.2
+    # The earlier departure plans first: 11,040 W now, the rest (4,960 W) next.
+    assert plans[EARLY][:3] == [11040.0, 4960.0, 0.0]
+    # The later one: 15,000 - 11,040 = 3,960 W now, less than its 6 A minimum
+    # (4,140 W), so nothing; then 15,000 - 4,960 = 10,040 W, then the rest.
+    assert plans[LATE][:2] == [0.0, pytest.approx(10040.0, abs=0.1)]
+    assert sum(plans[LATE]) * 0.25 == pytest.approx(4000.0, abs=40)  # (first slot: 14.5 min)
+
+    # Executed: the early car gets its planned minimum now (raised in steps), the
+    # late one nothing yet.
+    await advance(hass, freezer, 240)
+    assert _last_limit(fake, "cp1") == pytest.approx(16.0, abs=0.1)
+    assert _last_limit(fake, "cp2") == 0.0
+
+
+def _last_limit(fake: Any, cpid: str) -> float:
+    """The limit of the last dynamic profile (not the floor: id ending in 3) sent to
+    the charger ``cpid``."""
+    limits = [
+        json.loads(data["custom_profile"])["chargingSchedule"]["chargingSchedulePeriod"][0]["limit"]
+        for data in fake.calls("set_charge_rate")
+        if data["devid"] == cpid
+        and json.loads(data["custom_profile"])["chargingProfileId"] % 10 != 3
+    ]
+    return limits[-1] if limits else 0.0
