@@ -43,7 +43,7 @@ from .const import (
 from .engine.baseline import Baseline
 from .engine.plan import SLOT_S, Plan, PlanRequest, make_plan, slots_between
 from .engine.plan_limits import headroom_intervals, surplus_intervals
-from .engine.plan_share import PlannedUse
+from .engine.plan_share import CircuitLimit, PlannedUse, circuits_above
 from .measurements import numeric_state
 from .plan_progress import (
     DEFAULT_EFFICIENCY,
@@ -54,7 +54,7 @@ from .plan_progress import (
     plausible_soc,
 )
 from .prices import from_attributes
-from .scenario_config import load_phases, site_phases, voltage
+from .scenario_config import circuits_of, load_phases, site_phases, voltage
 from .settings import Settings
 
 PLAN_STATUSES = ("none", "done", "ok", "infeasible")
@@ -145,8 +145,11 @@ class PlanBook:
         # The earliest departure plans first; each plan counts only on what the ones
         # before it left (plan_share.py): together they never expect more than the site.
         taken = PlannedUse()
+        circuits = circuits_of(entry, settings) if planned else []
         for _, _, load_id, sub, progress, need in sorted(planned, key=lambda p: p[:2]):
             load = settings.loads[load_id]
+            legs = load_phases(sub, site_phases(entry.data))
+            above = circuits_above(circuits, load_id, legs)
             plan, per_amp_w = self._plan(
                 entry,
                 settings,
@@ -158,8 +161,9 @@ class PlanBook:
                 production_w,
                 import_limit_w,
                 taken,
+                above,
             )
-            taken.book(plan, load_phases(sub, site_phases(entry.data)), voltage(entry.data))
+            taken.book(plan, legs, voltage(entry.data), [c for c, _ in above])
             self.plans[load_id] = plan
             grid_w = plan.grid_w_at(now_s)
             if load.mode == "off":
@@ -182,6 +186,7 @@ class PlanBook:
         production_w: Intervals | None,
         import_limit_w: float | None,
         taken: PlannedUse,
+        circuits: list[CircuitLimit],
     ) -> tuple[Plan, float]:
         """The plan of one charger (cached within a slot) and its W per amp; it counts
         only on what the plans before it (``taken``) left."""
@@ -205,6 +210,7 @@ class PlanBook:
             max_w,
             min_w,
             taken.key(),
+            tuple((c, tuple(sorted(limit.items()))) for c, limit in circuits),
         )
         cached = self._cache.get(sub.subentry_id)
         if cached is not None and cached[0] == key:
@@ -225,6 +231,7 @@ class PlanBook:
             import_limit_w=limit,
             utc_offset_s=offset,
             taken=taken,
+            circuits=circuits,
         )
         surplus = surplus_intervals(
             self.baseline,

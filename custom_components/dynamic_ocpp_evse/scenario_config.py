@@ -273,6 +273,12 @@ def _circuits(entry: ConfigEntry, phases: list[str], managed: list[str]) -> list
     return circuits
 
 
+def circuits_of(entry: ConfigEntry, settings: Settings) -> list[dict[str, Any]]:
+    """The hub's circuits as the engine reads them (``id``, ``limit_a``, ``members``,
+    ``parent``)."""
+    return _circuits(entry, site_phases(entry.data), managed_load_ids(entry, settings))
+
+
 SITE_TIMING_KEYS = frozenset(SITE_DEFAULTS)
 LOAD_TIMING_KEYS = frozenset({*LOAD_DEFAULTS, "restart_margin_a"})
 

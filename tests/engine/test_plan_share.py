@@ -22,7 +22,11 @@ from custom_components.dynamic_ocpp_evse.engine.plan_limits import (
     headroom_intervals,
     surplus_intervals,
 )
-from custom_components.dynamic_ocpp_evse.engine.plan_share import PlannedUse, slot_index
+from custom_components.dynamic_ocpp_evse.engine.plan_share import (
+    PlannedUse,
+    circuits_above,
+    slot_index,
+)
 
 HOUR = 3600.0
 VOLTS = 230.0
@@ -45,15 +49,18 @@ def _plan_all(
     breaker_a: float,
     import_limit_w: float | None = None,
     production: list[tuple[float, float, float]] | None = None,
+    circuits: list[dict[str, Any]] | None = None,
 ) -> list[tuple[dict[str, Any], Plan]]:
     """Plan the cars as a hub does: the earliest departure first, each on what is left."""
     taken = PlannedUse()
     plans = []
     for car in sorted(cars, key=lambda c: c["departure_s"]):
         phases, departure = car["phases"], car["departure_s"]
+        above = circuits_above(circuits or [], car.get("id", ""), phases)
         room = headroom_intervals(
             baseline, now_s, departure, breaker_a=breaker_a, volts=VOLTS,
             load_phases=phases, site_phases=SITE, import_limit_w=import_limit_w, taken=taken,
+            circuits=above,
         )  # fmt: skip
         surplus = surplus_intervals(
             baseline, production, now_s, departure, volts=VOLTS, site_phases=SITE, taken=taken
@@ -62,7 +69,7 @@ def _plan_all(
         slots = slots_between(now_s, departure, car.get("prices", []), surplus, max_w, room)
         min_w = 6.0 * VOLTS * len(phases)
         plan = make_plan(PlanRequest(car["need_wh"], departure, slots, min_w, full_w=max_w))
-        taken.book(plan, phases, VOLTS)
+        taken.book(plan, phases, VOLTS, [c for c, _ in above])
         plans.append((car, plan))
     return plans
 
@@ -110,11 +117,59 @@ def test_the_forecast_surplus_is_shared_not_counted_twice() -> None:
     assert second.solar_wh == pytest.approx(2000.0, abs=1)  # the rest of the hour's sun
 
 
+def test_the_circuits_above_a_load_are_found_by_members_and_by_parent() -> None:
+    circuits = [
+        {"id": "site_board", "limit_a": 40, "members": ["garage"]},
+        {"id": "garage", "limit_a": {"A": 16, "B": 20, "C": "x"}, "members": ["car1"]},
+        {"id": "carport", "limit_a": 25, "members": ["car2"], "parent": "site_board"},
+        {"id": "loop_a", "limit_a": 10, "members": ["loop_b", "car3"]},
+        {"id": "loop_b", "limit_a": 10, "members": ["loop_a"]},
+    ]
+    assert circuits_above(circuits, "car1", SITE) == [
+        ("garage", {"A": 16.0, "B": 20.0}),
+        ("site_board", {"A": 40.0, "B": 40.0, "C": 40.0}),
+    ]
+    assert circuits_above(circuits, "car2", ("B",)) == [
+        ("carport", {"B": 25.0}),
+        ("site_board", {"B": 40.0}),
+    ]
+    assert [c for c, _ in circuits_above(circuits, "car3", SITE)] == ["loop_a", "loop_b"]
+    assert circuits_above(circuits, "elsewhere", SITE) == []
+
+
+def test_two_cars_below_one_circuit_share_its_limit() -> None:
+    """A 16 A garage circuit with two 1-phase cars (6-16 A) on L1, a roomy breaker:
+    the first plans 16 A in the cheap hour, the second may count on nothing there."""
+    baseline = _house({"A": 1.0, "B": 1.0, "C": 1.0})
+    night = 10 * DAY_S + 2 * HOUR
+    cheap = [(night, night + HOUR, 0.05), (night + HOUR, night + 8 * HOUR, 0.40)]
+    cars = [
+        {
+            "id": f"car{k}",
+            "phases": ("A",),
+            "max_a": 16.0,
+            "need_wh": 3680.0,
+            "departure_s": night + (5 + k) * HOUR,
+            "prices": cheap,
+        }  # fmt: skip
+        for k in (1, 2)
+    ]
+    garage = [{"id": "garage", "limit_a": 16, "members": ["car1", "car2"]}]
+    (_, first), (_, second) = _plan_all(baseline, cars, night, breaker_a=63.0, circuits=garage)
+    assert [s.grid_w for s in first.slots[:4]] == [3680.0] * 4
+    assert [s.grid_w for s in second.slots[:4]] == [0.0] * 4
+    assert second.status == "ok"  # in the dearer hours
+    # without the circuit, both would have planned the cheap hour
+    (_, a), (_, b) = _plan_all(baseline, cars, night, breaker_a=63.0)
+    assert [s.grid_w for s in b.slots[:4]] == [3680.0] * 4
+
+
 @st.composite
 def _cars(draw: Any) -> list[dict[str, Any]]:
     count = draw(st.integers(2, 4))
     return [
         {
+            "id": f"car{k}",
             "phases": draw(st.sampled_from([SITE, ("A",), ("B",), ("C",)])),
             "max_a": draw(st.sampled_from([10.0, 16.0, 32.0])),
             "need_wh": draw(st.floats(0, 40000)),
@@ -124,7 +179,7 @@ def _cars(draw: Any) -> list[dict[str, Any]]:
                 (4 * HOUR, 30 * HOUR, draw(st.floats(0, 1))),
             ],
         }  # fmt: skip
-        for _ in range(count)
+        for k in range(count)
     ]
 
 
@@ -136,6 +191,7 @@ def _cars(draw: Any) -> list[dict[str, Any]]:
     st.one_of(st.none(), st.floats(0, 40000)),
     st.one_of(st.none(), st.floats(0, 20000)),
     st.floats(0, 2 * HOUR),
+    st.one_of(st.none(), st.floats(0, 40)),
 )
 def test_plans_together_never_count_on_more_than_the_site_has(
     house: dict[str, float],
@@ -144,7 +200,9 @@ def test_plans_together_never_count_on_more_than_the_site_has(
     import_limit_w: float | None,
     production_w: float | None,
     now_s: float,
+    circuit_a: float | None,
 ) -> None:
+    """Also with a circuit (when drawn) over the first two cars."""
     baseline = _house(house)
     day = 10 * DAY_S
     now = day + now_s
@@ -152,10 +210,16 @@ def test_plans_together_never_count_on_more_than_the_site_has(
         car["departure_s"] += now
         car["prices"] = [(day + a, day + b, p) for a, b, p in car["prices"]]
     production = None if production_w is None else [(day, day + 30 * HOUR, production_w)]
+    circuits = (
+        None
+        if circuit_a is None
+        else [{"id": "sub", "limit_a": circuit_a, "members": ["car0", "car1"]}]
+    )
     plans = _plan_all(
         baseline, cars, now, breaker_a=breaker_a, import_limit_w=import_limit_w,
-        production=production,
+        production=production, circuits=circuits,
     )  # fmt: skip
+    below: dict[tuple[int, str], float] = defaultdict(float)
     amps: dict[tuple[int, str], float] = defaultdict(float)
     grid: dict[int, float] = defaultdict(float)
     solar: dict[int, float] = defaultdict(float)
@@ -164,6 +228,10 @@ def test_plans_together_never_count_on_more_than_the_site_has(
             index = slot_index(slot.start_s)
             for phase in car["phases"]:
                 amps[(index, phase)] += (slot.grid_w + slot.solar_w) / VOLTS / len(car["phases"])
+                if car["id"] in ("car0", "car1"):
+                    below[(index, phase)] += (
+                        (slot.grid_w + slot.solar_w) / VOLTS / len(car["phases"])
+                    )
             grid[index] += slot.grid_w
             solar[index] += slot.solar_w
     # the house as the baseline expects it (the same at every time of day here)
@@ -178,3 +246,5 @@ def test_plans_together_never_count_on_more_than_the_site_has(
         assert all(g <= max(0.0, import_limit_w - house_w) + tolerance for g in grid.values())
     for s in solar.values():
         assert s <= max(0.0, (production_w or 0.0) - house_w) + tolerance
+    if circuit_a is not None:
+        assert all(used <= circuit_a + tolerance / VOLTS for used in below.values())

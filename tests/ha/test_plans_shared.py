@@ -14,11 +14,12 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 
-from custom_components.dynamic_ocpp_evse.const import DOMAIN
+from custom_components.dynamic_ocpp_evse.const import CONF_IMPORT_LIMIT_W, DOMAIN
 from tests.ha.hub_fixtures import (
     HUB_DATA,
     advance,
     charger,
+    circuit,
     make_entry,
     set_grid,
     set_solar,
@@ -59,22 +60,7 @@ async def test_two_plans_share_the_breaker_in_the_cheap_hour(
 ) -> None:
     freezer.move_to(START)
     _set_prices(hass, [0.10, 0.40, 0.40, 0.40, 0.40])
-    fake = await stand_in(hass)
-    for cpid in ("cp1", "cp2"):
-        ids = fake.add_charger(cpid)[1]
-        fake.set_state(ids["status.connector"], "SuspendedEVSE")
-        fake.set_state(ids["current.import"], 0.0, L1=0.0, L2=0.0, L3=0.0)
-        fake.set_state(ids["current.offered"], 0.0)
-    set_grid(hass, 2.0, 2.0, 2.0)
-    set_solar(hass, 0.0)
-    subs = [
-        charger(EARLY, "Early car", "cp1", mode="solar"),
-        charger(LATE, "Late car", "cp2", mode="solar"),
-    ]
-    entry = make_entry(hass, data={**HUB_DATA, "price_entity": PRICES}, plugs=False, extra=subs)
-    await setup_hub(hass, entry)
-    await hass.async_block_till_done(wait_background_tasks=True)
-
+    fake = await _two_cars(hass, {**HUB_DATA, "price_entity": PRICES})
     # Both want 4 kWh; each alone would plan 11 kW (16 A) in the cheap hour.
     await _set_plan(hass, EARLY, 4.0, 4)
     await _set_plan(hass, LATE, 4.0, 5)
@@ -119,3 +105,55 @@ def _last_limit(fake: Any, cpid: str) -> float:
         and json.loads(data["custom_profile"])["chargingProfileId"] % 10 != 3
     ]
     return limits[-1] if limits else 0.0
+
+
+async def _two_cars(
+    hass: HomeAssistant, data: dict[str, Any], extra: list[Any] | None = None
+) -> Any:
+    """Two 3-phase chargers (6-16 A, solar mode, cars plugged in) on the hub ``data``."""
+    fake = await stand_in(hass)
+    for cpid in ("cp1", "cp2"):
+        ids = fake.add_charger(cpid)[1]
+        fake.set_state(ids["status.connector"], "SuspendedEVSE")
+        fake.set_state(ids["current.import"], 0.0, L1=0.0, L2=0.0, L3=0.0)
+        fake.set_state(ids["current.offered"], 0.0)
+    set_grid(hass, 2.0, 2.0, 2.0)
+    set_solar(hass, 0.0)
+    subs = [
+        charger(EARLY, "Early car", "cp1", mode="solar"),
+        charger(LATE, "Late car", "cp2", mode="solar"),
+        *(extra or []),
+    ]
+    entry = make_entry(hass, data=data, plugs=False, extra=subs)
+    await setup_hub(hass, entry)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    return fake
+
+
+def _slots(hass: HomeAssistant, sub: str) -> list[dict[str, Any]]:
+    status = hass.states.get(_entity(hass, "sensor", sub, "plan_status"))
+    assert status.state == "ok", sub
+    return list(status.attributes["slots"])
+
+
+@pytest.mark.usefixtures("freezer")
+async def test_two_plans_share_their_circuit(hass: HomeAssistant, freezer: Any) -> None:
+    """Both chargers below a 20 A garage circuit, no import limit: the late car may
+    count on 20 - 16 = 4 A (less than its 6 A minimum) while the early one takes
+    its 16 A, then on what the early one's second slot leaves of the 20 A."""
+    freezer.move_to(START)
+    _set_prices(hass, [0.10, 0.40, 0.40, 0.40, 0.40])
+    data = {k: v for k, v in HUB_DATA.items() if k != CONF_IMPORT_LIMIT_W}
+    garage = circuit("sub_garage_cars", "Garage", 20.0, [EARLY, LATE])
+    await _two_cars(hass, {**data, "price_entity": PRICES}, [garage])
+    await _set_plan(hass, EARLY, 4.0, 4)
+    await _set_plan(hass, LATE, 4.0, 5)
+    await advance(hass, freezer, 30)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    early, late = _slots(hass, EARLY), _slots(hass, LATE)
+    for a, b in zip(early, late, strict=False):  # the early plan ends an hour sooner
+        assert (a["grid_w"] + b["grid_w"]) / (230.0 * 3) <= 20.0 + 0.01
+    assert [s["grid_w"] for s in early[:2]] == [11040.0, 4960.0]
+    # 13,800 W of circuit less the early car's 4,960 W
+    assert [s["grid_w"] for s in late[:2]] == [0.0, pytest.approx(8840.0, abs=0.1)]

@@ -12,7 +12,8 @@ intervals for :func:`.plan.slots_between`:
   controller keeps every limit as it executes the plan).
 - **surplus**: forecast production minus the expected house power, at least 0.
 
-Both leave out what the plans made before take (:mod:`.plan_share`).
+Both leave out what the plans made before take, and the headroom also keeps to
+the circuits above the load (:mod:`.plan_share`).
 
 Pure: the caller passes the UTC offset of local time (buckets are local).
 """
@@ -24,7 +25,7 @@ from collections.abc import Sequence
 
 from .baseline import Baseline
 from .plan import SLOT_S
-from .plan_share import PlannedUse, slot_index
+from .plan_share import CircuitLimit, PlannedUse, slot_index
 
 Interval = tuple[float, float, float]
 
@@ -68,9 +69,11 @@ def headroom_intervals(
     import_limit_w: float | None = None,
     utc_offset_s: float = 0.0,
     taken: PlannedUse | None = None,
+    circuits: Sequence[CircuitLimit] = (),
 ) -> list[Interval]:
-    """The most one load may expect to draw per slot (W) under the hard limits,
-    less what the plans made before it take (``taken``, :mod:`.plan_share`)."""
+    """The most one load may expect to draw per slot (W) under the hard limits (the
+    circuits it is below included), less what the plans made before it take
+    (``taken``, :mod:`.plan_share`)."""
     breaker = _finite(breaker_a)
     limit = _finite(import_limit_w)
     if breaker is None or not math.isfinite(volts) or volts <= 0 or not load_phases:
@@ -80,12 +83,17 @@ def headroom_intervals(
         expected = [baseline.expected_a(p, start, utc_offset_s) for p in load_phases]
         index = slot_index(start)
         used = [0.0 if taken is None else taken.amps_on(index, p) for p in load_phases]
-        if all(a is None for a in expected) and not any(used):
+        if all(a is None for a in expected) and not any(used) and not circuits:
             continue  # nothing known, nothing taken: the load's own maximum applies
-        per_leg = (
-            min(max(0.0, breaker - (a or 0.0) - u) for a, u in zip(expected, used, strict=True))
-            * volts
-        )
+        legs = [breaker - (a or 0.0) - u for a, u in zip(expected, used, strict=True)]
+        for circuit, amps in circuits:
+            for k, phase in enumerate(load_phases):
+                if phase in amps:
+                    left = amps[phase] - (
+                        0.0 if taken is None else taken.amps_on(index, phase, circuit)
+                    )
+                    legs[k] = min(legs[k], left)
+        per_leg = max(0.0, min(legs)) * volts
         room = per_leg * len(load_phases)
         if limit is not None:
             house = house_w(baseline, start, site_phases, volts, utc_offset_s) or 0.0
