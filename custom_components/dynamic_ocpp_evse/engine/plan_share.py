@@ -43,12 +43,14 @@ class PlannedUse:
         self.grid_w: dict[int, float] = {}
         self.solar_w: dict[int, float] = {}
         self.circuit_amps: dict[tuple[int, str, str], float] = {}
+        self.booked: list[tuple[Plan, tuple[str, ...], float, tuple[str, ...]]] = []
 
     def book(
         self, plan: Plan, phases: Sequence[str], volts: float, circuits: Sequence[str] = ()
     ) -> None:
         """Add what ``plan`` takes, the load being wired to ``phases`` at ``volts``
         below the circuits ``circuits``."""
+        self.booked.append((plan, tuple(phases), volts, tuple(circuits)))
         if not phases or not math.isfinite(volts) or volts <= 0:
             return
         per_amp_w = volts * len(phases)
@@ -75,13 +77,9 @@ class PlannedUse:
         return self.circuit_amps.get((index, circuit, phase), 0.0)
 
     def key(self) -> tuple[object, ...]:
-        """Everything taken, as a value (a plan made after these depends on it)."""
-        return (
-            tuple(sorted(self.amps.items())),
-            tuple(sorted(self.grid_w.items())),
-            tuple(sorted(self.solar_w.items())),
-            tuple(sorted(self.circuit_amps.items())),
-        )
+        """What was booked, as a value (a plan made after these depends on it): the
+        plans themselves, so a repeated cycle compares them by identity first."""
+        return tuple(self.booked)
 
 
 CircuitLimit = tuple[str, dict[str, float]]
