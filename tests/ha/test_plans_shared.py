@@ -157,3 +157,21 @@ async def test_two_plans_share_their_circuit(hass: HomeAssistant, freezer: Any) 
     assert [s["grid_w"] for s in early[:2]] == [11040.0, 4960.0]
     # 13,800 W of circuit less the early car's 4,960 W
     assert [s["grid_w"] for s in late[:2]] == [0.0, pytest.approx(8840.0, abs=0.1)]
+
+
+@pytest.mark.usefixtures("freezer")
+async def test_a_plan_made_before_another_is_made_again_when_that_one_comes(
+    hass: HomeAssistant, freezer: Any
+) -> None:
+    """The late car plans alone first (the whole cheap slot); once the early car has
+    a plan, the late car's plan is made again on what the early one left."""
+    freezer.move_to(START)
+    _set_prices(hass, [0.10, 0.40, 0.40, 0.40, 0.40])
+    await _two_cars(hass, {**HUB_DATA, "price_entity": PRICES})
+    await _set_plan(hass, LATE, 4.0, 5)
+    await advance(hass, freezer, 10)
+    assert _slots(hass, LATE)[0]["grid_w"] == 11040.0
+    await _set_plan(hass, EARLY, 4.0, 4)
+    await advance(hass, freezer, 10)
+    assert _slots(hass, EARLY)[0]["grid_w"] == 11040.0
+    assert _slots(hass, LATE)[0]["grid_w"] == 0.0  # 3,960 W left: below its minimum
