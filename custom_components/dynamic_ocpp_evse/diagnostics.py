@@ -13,7 +13,8 @@ from homeassistant.core import HomeAssistant
 
 from .const import CONF_PASSWORD
 from .coordinator import DynamicOcppEvseConfigEntry
-from .planning import PlanBook, progress_attributes
+from .plan_views import progress_attributes
+from .planning import PlanBook
 
 TO_REDACT = {CONF_PASSWORD, "auth_key", "token", "api_key", "secret", "authorization_key"}
 

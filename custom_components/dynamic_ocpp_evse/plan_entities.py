@@ -25,7 +25,8 @@ from .const import SUBENTRY_CHARGER
 from .coordinator import HubCoordinator
 from .engine.plan import Plan
 from .entity import DynamicEntity
-from .planning import PLAN_STATUSES, plan_attributes
+from .plan_views import plan_attributes
+from .planning import PLAN_STATUSES
 
 
 @dataclass(frozen=True, kw_only=True)

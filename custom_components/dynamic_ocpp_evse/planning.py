@@ -62,7 +62,7 @@ DONE_WH = 1.0
 """A target this close is met (the plan ends at once, not at the end of the slot)."""
 Intervals = list[tuple[float, float, float]]
 
-__all__ = ["PLAN_STATUSES", "PlanBook", "parse_departure", "plan_attributes", "soc_form"]
+__all__ = ["PLAN_STATUSES", "PlanBook", "parse_departure", "soc_form"]
 
 
 def soc_form(sub: ConfigSubentry) -> tuple[str, float] | None:
@@ -366,37 +366,3 @@ def _prices(hass: HomeAssistant, entry: ConfigEntry) -> Intervals:
         return from_attributes(state.attributes)
     except Exception:  # a hostile attribute shape is no price, never a failed cycle
         return []
-
-
-def plan_attributes(plan: Plan | None, progress: PlanProgress | None) -> dict[str, Any]:
-    """The plan as a list a dashboard card can plot, and its progress."""
-    if plan is None:
-        return {}
-    return {
-        "slots": [
-            {
-                "start": dt_util.utc_from_timestamp(s.start_s).isoformat(),
-                "grid_w": s.grid_w,
-                "solar_w": s.solar_w,
-                "price": s.price,
-            }
-            for s in plan.slots
-        ],
-        "cost": plan.cost,
-        "reason": plan.shortfall_reason,
-        **progress_attributes(progress),
-    }
-
-
-def progress_attributes(progress: PlanProgress | None) -> dict[str, Any]:
-    """Delivered and still needed energy, departure, and the SoC target and reading."""
-    if progress is None:
-        return {"delivered_kwh": None, "departure": None}
-    needed = progress.remaining_wh()
-    return {
-        "delivered_kwh": round(progress.delivered_wh / 1000, 3),
-        "needed_kwh": None if needed is None else round(max(0.0, needed) / 1000, 3),
-        "departure": dt_util.utc_from_timestamp(progress.departure_s).isoformat(),
-        "target_soc": progress.target_soc,
-        "soc": progress.soc,
-    }
