@@ -209,12 +209,17 @@ def test_answers_from_the_reservation_are_the_re_solve(scenario: dict[str, Any])
     for distribution in (Distribution.SHARED, Distribution.PRIORITY):
         scenario["site"]["distribution"] = distribution.value
         problem, _ = _problem(scenario)
-        probes: dict[int, float] = {}
-        solver = solve(problem, distribution, probes).solver
-        assert solver is not None and solver.fits is not None
         oracle = what_if_resolve(problem, distribution)
-        for i, amps in left_out_answers(problem, distribution, solver.fits, probes).items():
+        for i, amps in _from_the_reservation(problem, distribution).items():
             assert amps == oracle[i], (problem.loads[i].id, distribution.value)
+
+
+def _from_the_reservation(problem: Any, distribution: Distribution) -> dict[int, float]:
+    """The what-if answers the solve's own reservation pass gives."""
+    probes: dict[int, float] = {}
+    solver = solve(problem, distribution, probes).solver
+    assert solver is not None and solver.fits is not None
+    return left_out_answers(problem, distribution, solver.fits, probes)
 
 
 def test_a_full_car_park_answers_late_arrivals_from_the_reservation() -> None:
@@ -238,10 +243,7 @@ def test_a_full_car_park_answers_late_arrivals_from_the_reservation() -> None:
     for distribution in (Distribution.SHARED, Distribution.PRIORITY):
         scenario["site"]["distribution"] = distribution.value
         problem, _ = _problem(scenario)
-        probes: dict[int, float] = {}
-        solver = solve(problem, distribution, probes).solver
-        assert solver is not None and solver.fits is not None
-        known = left_out_answers(problem, distribution, solver.fits, probes)
+        known = _from_the_reservation(problem, distribution)
         oracle = what_if_resolve(problem, distribution)
         assert set(known) == {8}, distribution  # late, not vip
         assert known[8] == oracle[8] == 0.0

@@ -55,8 +55,8 @@ def car_draws(fake: OcppStandIn, amps: float) -> None:
     fake.set_state(ids["current.import"], amps, L1=amps, L2=amps, L3=amps)
 
 
-def entity_id(hass: HomeAssistant, domain: str, key: str) -> str:
-    """The entity id of one of the charger's entities."""
-    found = er.async_get(hass).async_get_entity_id(domain, DOMAIN, f"{SUB}_{key}")
+def entity_id(hass: HomeAssistant, domain: str, key: str, sub: str = SUB) -> str:
+    """The entity id of one of the charger's entities (``sub``: which charger)."""
+    found = er.async_get(hass).async_get_entity_id(domain, DOMAIN, f"{sub}_{key}")
     assert found is not None, f"{domain} {key}"
     return found

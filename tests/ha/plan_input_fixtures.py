@@ -15,7 +15,7 @@ from homeassistant.util import dt as dt_util
 
 from custom_components.dynamic_ocpp_evse.const import DOMAIN
 from custom_components.dynamic_ocpp_evse.coordinator import HubCoordinator
-from tests.ha.plan_fixtures import SUB, plan_hub
+from tests.ha.plan_fixtures import SUB, entity_id, plan_hub
 from tests.ha.test_ocpp_adapter_standin import OcppStandIn
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plan_inputs"
@@ -52,16 +52,12 @@ def coordinator(hass: HomeAssistant) -> HubCoordinator:
     return result
 
 
-def entity_id(hass: HomeAssistant, domain: str, key: str) -> str:
-    """The charger's entity with this key."""
-    found = er.async_get(hass).async_get_entity_id(domain, DOMAIN, f"{SUB}_{key}")
-    assert found is not None, f"{domain} {key}"
-    return found
-
-
-async def set_plan(hass: HomeAssistant, energy_kwh: float, departure: datetime) -> None:
-    """Energy by a departure, as a user sets it through the action."""
-    reg = er.async_get(hass).async_get(entity_id(hass, "sensor", "status"))
+async def set_plan(
+    hass: HomeAssistant, energy_kwh: float, departure: datetime, sub: str = SUB
+) -> None:
+    """Energy by a departure, as a user sets it through the action (``sub``: on
+    which charger)."""
+    reg = er.async_get(hass).async_get(entity_id(hass, "sensor", "status", sub))
     assert reg is not None
     await hass.services.async_call(
         DOMAIN,

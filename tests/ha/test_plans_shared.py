@@ -11,10 +11,9 @@ from typing import Any
 
 import pytest
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 
-from custom_components.dynamic_ocpp_evse.const import CONF_IMPORT_LIMIT_W, DOMAIN
+from custom_components.dynamic_ocpp_evse.const import CONF_IMPORT_LIMIT_W
 from tests.ha.hub_fixtures import (
     HUB_DATA,
     advance,
@@ -25,7 +24,8 @@ from tests.ha.hub_fixtures import (
     set_solar,
     setup_hub,
 )
-from tests.ha.plan_fixtures import PRICES
+from tests.ha.plan_fixtures import PRICES, entity_id
+from tests.ha.plan_input_fixtures import set_plan
 from tests.ha.test_ocpp_adapter_standin import stand_in
 from tests.ha.test_plans import START, _set_prices
 
@@ -33,25 +33,11 @@ EARLY, LATE = "sub_early", "sub_late"
 
 
 def _entity(hass: HomeAssistant, domain: str, sub: str, key: str) -> str:
-    found = er.async_get(hass).async_get_entity_id(domain, DOMAIN, f"{sub}_{key}")
-    assert found is not None
-    return found
+    return entity_id(hass, domain, key, sub)
 
 
 async def _set_plan(hass: HomeAssistant, sub: str, energy_kwh: float, hours: float) -> None:
-    device = er.async_get(hass).async_get(_entity(hass, "sensor", sub, "status"))
-    assert device is not None and device.device_id is not None
-    departure = dt_util.utcnow() + timedelta(hours=hours)
-    await hass.services.async_call(
-        DOMAIN,
-        "set_plan",
-        {
-            "device_id": device.device_id,
-            "energy_kwh": energy_kwh,
-            "departure": dt_util.as_local(departure).strftime("%H:%M:%S"),
-        },
-        blocking=True,
-    )
+    await set_plan(hass, energy_kwh, dt_util.utcnow() + timedelta(hours=hours), sub)
 
 
 @pytest.mark.usefixtures("freezer")
