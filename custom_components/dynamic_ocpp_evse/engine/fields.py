@@ -95,10 +95,6 @@ def enum_member[E: (Mode, Kind, Distribution, ThresholdMode)](
     kind: type[E], value: Any, field: str
 ) -> E:
     """``value`` as a member of the enum ``kind``; the error lists the allowed values."""
-    if type(value) is str:
-        found = kind._value2member_map_.get(value)
-        if found is not None:
-            return found  # type: ignore[return-value]
     try:
         return kind(value)
     except ValueError:
