@@ -41,8 +41,8 @@ from .const import (
     SUBENTRY_CHARGER,
 )
 from .engine.baseline import Baseline
-from .engine.plan import SLOT_S, Plan, PlanRequest, make_plan, slots_between
-from .engine.plan_limits import headroom_intervals, surplus_intervals
+from .engine.plan import SLOT_S, Plan
+from .engine.plan_limits import SiteLimits, plan_load
 from .engine.plan_share import CircuitLimit, PlannedUse, circuits_above
 from .measurements import numeric_state
 from .plan_progress import (
@@ -220,31 +220,21 @@ class PlanBook:
             limit = import_limit_w
         else:
             limit = settings.hub.import_limit_w
-        headroom = headroom_intervals(
+        breaker = _float(entry.data.get(CONF_MAIN_BREAKER_A), DEFAULT_MAIN_BREAKER_A)
+        plan = plan_load(
             self.baseline,
-            now_s,
-            progress.departure_s,
-            breaker_a=_float(entry.data.get(CONF_MAIN_BREAKER_A), DEFAULT_MAIN_BREAKER_A),
-            volts=volts,
+            SiteLimits(breaker, volts, phases, limit, offset),
+            taken,
+            now_s=now_s,
+            departure_s=progress.departure_s,
+            need_wh=need,
             load_phases=legs,
-            site_phases=phases,
-            import_limit_w=limit,
-            utc_offset_s=offset,
-            taken=taken,
+            min_w=min_w,
+            max_w=max_w,
+            prices=prices,
+            production_w=production_w,
             circuits=circuits,
         )
-        surplus = surplus_intervals(
-            self.baseline,
-            production_w,
-            now_s,
-            progress.departure_s,
-            volts=volts,
-            site_phases=phases,
-            utc_offset_s=offset,
-            taken=taken,
-        )
-        slots = slots_between(now_s, progress.departure_s, prices, surplus, max_w, headroom)
-        plan = make_plan(PlanRequest(need, progress.departure_s, slots, min_w, full_w=max_w))
         self._cache[sub.subentry_id] = (key, plan)
         return plan, per_amp_w
 

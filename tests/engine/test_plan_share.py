@@ -14,13 +14,11 @@ from hypothesis import strategies as st
 from custom_components.dynamic_ocpp_evse.engine.baseline import DAY_S, Baseline
 from custom_components.dynamic_ocpp_evse.engine.plan import (
     Plan,
-    PlanRequest,
-    make_plan,
-    slots_between,
 )
 from custom_components.dynamic_ocpp_evse.engine.plan_limits import (
+    SiteLimits,
     headroom_intervals,
-    surplus_intervals,
+    plan_load,
 )
 from custom_components.dynamic_ocpp_evse.engine.plan_share import (
     PlannedUse,
@@ -54,21 +52,16 @@ def _plan_all(
     """Plan the cars as a hub does: the earliest departure first, each on what is left."""
     taken = PlannedUse()
     plans = []
+    site = SiteLimits(breaker_a, VOLTS, SITE, import_limit_w)
     for car in sorted(cars, key=lambda c: c["departure_s"]):
-        phases, departure = car["phases"], car["departure_s"]
+        phases = car["phases"]
         above = circuits_above(circuits or [], car.get("id", ""), phases)
-        room = headroom_intervals(
-            baseline, now_s, departure, breaker_a=breaker_a, volts=VOLTS,
-            load_phases=phases, site_phases=SITE, import_limit_w=import_limit_w, taken=taken,
-            circuits=above,
+        plan = plan_load(
+            baseline, site, taken, now_s=now_s, departure_s=car["departure_s"],
+            need_wh=car["need_wh"], load_phases=phases, min_w=6.0 * VOLTS * len(phases),
+            max_w=car["max_a"] * VOLTS * len(phases), prices=car.get("prices", []),
+            production_w=production, circuits=above,
         )  # fmt: skip
-        surplus = surplus_intervals(
-            baseline, production, now_s, departure, volts=VOLTS, site_phases=SITE, taken=taken
-        )
-        max_w = car["max_a"] * VOLTS * len(phases)
-        slots = slots_between(now_s, departure, car.get("prices", []), surplus, max_w, room)
-        min_w = 6.0 * VOLTS * len(phases)
-        plan = make_plan(PlanRequest(car["need_wh"], departure, slots, min_w, full_w=max_w))
         taken.book(plan, phases, VOLTS, [c for c, _ in above])
         plans.append((car, plan))
     return plans

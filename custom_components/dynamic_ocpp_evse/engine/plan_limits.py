@@ -15,6 +15,9 @@ intervals for :func:`.plan.slots_between`:
 Both leave out what the plans made before take, and the headroom also keeps to
 the circuits above the load (:mod:`.plan_share`).
 
+:func:`plan_load` makes one load's plan on them: what a hub does for each of
+its planned chargers in turn.
+
 Pure: the caller passes the UTC offset of local time (buckets are local).
 """
 
@@ -22,9 +25,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from .baseline import Baseline
-from .plan import SLOT_S
+from .plan import SLOT_S, Plan, PlanRequest, make_plan, slots_between
 from .plan_share import CircuitLimit, PlannedUse, slot_index
 
 Interval = tuple[float, float, float]
@@ -136,3 +140,58 @@ def _at(intervals: Sequence[Interval], t: float) -> float | None:
         if start <= t < end and math.isfinite(value):
             return float(value)
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class SiteLimits:
+    """The site's hard limits and wiring, as a plan sees them."""
+
+    breaker_a: float
+    volts: float
+    site_phases: Sequence[str]
+    import_limit_w: float | None = None
+    utc_offset_s: float = 0.0
+
+
+def plan_load(
+    baseline: Baseline,
+    site: SiteLimits,
+    taken: PlannedUse,
+    *,
+    now_s: float,
+    departure_s: float,
+    need_wh: float,
+    load_phases: Sequence[str],
+    min_w: float,
+    max_w: float,
+    prices: list[Interval],
+    production_w: list[Interval] | None,
+    circuits: Sequence[CircuitLimit] = (),
+) -> Plan:
+    """The plan of one load on what the plans before it left (``taken``; the
+    caller books this one there before planning the next)."""
+    headroom = headroom_intervals(
+        baseline,
+        now_s,
+        departure_s,
+        breaker_a=site.breaker_a,
+        volts=site.volts,
+        load_phases=load_phases,
+        site_phases=site.site_phases,
+        import_limit_w=site.import_limit_w,
+        utc_offset_s=site.utc_offset_s,
+        taken=taken,
+        circuits=circuits,
+    )
+    surplus = surplus_intervals(
+        baseline,
+        production_w,
+        now_s,
+        departure_s,
+        volts=site.volts,
+        site_phases=site.site_phases,
+        utc_offset_s=site.utc_offset_s,
+        taken=taken,
+    )
+    slots = slots_between(now_s, departure_s, prices, surplus, max_w, headroom)
+    return make_plan(PlanRequest(need_wh, departure_s, slots, min_w, full_w=max_w))
