@@ -260,14 +260,10 @@ class Solver:
         until: int | None = None,
         only: set[int] | None = None,
     ) -> None:
-        """Raise each load in order as far as it can go.
-
-        With ``probe``, also answer for every inactive load (``only``: for these)
-        what it would get if it were active: in these modes a load never changes
-        what those before it get (in ``priority``, one whose minimum would not
-        have been reserved). With ``until``, stop after that load (what comes
-        later cannot change it).
-        """
+        """Raise each load in order as far as it can go. With ``probe``, also
+        answer what every inactive load (``only``: these) would get if active: a
+        load never changes what those before it get. With ``until``, stop after
+        that load (what comes later cannot change it)."""
         target, min_a, loads, x = self.target, self.min_a, self.p.loads, self.x
         rooms, usable, assign, blocked_by = self.rooms, self.usable, self.assign, self.blocked_by
         for i in self.order:
@@ -376,13 +372,11 @@ class Solver:
 def solve(
     problem: Problem, distribution: Distribution, probe: dict[int, float] | None = None
 ) -> Solution:
-    """Allocate currents to every load of ``problem``.
-
-    With ``probe``: also answer, in the same pass, what inactive loads would get
-    if they were active (see ``what_if.py``): every one in ``optimized``/``strict``;
-    in ``shared``/``priority`` the solver notes which would have their minimum
-    reserved (``Solver.fits``) and, in ``priority``, what those left out could
-    take at their turn."""
+    """Allocate currents to every load of ``problem``. With ``probe``: also answer
+    in the same pass what inactive loads would get if active (``what_if.py``):
+    all in ``optimized``/``strict``; in ``shared``/``priority`` the solver notes
+    whose minimum would be reserved (``Solver.fits``) and, in ``priority``, what
+    those left out could take at their turn."""
     solver = Solver(problem)
     fits: dict[int, bool] | None = None
     if distribution in (Distribution.SHARED, Distribution.PRIORITY):
