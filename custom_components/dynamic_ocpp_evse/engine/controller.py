@@ -18,6 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 from .allocate import allocate_fixed, allocate_scenario
+from .emit import emit
 from .inputs import InputTracker
 from .models import Load, Mode, Scenario
 from .phase_control import PhaseControl
@@ -29,7 +30,7 @@ from .shaping import shape_command
 from .snapshot import restore as restore_snapshot
 from .snapshot import snapshot as take_snapshot
 from .thermal import REST_REASONS
-from .thermal_state import in_min_off, in_min_on, learn, note_switch, thermal_now
+from .thermal_state import in_min_off, in_min_on, learn, thermal_now
 from .timing import LoadMemory, LoadTiming, SiteTiming, load_timings, site_timing
 
 SURPLUS_LOSS_REASONS = frozenset(
@@ -348,7 +349,7 @@ class Controller:
                 # Not safe yet: a recent house peak or another load still lowering.
                 command, reason = admitted[load.id], "raise_held"
             got = final["loads"][load.id]
-            out[load.id] = self._emit(memory, command, reason, target, got, now)
+            out[load.id] = self._emit(memory, command, reason, target, got["available_a"], now)
             out[load.id].update(self._phases.report(load.id))
         site = dict(final["site"])
         site.update({"stale": False, "status": "ok", "stale_phases": []})
@@ -360,31 +361,11 @@ class Controller:
         command: float,
         reason: str,
         target: float,
-        got: Mapping[str, Any],
+        available: float,
         now: float,
     ) -> dict[str, Any]:
-        refresh = self._site_timing.refresh_s
-        send = (
-            not self._started
-            or memory.last_sent_a is None
-            or command != memory.last_sent_a
-            or memory.last_sent_at is None
-            or now - memory.last_sent_at >= refresh
-        )
-        note_switch(memory.switch, memory.commanded_a, command, now)
-        memory.commanded_a = command
-        if send:
-            memory.last_sent_a = command
-            memory.last_sent_at = now
-        return {
-            "current_a": command,
-            "send": send,
-            "reason": reason,
-            "pause_s": max(0.0, memory.pause_until - now),
-            "grace_s": 0.0 if memory.grace_until is None else max(0.0, memory.grace_until - now),
-            "target_a": target,
-            "available_a": got["available_a"],
-        }
+        refresh, started = self._site_timing.refresh_s, self._started
+        return emit(memory, command, reason, target, available, now, refresh, started)
 
     def _stale_step(self, now: float, stale: list[str]) -> dict[str, Any]:
         """Missing grid data: every load falls to a safe value until data returns."""
@@ -393,7 +374,7 @@ class Controller:
             memory = self._memory[load.id]
             charging = memory.commanded_a > 0 and bool(memory.active) and load.mode is not Mode.OFF
             safe = load.min_a if charging else 0.0
-            out[load.id] = self._emit(memory, safe, "stale_inputs", safe, {"available_a": 0.0}, now)
+            out[load.id] = self._emit(memory, safe, "stale_inputs", safe, 0.0, now)
             out[load.id].update(self._phases.report(load.id))
         site = {
             "stale": True,
