@@ -31,11 +31,8 @@ from .adapters.base import LoadAdapter, LoadReading
 from .adapters.factory import create_adapter
 from .commands import CommandRunner
 from .const import (
-    CONF_BATTERY_POWER_ENTITY,
-    CONF_BATTERY_SOC_ENTITY,
     CONF_IMPORT_LIMIT_ENTITY,
     CONF_MAIN_BREAKER_A,
-    CONF_SOLAR_ENTITY,
     CONF_UPDATE_INTERVAL_S,
     DEFAULT_MAIN_BREAKER_A,
     DEFAULT_UPDATE_INTERVAL_S,
@@ -56,7 +53,7 @@ from .measurements import (
 from .plan_inputs import PlanInputs
 from .plan_store import PlanStore
 from .planning import PlanBook
-from .repairs import InputWatch
+from .repairs import InputWatch, named_refusals
 from .scenario_config import GRID_SENSOR_KEYS, build_config, managed_load_ids, voltage
 from .settings import LOAD_SUBENTRY_TYPES, Settings, build_settings
 from .views import HubResult, LoadView, circuit_views, hub_status, load_status, reason_word
@@ -299,7 +296,7 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
         implausible: dict[str, tuple[str, str]] = {}
         if controller is not None and result is not None:
             # What the entities show is what the controller's gate let in.
-            implausible = self._implausible(controller.screened.rejected)
+            implausible = named_refusals(self.config_entry, controller.screened.rejected)
             measurements = controller.screened.measurements
             site, readings = as_screened(site, readings, measurements)
             self.runner.dispatch(result)
@@ -313,31 +310,6 @@ class HubCoordinator(DataUpdateCoordinator[HubResult]):
         self._unreadable(site, implausible)
         self.inputs.async_check(implausible=implausible)
         return self._result(site, readings, managed, measurements, result)
-
-    def _implausible(self, rejected: dict[str, str]) -> dict[str, tuple[str, str]]:
-        """The gate's refusals keyed by input (entity id or load), with a name and why."""
-        data = self.config_entry.data
-        site_keys = {
-            "solar": CONF_SOLAR_ENTITY,
-            "battery.soc": CONF_BATTERY_SOC_ENTITY,
-            "battery.power": CONF_BATTERY_POWER_ENTITY,
-        }
-        named: dict[str, tuple[str, str]] = {}
-        for key, why in rejected.items():
-            kind, _, load_id = key.partition(".")
-            if kind in ("temperature", "ambient"):  # a thermal load's sensors
-                sub = self.config_entry.subentries.get(load_id)
-                named[f"{kind}_{load_id}"] = (sub.title if sub else load_id, f"{kind} {why}")
-                continue
-            if key.startswith("load."):
-                load_id = key.removeprefix("load.")
-                sub = self.config_entry.subentries.get(load_id)
-                named[f"draw_{load_id}"] = (sub.title if sub else load_id, f"draw {why}")
-                continue
-            conf = GRID_SENSOR_KEYS.get(key.removeprefix("grid.")) or site_keys.get(key)
-            entity_id = str(data.get(conf) or key) if conf else key
-            named[entity_id] = (entity_id, why)
-        return named
 
     def _unreadable(self, site: SiteReading, found: dict[str, tuple[str, str]]) -> None:
         """Add the hub's inputs whose state is there but is no number, and a bad import limit."""

@@ -15,13 +15,20 @@ import logging
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 
-from .const import DOMAIN
+from .const import (
+    CONF_BATTERY_POWER_ENTITY,
+    CONF_BATTERY_SOC_ENTITY,
+    CONF_SOLAR_ENTITY,
+    DOMAIN,
+)
+from .scenario_config import GRID_SENSOR_KEYS
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -160,3 +167,30 @@ def async_clear_entry_issues(hass: HomeAssistant, entry_id: str) -> None:
     for domain, issue in list(registry.issues):
         if domain == DOMAIN and issue.startswith(f"{entry_id}_"):
             ir.async_delete_issue(hass, DOMAIN, issue)
+
+
+def named_refusals(entry: ConfigEntry, rejected: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    """The plausibility gate's refusals keyed by input (the entity id, or the load
+    for a draw or temperature), with a name a user knows and why."""
+    data = entry.data
+    site_keys = {
+        "solar": CONF_SOLAR_ENTITY,
+        "battery.soc": CONF_BATTERY_SOC_ENTITY,
+        "battery.power": CONF_BATTERY_POWER_ENTITY,
+    }
+    named: dict[str, tuple[str, str]] = {}
+    for key, why in rejected.items():
+        kind, _, load_id = key.partition(".")
+        if kind in ("temperature", "ambient"):  # a thermal load's sensors
+            sub = entry.subentries.get(load_id)
+            named[f"{kind}_{load_id}"] = (sub.title if sub else load_id, f"{kind} {why}")
+            continue
+        if key.startswith("load."):
+            load_id = key.removeprefix("load.")
+            sub = entry.subentries.get(load_id)
+            named[f"draw_{load_id}"] = (sub.title if sub else load_id, f"draw {why}")
+            continue
+        conf = GRID_SENSOR_KEYS.get(key.removeprefix("grid.")) or site_keys.get(key)
+        entity_id = str(data.get(conf) or key) if conf else key
+        named[entity_id] = (entity_id, why)
+    return named
