@@ -178,6 +178,26 @@ def set_solar(hass: HomeAssistant, watts: float) -> None:
     hass.states.async_set(SOLAR, str(watts), {"unit_of_measurement": "W"})
 
 
+def cars_plugged_in(
+    hass: HomeAssistant,
+    fake: Any,
+    cpids: tuple[str, ...],
+    *,
+    status: str = "SuspendedEVSE",
+    offered: float = 0.0,
+) -> None:
+    """Chargers ``cpids`` in the ocpp stand-in ``fake``, each with a car plugged in
+    that draws nothing yet (``status``, ``offered`` A on offer), on a house drawing
+    2 A per phase without sun."""
+    for cpid in cpids:
+        ids = fake.add_charger(cpid)[1]
+        fake.set_state(ids["status.connector"], status)
+        fake.set_state(ids["current.import"], 0.0, L1=0.0, L2=0.0, L3=0.0)
+        fake.set_state(ids["current.offered"], offered)
+    set_grid(hass, 2.0, 2.0, 2.0)
+    set_solar(hass, 0.0)
+
+
 class SiteModel:
     """A tiny site: house load per phase, solar spread evenly, plugs drawing when on.
 

@@ -10,7 +10,13 @@ from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.dynamic_ocpp_evse.const import DOMAIN
-from tests.ha.hub_fixtures import HUB_DATA, charger, make_entry, set_grid, set_solar, setup_hub
+from tests.ha.hub_fixtures import (
+    HUB_DATA,
+    cars_plugged_in,
+    charger,
+    make_entry,
+    setup_hub,
+)
 from tests.ha.test_ocpp_adapter_standin import OcppStandIn, stand_in
 
 SUB = "sub_charger"
@@ -32,12 +38,7 @@ async def plan_hub(
     ``hub_data`` to the hub's); ``wait``: for the background tasks started at setup
     (the first price and forecast requests)."""
     fake = await stand_in(hass)
-    ids = fake.add_charger("cp1")[1]
-    fake.set_state(ids["status.connector"], "SuspendedEVSE")
-    fake.set_state(ids["current.import"], 0.0, L1=0.0, L2=0.0, L3=0.0)
-    fake.set_state(ids["current.offered"], 0.0)
-    set_grid(hass, 2.0, 2.0, 2.0)
-    set_solar(hass, 0.0)
+    cars_plugged_in(hass, fake, ("cp1",))
     sub = charger()
     sub["data"] = {**sub["data"], "mode": "solar", **(charger_data or {})}
     data = {**HUB_DATA, "price_entity": prices} if prices else dict(HUB_DATA)

@@ -17,11 +17,10 @@ from custom_components.dynamic_ocpp_evse.const import CONF_IMPORT_LIMIT_W
 from tests.ha.hub_fixtures import (
     HUB_DATA,
     advance,
+    cars_plugged_in,
     charger,
     circuit,
     make_entry,
-    set_grid,
-    set_solar,
     setup_hub,
 )
 from tests.ha.plan_fixtures import PRICES, entity_id
@@ -98,13 +97,7 @@ async def _two_cars(
 ) -> Any:
     """Two 3-phase chargers (6-16 A, solar mode, cars plugged in) on the hub ``data``."""
     fake = await stand_in(hass)
-    for cpid in ("cp1", "cp2"):
-        ids = fake.add_charger(cpid)[1]
-        fake.set_state(ids["status.connector"], "SuspendedEVSE")
-        fake.set_state(ids["current.import"], 0.0, L1=0.0, L2=0.0, L3=0.0)
-        fake.set_state(ids["current.offered"], 0.0)
-    set_grid(hass, 2.0, 2.0, 2.0)
-    set_solar(hass, 0.0)
+    cars_plugged_in(hass, fake, ("cp1", "cp2"))
     subs = [
         charger(EARLY, "Early car", "cp1", mode="solar"),
         charger(LATE, "Late car", "cp2", mode="solar"),

@@ -21,7 +21,7 @@ from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry, mock_restore_cache
 
 from custom_components.dynamic_ocpp_evse.const import DOMAIN
-from tests.ha.hub_fixtures import make_entry, set_grid, set_solar
+from tests.ha.hub_fixtures import cars_plugged_in, make_entry
 from tests.ha.test_ocpp_adapter_standin import OcppStandIn, stand_in
 from tests.migration import upstream_entries as up
 
@@ -68,13 +68,7 @@ async def _site(
     hass: HomeAssistant, minor: int, *, hub_first: bool, disabled: tuple[str, ...] = ()
 ) -> OcppStandIn:
     fake = await stand_in(hass)
-    for cpid in ("cpleft", "cpright"):
-        ids = fake.add_charger(cpid)[1]
-        fake.set_state(ids["status.connector"], "Charging")
-        fake.set_state(ids["current.import"], 0.0, L1=0.0, L2=0.0, L3=0.0)
-        fake.set_state(ids["current.offered"], 6.0)
-    set_grid(hass, 2.0, 2.0, 2.0)
-    set_solar(hass, 0.0)
+    cars_plugged_in(hass, fake, ("cpleft", "cpright"), status="Charging", offered=6.0)
     hub = up.hub_v20() if minor == 1 else up.hub_v205()
     prefix = hub[0]["entity_id"]
     children = [

@@ -15,7 +15,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, mock_r
 
 from custom_components.dynamic_ocpp_evse.const import DOMAIN
 from tests.ha.flow_helpers import markers, suggested
-from tests.ha.hub_fixtures import set_grid, set_solar
+from tests.ha.hub_fixtures import cars_plugged_in
 from tests.ha.test_ocpp_adapter_standin import OcppStandIn, stand_in
 from tests.migration import upstream_entries as up
 from tests.migration.test_upgrade import _site, add_upstream_entry, last_limits
@@ -23,12 +23,7 @@ from tests.migration.test_upgrade import _site, add_upstream_entry, last_limits
 
 async def _charger_online(hass: HomeAssistant, cpid: str) -> OcppStandIn:
     fake = await stand_in(hass)
-    ids = fake.add_charger(cpid)[1]
-    fake.set_state(ids["status.connector"], "Charging")
-    fake.set_state(ids["current.import"], 0.0, L1=0.0, L2=0.0, L3=0.0)
-    fake.set_state(ids["current.offered"], 6.0)
-    set_grid(hass, 2.0, 2.0, 2.0)
-    set_solar(hass, 0.0)
+    cars_plugged_in(hass, fake, (cpid,), status="Charging", offered=6.0)
     return fake
 
 
