@@ -349,23 +349,18 @@ class Controller:
                 # Not safe yet: a recent house peak or another load still lowering.
                 command, reason = admitted[load.id], "raise_held"
             got = final["loads"][load.id]
-            out[load.id] = self._emit(memory, command, reason, target, got["available_a"], now)
+            out[load.id] = emit(
+                memory, command, reason, target, got["available_a"], now, *self._sending()
+            )
             out[load.id].update(self._phases.report(load.id))
         site = dict(final["site"])
         site.update({"stale": False, "status": "ok", "stale_phases": []})
         return {"loads": out, "site": site}
 
-    def _emit(
-        self,
-        memory: LoadMemory,
-        command: float,
-        reason: str,
-        target: float,
-        available: float,
-        now: float,
-    ) -> dict[str, Any]:
-        refresh, started = self._site_timing.refresh_s, self._started
-        return emit(memory, command, reason, target, available, now, refresh, started)
+    def _sending(self) -> tuple[float, bool]:
+        """What :func:`.emit.emit` needs to decide on sending: the refresh interval
+        and whether anything was sent before."""
+        return self._site_timing.refresh_s, self._started
 
     def _stale_step(self, now: float, stale: list[str]) -> dict[str, Any]:
         """Missing grid data: every load falls to a safe value until data returns."""
@@ -374,7 +369,7 @@ class Controller:
             memory = self._memory[load.id]
             charging = memory.commanded_a > 0 and bool(memory.active) and load.mode is not Mode.OFF
             safe = load.min_a if charging else 0.0
-            out[load.id] = self._emit(memory, safe, "stale_inputs", safe, 0.0, now)
+            out[load.id] = emit(memory, safe, "stale_inputs", safe, 0.0, now, *self._sending())
             out[load.id].update(self._phases.report(load.id))
         site = {
             "stale": True,
